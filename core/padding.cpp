@@ -1,0 +1,54 @@
+#include "padding.h"
+
+#include "error.h"
+
+namespace convlab {
+
+const char* pad_mode_name(PadMode mode) {
+  switch (mode) {
+    case PadMode::Zeros: return "zeros";
+    case PadMode::Reflect: return "reflect";
+    case PadMode::Symmetric: return "symmetric";
+    case PadMode::Replicate: return "replicate";
+    case PadMode::Circular: return "circular";
+  }
+  return "zeros";
+}
+
+std::optional<PadMode> parse_pad_mode(const std::string& name) {
+  for (PadMode m : {PadMode::Zeros, PadMode::Reflect, PadMode::Symmetric, PadMode::Replicate, PadMode::Circular})
+    if (name == pad_mode_name(m)) return m;
+  return std::nullopt;
+}
+
+void check_padding(const Pad4& pad, PadMode mode, int height, int width) {
+  const struct { const char* side; int value; int size; } sides[] = {
+      {"top", pad.top, height}, {"bottom", pad.bottom, height}, {"left", pad.left, width}, {"right", pad.right, width}};
+  for (const auto& s : sides) {
+    const std::string what = std::string("padding ") + s.side;
+    if (s.value < 0) fail(ErrorCode::InvalidPadding, what + " must be >= 0, got " + std::to_string(s.value));
+    if (mode == PadMode::Reflect && s.value >= s.size)
+      fail(ErrorCode::InvalidPadding, what + " must be < input size " + std::to_string(s.size) +
+                                          " for reflect padding, got " + std::to_string(s.value));
+    if ((mode == PadMode::Symmetric || mode == PadMode::Circular) && s.value > s.size)
+      fail(ErrorCode::InvalidPadding, what + " must be <= input size " + std::to_string(s.size) + " for " +
+                                          pad_mode_name(mode) + " padding, got " + std::to_string(s.value));
+  }
+}
+
+Tensor pad(const Tensor& input, const Pad4& p, PadMode mode) {
+  checked_count("input", {input.c, input.h, input.w});
+  check_padding(p, mode, input.h, input.w);
+  Tensor out(input.c, input.h + p.top + p.bottom, input.w + p.left + p.right);
+  for (int c = 0; c < input.c; ++c)
+    for (int y = 0; y < out.h; ++y) {
+      const int sy = pad_source_index(y - p.top, input.h, mode);
+      for (int x = 0; x < out.w; ++x) {
+        const int sx = pad_source_index(x - p.left, input.w, mode);
+        out.at(c, y, x) = (sy < 0 || sx < 0) ? 0.0f : input.at(c, sy, sx);
+      }
+    }
+  return out;
+}
+
+}  // namespace convlab

@@ -1,0 +1,71 @@
+// Value types of the core: a CHW float32 image tensor, a 4-D weight tensor in PyTorch's layout,
+// and a 2-D kernel. Plain structs with explicit shapes; constructors validate the shape.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace convlab {
+
+// Largest element count of any tensor the core makes (256 Mi floats = 1 GiB): a guard against
+// sizes whose byte count would overflow or exhaust a wasm heap.
+constexpr std::int64_t kMaxElements = std::int64_t(1) << 28;
+
+// Checks that every dimension is >= 1 and that the product stays under kMaxElements;
+// returns the product. `what` names the tensor in the error message.
+std::size_t checked_count(const char* what, std::initializer_list<std::int64_t> dims);
+
+// A (height, width) pair of sizes: stride, dilation, kernel size, symmetric padding.
+struct Pair {
+  int h = 0, w = 0;
+};
+inline bool operator==(Pair a, Pair b) { return a.h == b.h && a.w == b.w; }
+
+struct Tensor {  // [C, H, W], row-major
+  int c = 0, h = 0, w = 0;
+  std::vector<float> data;
+
+  Tensor() = default;
+  Tensor(int channels, int height, int width, float fill = 0.0f);
+  Tensor(int channels, int height, int width, std::vector<float> values);  // checks the length
+
+  std::size_t size() const { return data.size(); }
+  bool empty() const { return data.empty(); }
+  float& at(int ch, int y, int x) { return data[(std::size_t(ch) * h + y) * w + x]; }
+  float at(int ch, int y, int x) const { return data[(std::size_t(ch) * h + y) * w + x]; }
+  float* plane(int ch) { return data.data() + std::size_t(ch) * h * w; }
+  const float* plane(int ch) const { return data.data() + std::size_t(ch) * h * w; }
+};
+
+struct Weights {  // [a, b, kh, kw]: [Cout, Cin/groups, kh, kw] for conv2d, [Cin, Cout/groups, kh, kw] transposed
+  int a = 0, b = 0, kh = 0, kw = 0;
+  std::vector<float> data;
+
+  Weights() = default;
+  Weights(int a_, int b_, int kh_, int kw_, float fill = 0.0f);
+  Weights(int a_, int b_, int kh_, int kw_, std::vector<float> values);
+
+  float& at(int i, int j, int y, int x) { return data[((std::size_t(i) * b + j) * kh + y) * kw + x]; }
+  float at(int i, int j, int y, int x) const { return data[((std::size_t(i) * b + j) * kh + y) * kw + x]; }
+  const float* kernel(int i, int j) const { return data.data() + (std::size_t(i) * b + j) * kh * kw; }
+};
+
+struct Kernel2D {  // [kh, kw]
+  int h = 0, w = 0;
+  std::vector<float> data;
+
+  Kernel2D() = default;
+  Kernel2D(int height, int width, float fill = 0.0f);
+  Kernel2D(int height, int width, std::vector<float> values);
+
+  float& at(int y, int x) { return data[std::size_t(y) * w + x]; }
+  float at(int y, int x) const { return data[std::size_t(y) * w + x]; }
+};
+
+// A [C, ...] weight that applies the same 2-D kernel to each channel on its own (groups = C).
+Weights depthwise_weights(const Kernel2D& k, int channels);
+// A [1, C, kh, kw] weight: the same 2-D kernel over every input channel summed into one output
+// (kernel depth = channels, as a single filter of a CNN layer sees an RGB image).
+Weights full_depth_weights(const Kernel2D& k, int channels);
+
+}  // namespace convlab
