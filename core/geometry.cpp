@@ -46,12 +46,15 @@ int pool_output_size(int in, int kernel, int stride, int pad, int dilation, bool
                                         std::to_string(kernel / 2) + "), got " + std::to_string(pad));
   const long long span = (long long)(kernel - 1) * dilation + 1;
   const long long room = (long long)in + 2LL * pad - span;
-  if (room < 0)
+  // PyTorch divides rounding toward negative infinity: in ceil mode a window may overhang the
+  // padded input (room < 0), e.g. in 2, kernel 3, stride 2 gives 1, not an error.
+  const long long num = room + (ceil_mode ? stride - 1 : 0);
+  long long out = (num >= 0 ? num / stride : -((-num + stride - 1) / stride)) + 1;
+  if (ceil_mode && (out - 1) * stride >= (long long)in + pad) --out;
+  if (out < 1)
     fail(ErrorCode::KernelTooLarge, std::string("pooling window ") + axis + " " + std::to_string(kernel) +
                                         " (dilated span " + std::to_string(span) + ") must fit the padded input " +
                                         axis + " " + std::to_string(in + 2LL * pad) + ", got output " + axis + " < 1");
-  long long out = (ceil_mode ? (room + stride - 1) / stride : room / stride) + 1;
-  if (ceil_mode && (out - 1) * stride >= (long long)in + pad) --out;
   return int(out);
 }
 

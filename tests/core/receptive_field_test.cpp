@@ -1,0 +1,255 @@
+#include "receptive_field.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "error.h"
+
+namespace convlab {
+namespace {
+
+Layer conv(int k, int s = 1, int p = 0, int d = 1) {
+  Layer l;
+  l.kernel = {k, k};
+  l.stride = {s, s};
+  l.padding = {p, p};
+  l.dilation = {d, d};
+  return l;
+}
+
+Layer pool(int k, int s) {
+  Layer l = conv(k, s);
+  l.type = Layer::Type::Pool;
+  return l;
+}
+
+template <typename F>
+void expect_error(F f, ErrorCode code, const std::string& message) {
+  try {
+    f();
+    FAIL() << "expected an error: " << message;
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), code) << error_code_name(e.code());
+    EXPECT_EQ(std::string(e.what()), message);
+  }
+}
+
+TEST(ReceptiveField, TwoStacked3x3ConvsSee5x5NotNine) {
+  const std::vector<FieldInfo> f = receptive_field({conv(3), conv(3)});
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[0].size, (Pair{3, 3}));
+  EXPECT_EQ(f[1].size, (Pair{5, 5}));
+  EXPECT_EQ(f[1].jump, (Pair{1, 1}));
+  EXPECT_DOUBLE_EQ(f[1].start_h, 2.0);  // valid convs: unit 0 is centred on input pixel 2
+  EXPECT_EQ(input_rect({conv(3), conv(3)}, 1, 0, 0), (Rect{0, 0, 5, 5}));
+}
+
+TEST(ReceptiveField, SamePaddingStartsAtPixelZero) {
+  const std::vector<FieldInfo> f = receptive_field({conv(3, 1, 1), conv(3, 1, 1), conv(3, 1, 1)});
+  EXPECT_EQ(f[2].size, (Pair{7, 7}));
+  EXPECT_DOUBLE_EQ(f[2].start_h, 0.0);
+  EXPECT_EQ(input_rect({conv(3, 1, 1), conv(3, 1, 1), conv(3, 1, 1)}, 2, 0, 0), (Rect{-3, -3, 4, 4}));
+}
+
+TEST(ReceptiveField, StridedExampleFromTheLesson) {
+  // 5x5 input, two 3x3 convs with stride 2 and padding 1 (Dang Ha The Hien's receptive field guide,
+  // whose coordinates put pixel centres at .5): jump 2 then 4, size 3 then 7, start 0 (0.5 there).
+  const std::vector<FieldInfo> f = receptive_field({conv(3, 2, 1), conv(3, 2, 1)});
+  EXPECT_EQ(f[0].size, (Pair{3, 3}));
+  EXPECT_EQ(f[0].jump, (Pair{2, 2}));
+  EXPECT_EQ(f[1].size, (Pair{7, 7}));
+  EXPECT_EQ(f[1].jump, (Pair{4, 4}));
+  EXPECT_DOUBLE_EQ(f[1].start_h, 0.0);
+  EXPECT_DOUBLE_EQ(f[1].start_w, 0.0);
+}
+
+TEST(ReceptiveField, EvenKernelHasHalfPixelCentre) {
+  const std::vector<FieldInfo> f = receptive_field({conv(2), pool(2, 2)});
+  EXPECT_EQ(f[0].size, (Pair{2, 2}));
+  EXPECT_DOUBLE_EQ(f[0].start_h, 0.5);
+  EXPECT_EQ(f[1].size, (Pair{3, 3}));
+  EXPECT_DOUBLE_EQ(f[1].start_h, 1.0);
+  EXPECT_EQ(f[1].jump, (Pair{2, 2}));
+}
+
+TEST(ReceptiveField, DilationAndAnisotropy) {
+  Layer l = conv(3, 1, 0, 2);  // span 5
+  l.kernel = {3, 1};
+  l.stride = {1, 3};
+  const std::vector<FieldInfo> f = receptive_field({l, conv(3)});
+  EXPECT_EQ(f[0].size, (Pair{5, 1}));
+  EXPECT_EQ(f[1].size, (Pair{7, 7}));  // width: 1 + 2 * 3
+  EXPECT_EQ(f[1].jump, (Pair{1, 3}));
+}
+
+TEST(ReceptiveField, Vgg16) {
+  std::vector<Layer> vgg;
+  for (int convs : {2, 2, 3, 3, 3}) {
+    for (int i = 0; i < convs; ++i) vgg.push_back(conv(3, 1, 1));
+    vgg.push_back(pool(2, 2));
+  }
+  const std::vector<FieldInfo> f = receptive_field(vgg);
+  EXPECT_EQ(f[f.size() - 2].size.h, 196);  // conv5_3
+  EXPECT_EQ(f.back().size.h, 212);         // pool5
+  EXPECT_EQ(f.back().jump.h, 32);
+}
+
+TEST(ReceptiveField, EmptyStack) { EXPECT_TRUE(receptive_field({}).empty()); }
+
+TEST(ReceptiveField, RectMatchesFieldInfoOnRandomStacks) {
+  std::mt19937 rng(7);
+  for (int trial = 0; trial < 200; ++trial) {
+    std::vector<Layer> layers;
+    const int depth = 1 + int(rng() % 5);
+    for (int i = 0; i < depth; ++i) {
+      Layer l;
+      l.type = rng() % 3 == 0 ? Layer::Type::Pool : Layer::Type::Conv;
+      l.kernel = {1 + int(rng() % 4), 1 + int(rng() % 4)};
+      l.stride = {1 + int(rng() % 3), 1 + int(rng() % 3)};
+      l.padding = {int(rng() % 3), int(rng() % 3)};
+      l.dilation = {1 + int(rng() % 2), 1 + int(rng() % 2)};
+      layers.push_back(l);
+    }
+    const std::vector<FieldInfo> f = receptive_field(layers);
+    for (int li = 0; li < depth; ++li)
+      for (int oy : {0, 1, 4})
+        for (int ox : {0, 3}) {
+          const Rect r = input_rect(layers, li, oy, ox);
+          EXPECT_EQ(r.y1 - r.y0, f[li].size.h) << "trial " << trial << " layer " << li;
+          EXPECT_EQ(r.x1 - r.x0, f[li].size.w) << "trial " << trial << " layer " << li;
+          EXPECT_DOUBLE_EQ((r.y0 + r.y1 - 1) / 2.0, f[li].start_h + oy * f[li].jump.h) << "trial " << trial;
+          EXPECT_DOUBLE_EQ((r.x0 + r.x1 - 1) / 2.0, f[li].start_w + ox * f[li].jump.w) << "trial " << trial;
+        }
+  }
+}
+
+// Brute force: the set of (y, x) positions a unit reads, pushed down layer by layer through every
+// kernel tap. With `clip`, positions outside a layer's input (its padding) are dropped.
+Rect brute_force_rect(const std::vector<Layer>& layers, int layer_index, int oy, int ox, int in_h, int in_w,
+                      bool clip) {
+  std::vector<Pair> sizes;  // input size of each layer
+  int h = in_h, w = in_w;
+  for (const Layer& l : layers) {
+    sizes.push_back(Pair{h, w});
+    h = (h + 2 * l.padding.h - (l.kernel.h - 1) * l.dilation.h - 1) / l.stride.h + 1;
+    w = (w + 2 * l.padding.w - (l.kernel.w - 1) * l.dilation.w - 1) / l.stride.w + 1;
+  }
+  std::set<std::pair<int, int>> current{{oy, ox}};
+  for (int i = layer_index; i >= 0; --i) {
+    const Layer& l = layers[std::size_t(i)];
+    std::set<std::pair<int, int>> below;
+    for (const auto& [y, x] : current)
+      for (int ky = 0; ky < l.kernel.h; ++ky)
+        for (int kx = 0; kx < l.kernel.w; ++kx) {
+          const int iy = y * l.stride.h - l.padding.h + ky * l.dilation.h;
+          const int ix = x * l.stride.w - l.padding.w + kx * l.dilation.w;
+          if (clip && (iy < 0 || iy >= sizes[std::size_t(i)].h || ix < 0 || ix >= sizes[std::size_t(i)].w)) continue;
+          below.insert({iy, ix});
+        }
+    current = below;
+  }
+  if (current.empty()) return Rect{0, 0, 0, 0};
+  Rect r{1 << 30, 1 << 30, -(1 << 30), -(1 << 30)};
+  for (const auto& [y, x] : current) {
+    r.y0 = std::min(r.y0, y);
+    r.x0 = std::min(r.x0, x);
+    r.y1 = std::max(r.y1, y + 1);
+    r.x1 = std::max(r.x1, x + 1);
+  }
+  return r;
+}
+
+TEST(ReceptiveField, InputRectMatchesBruteForceOnRandomStacks) {
+  std::mt19937 rng(3);
+  int checked = 0, clipped_smaller = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    const int in_h = 1 + int(rng() % 14), in_w = 1 + int(rng() % 14);
+    std::vector<Layer> layers;
+    int h = in_h, w = in_w;
+    const int depth = 1 + int(rng() % 4);
+    for (int i = 0; i < depth; ++i) {
+      Layer l;
+      l.type = rng() % 3 == 0 ? Layer::Type::Pool : Layer::Type::Conv;
+      l.kernel = {1 + int(rng() % 3), 1 + int(rng() % 4)};
+      l.stride = {1 + int(rng() % 3), 1 + int(rng() % 2)};
+      l.padding = {int(rng() % 2), int(rng() % 3)};
+      l.dilation = {1 + int(rng() % 2), 1 + int(rng() % 2)};
+      const int nh = h + 2 * l.padding.h - (l.kernel.h - 1) * l.dilation.h - 1;
+      const int nw = w + 2 * l.padding.w - (l.kernel.w - 1) * l.dilation.w - 1;
+      if (nh < 0 || nw < 0) break;  // this layer would not fit: stop the stack here
+      h = nh / l.stride.h + 1;
+      w = nw / l.stride.w + 1;
+      layers.push_back(l);
+    }
+    if (layers.empty()) continue;
+    const std::vector<Pair> sizes = layer_output_sizes(layers, in_h, in_w);
+    for (int li = 0; li < int(layers.size()); ++li) {
+      for (int oy = 0; oy < sizes[std::size_t(li)].h; ++oy)
+        for (int ox = 0; ox < sizes[std::size_t(li)].w; ++ox) {
+          SCOPED_TRACE("trial " + std::to_string(trial) + " layer " + std::to_string(li) + " unit " +
+                       std::to_string(oy) + "," + std::to_string(ox));
+          const Rect full = input_rect(layers, li, oy, ox);
+          EXPECT_EQ(full, brute_force_rect(layers, li, oy, ox, in_h, in_w, false));
+          const Rect clipped = input_rect_clipped(layers, li, oy, ox, in_h, in_w);
+          EXPECT_EQ(clipped, brute_force_rect(layers, li, oy, ox, in_h, in_w, true));
+          const Rect naive_clip{std::max(full.y0, 0), std::max(full.x0, 0), std::min(full.y1, in_h),
+                                std::min(full.x1, in_w)};
+          if (!(clipped == naive_clip)) ++clipped_smaller;
+          ++checked;
+        }
+    }
+  }
+  EXPECT_GT(checked, 1000);
+  EXPECT_GT(clipped_smaller, 0);  // the sweep does exercise layer-by-layer clipping
+}
+
+TEST(ReceptiveField, ClippedDropsRowsAStrideNeverReads) {
+  // Width 4, a 1-wide window with stride 2 reads columns 0 and 2 only; a padded 3-wide conv on
+  // top makes the last unit's theoretical field run to column 4, but column 3 never matters.
+  Layer a = conv(1, 2);
+  Layer b = conv(3, 1, 1);
+  EXPECT_EQ(input_rect({a, b}, 1, 1, 1), (Rect{0, 0, 5, 5}));
+  EXPECT_EQ(input_rect_clipped({a, b}, 1, 1, 1, 4, 4), (Rect{0, 0, 3, 3}));
+  // Dilation 2 with padding 1: unit 0 reads -1, 1, 3, so the first real column is 1.
+  EXPECT_EQ(input_rect_clipped({conv(3, 1, 1, 2)}, 0, 0, 0, 5, 5), (Rect{1, 1, 4, 4}));
+  // A unit that reads only padding influences nothing.
+  EXPECT_TRUE(rect_empty(input_rect_clipped({conv(1, 1, 1)}, 0, 0, 0, 3, 3)));
+}
+
+TEST(ReceptiveField, NamedErrors) {
+  Layer bad_stride = conv(3);
+  bad_stride.stride = {0, 1};
+  expect_error([&] { receptive_field({conv(3), bad_stride}); }, ErrorCode::InvalidStride,
+               "layer 1: stride must be >= 1, got 0x1");
+  Layer bad_kernel = conv(3);
+  bad_kernel.kernel = {3, 0};
+  expect_error([&] { receptive_field({bad_kernel}); }, ErrorCode::InvalidKernel, "layer 0: kernel must be >= 1, got 3x0");
+  Layer bad_dilation = conv(3);
+  bad_dilation.dilation = {-1, 1};
+  expect_error([&] { input_rect({conv(3), conv(3), bad_dilation}, 0, 0, 0); }, ErrorCode::InvalidDilation,
+               "layer 2: dilation must be >= 1, got -1x1");
+  Layer bad_padding = conv(3);
+  bad_padding.padding = {1, -2};
+  expect_error([&] { receptive_field({bad_padding}); }, ErrorCode::InvalidPadding,
+               "layer 0: padding must be >= 0, got 1x-2");
+  expect_error([] { input_rect({conv(3)}, 1, 0, 0); }, ErrorCode::InvalidArgument,
+               "layer index must be between 0 and 0, got 1");
+  expect_error([] { input_rect({conv(3)}, 0, -1, 0); }, ErrorCode::InvalidArgument,
+               "output unit must be >= 0, got -1x0");
+  expect_error([] { input_rect_clipped({conv(3)}, 0, 3, 0, 5, 5); }, ErrorCode::InvalidArgument,
+               "output row must be between 0 and 2, got 3");
+  expect_error([] { input_rect_clipped({conv(3)}, 0, 0, 7, 5, 5); }, ErrorCode::InvalidArgument,
+               "output column must be between 0 and 2, got 7");
+  expect_error([] { layer_output_sizes({conv(3), conv(3)}, 4, 9); }, ErrorCode::KernelTooLarge,
+               "layer 1: kernel height 3 (dilated span 3) must fit the padded input height 2, got output height < 1");
+}
+
+}  // namespace
+}  // namespace convlab
