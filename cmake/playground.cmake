@@ -1,0 +1,36 @@
+# The playground page: Dear ImGui 1.86 + SDL2 2.26 (both built from Debian's source packages by
+# tools/setup.sh) + WebGL2, linked with the core into playground.js/.wasm in build/site.
+set(IMGUI_DIR "${CONVLAB_DEPS_DIR}/imgui-1.86")
+set(SDL2_WASM_DIR "${CONVLAB_DEPS_DIR}/sdl2-wasm")
+if(NOT EXISTS "${IMGUI_DIR}/imgui.cpp" OR NOT EXISTS "${SDL2_WASM_DIR}/lib/libSDL2.a")
+  message(FATAL_ERROR "Dear ImGui or SDL2 for wasm missing under ${CONVLAB_DEPS_DIR}: run tools/setup.sh first")
+endif()
+
+add_library(imgui STATIC
+  "${IMGUI_DIR}/imgui.cpp" "${IMGUI_DIR}/imgui_draw.cpp" "${IMGUI_DIR}/imgui_tables.cpp"
+  "${IMGUI_DIR}/imgui_widgets.cpp" "${IMGUI_DIR}/backends/imgui_impl_sdl.cpp"
+  "${IMGUI_DIR}/backends/imgui_impl_opengl3.cpp")
+target_include_directories(imgui PUBLIC "${IMGUI_DIR}" "${IMGUI_DIR}/backends" "${SDL2_WASM_DIR}/include/SDL2")
+# WebGL2 = OpenGL ES 3.0; without this the backend would default Emscripten to ES2.
+target_compile_definitions(imgui PUBLIC IMGUI_IMPL_OPENGL_ES3 IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
+target_compile_options(imgui PRIVATE -fexceptions)
+
+file(GLOB CONVLAB_WEB_SOURCES CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/web/*.cpp" "${CMAKE_SOURCE_DIR}/web/lessons/*.cpp")
+add_executable(playground ${CONVLAB_WEB_SOURCES})
+target_include_directories(playground PRIVATE "${CMAKE_SOURCE_DIR}/web")
+target_compile_options(playground PRIVATE ${CONVLAB_WASM_FLAGS} -Wall -Wextra)
+target_link_libraries(playground PRIVATE convlab_core imgui "${SDL2_WASM_DIR}/lib/libSDL2.a")
+target_link_options(playground PRIVATE
+  -fexceptions -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB -sABORTING_MALLOC=0
+  -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 --bind
+  -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createPlayground -sENVIRONMENT=web
+  -sEXPORTED_RUNTIME_METHODS=FS
+  "--preload-file=${CMAKE_SOURCE_DIR}/assets/fonts@/fonts")
+set_target_properties(playground PROPERTIES SUFFIX ".js" RUNTIME_OUTPUT_DIRECTORY "${CONVLAB_SITE_DIR}")
+
+# Static files of the site, copied on every build (cheap; copy_if_different keeps timestamps).
+add_custom_target(site_files ALL
+  COMMAND ${CMAKE_COMMAND} -E copy_directory "${CMAKE_SOURCE_DIR}/web/static" "${CONVLAB_SITE_DIR}"
+  COMMAND ${CMAKE_COMMAND} -E copy_directory "${CMAKE_SOURCE_DIR}/assets/images" "${CONVLAB_SITE_DIR}/assets/images"
+  COMMAND ${CMAKE_COMMAND} -E copy_if_different "${CMAKE_SOURCE_DIR}/wasm/convlab.mjs" "${CMAKE_SOURCE_DIR}/wasm/convlab.d.ts" "${CONVLAB_SITE_DIR}/"
+  VERBATIM)

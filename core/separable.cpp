@@ -1,0 +1,174 @@
+#include "separable.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "error.h"
+#include "geometry.h"
+#include "padding.h"
+
+namespace convlab {
+
+static void check_kernel(const Kernel2D& k) {
+  checked_count("kernel", {k.h, k.w});
+  if (k.data.size() != std::size_t(k.h) * k.w)
+    fail(ErrorCode::InvalidKernel, "kernel data length must be " + std::to_string(std::size_t(k.h) * k.w) +
+                                       " to match its shape, got " + std::to_string(k.data.size()));
+  for (int y = 0; y < k.h; ++y)
+    for (int x = 0; x < k.w; ++x)
+      if (!std::isfinite(k.at(y, x)))
+        fail(ErrorCode::InvalidKernel, "kernel value at (" + std::to_string(y) + ", " + std::to_string(x) +
+                                           ") must be finite, got " + std::to_string(k.at(y, x)));
+}
+
+// One-sided Jacobi (Hestenes) SVD of the m x n matrix a (row-major), in place: on return the
+// columns of a are mutually orthogonal, a = U * diag(sigma), and v (n x n, row-major) holds V,
+// so that the input equals a * v^T. Rotations are applied until no pair of columns is
+// non-orthogonal beyond rounding; kernels are tiny, so this converges in a handful of sweeps.
+static void jacobi_svd(std::vector<double>& a, int m, int n, std::vector<double>& v) {
+  v.assign(std::size_t(n) * n, 0.0);
+  for (int i = 0; i < n; ++i) v[std::size_t(i) * n + i] = 1.0;
+  const double eps = 1e-15;
+  for (int sweep = 0; sweep < 100; ++sweep) {
+    bool rotated = false;
+    for (int i = 0; i < n - 1; ++i)
+      for (int j = i + 1; j < n; ++j) {
+        double alpha = 0, beta = 0, gamma = 0;
+        for (int r = 0; r < m; ++r) {
+          const double ai = a[std::size_t(r) * n + i], aj = a[std::size_t(r) * n + j];
+          alpha += ai * ai;
+          beta += aj * aj;
+          gamma += ai * aj;
+        }
+        if (gamma == 0.0 || std::abs(gamma) <= eps * std::sqrt(alpha * beta)) continue;
+        rotated = true;
+        const double zeta = (beta - alpha) / (2.0 * gamma);
+        const double t = (zeta >= 0 ? 1.0 : -1.0) / (std::abs(zeta) + std::sqrt(1.0 + zeta * zeta));
+        const double c = 1.0 / std::sqrt(1.0 + t * t), s = c * t;
+        auto rotate = [&](std::vector<double>& x, int rows) {
+          for (int r = 0; r < rows; ++r) {
+            double& xi = x[std::size_t(r) * n + i];
+            double& xj = x[std::size_t(r) * n + j];
+            const double ti = xi, tj = xj;
+            xi = c * ti - s * tj;
+            xj = s * ti + c * tj;
+          }
+        };
+        rotate(a, m);
+        rotate(v, n);
+      }
+    if (!rotated) break;
+  }
+}
+
+Separation separate(const Kernel2D& k, double tolerance) {
+  check_kernel(k);
+  if (!(tolerance >= 0))
+    fail(ErrorCode::InvalidArgument, "tolerance must be >= 0, got " + std::to_string(tolerance));
+  const int m = k.h, n = k.w;
+  std::vector<double> a(k.data.begin(), k.data.end()), v;
+  double norm2 = 0;
+  for (double x : a) norm2 += x * x;
+
+  Separation out;
+  out.column.assign(m, 0.0f);
+  out.row.assign(n, 0.0f);
+  if (norm2 == 0.0) {  // the zero kernel: 0 * 0^T, exactly separable
+    out.separable = true;
+    return out;
+  }
+  jacobi_svd(a, m, n, v);
+
+  // The largest singular value is the longest column of the rotated matrix.
+  int best = 0;
+  double sigma2 = -1;
+  for (int j = 0; j < n; ++j) {
+    double s2 = 0;
+    for (int r = 0; r < m; ++r) s2 += a[std::size_t(r) * n + j] * a[std::size_t(r) * n + j];
+    if (s2 > sigma2) sigma2 = s2, best = j;
+  }
+  const double sigma = std::sqrt(sigma2), root = std::sqrt(sigma);
+  std::vector<double> col(m), row(n);
+  for (int r = 0; r < m; ++r) col[r] = a[std::size_t(r) * n + best] / sigma * root;
+  for (int c = 0; c < n; ++c) row[c] = v[std::size_t(c) * n + best] * root;
+  int big = 0;
+  for (int r = 1; r < m; ++r)
+    if (std::abs(col[r]) > std::abs(col[big])) big = r;
+  if (col[big] < 0) {
+    for (double& x : col) x = -x;
+    for (double& x : row) x = -x;
+  }
+
+  double err2 = 0;
+  for (int y = 0; y < m; ++y)
+    for (int x = 0; x < n; ++x) {
+      const double d = double(k.at(y, x)) - col[y] * row[x];
+      err2 += d * d;
+    }
+  out.residual = std::sqrt(err2 / norm2);
+  out.separable = out.residual <= tolerance;
+  for (int r = 0; r < m; ++r) out.column[r] = float(col[r]);
+  for (int c = 0; c < n; ++c) out.row[c] = float(row[c]);
+  return out;
+}
+
+Kernel2D outer(const std::vector<float>& column, const std::vector<float>& row) {
+  Kernel2D k(int(column.size()), int(row.size()));
+  for (int y = 0; y < k.h; ++y)
+    for (int x = 0; x < k.w; ++x) k.at(y, x) = column[y] * row[x];
+  return k;
+}
+
+Tensor separable_conv2d(const Tensor& input, const std::vector<float>& column, const std::vector<float>& row,
+                        const Conv2dParams& p) {
+  checked_count("input", {input.c, input.h, input.w});
+  if (input.data.size() != std::size_t(input.c) * input.h * input.w)
+    fail(ErrorCode::InvalidShape, "input data length must match its shape");
+  if (column.empty()) fail(ErrorCode::InvalidKernel, "column length must be >= 1, got 0");
+  if (row.empty()) fail(ErrorCode::InvalidKernel, "row length must be >= 1, got 0");
+  checked_count("kernel", {std::int64_t(column.size()), std::int64_t(row.size())});
+  check_stride(p.stride);
+  check_dilation(p.dilation);
+  if (p.groups != 1 && p.groups != input.c)
+    fail(ErrorCode::InvalidGroups, "groups must be 1 or the input channels " + std::to_string(input.c) +
+                                       " for a separable (per-channel) convolution, got " + std::to_string(p.groups));
+  check_padding(p.padding, p.padding_mode, input.h, input.w);
+  const int kh = int(column.size()), kw = int(row.size());
+  const int oh = conv_output_size(input.h, kh, p.stride.h, p.padding.top + p.padding.bottom, p.dilation.h, "height");
+  const int ow = conv_output_size(input.w, kw, p.stride.w, p.padding.left + p.padding.right, p.dilation.w, "width");
+  checked_count("output", {input.c, oh, ow});
+
+  const Tensor padded = pad(input, p.padding, p.padding_mode);
+  Tensor out(input.c, oh, ow);
+  const int sh = p.stride.h, sw = p.stride.w, dh = p.dilation.h, dw = p.dilation.w;
+  const int need_w = (ow - 1) * sw + (kw - 1) * dw + 1;  // padded columns the row pass reads
+  std::vector<float> tmp(need_w);
+  for (int c = 0; c < input.c; ++c) {
+    const float* src = padded.plane(c);
+    float* dst = out.plane(c);
+    for (int oy = 0; oy < oh; ++oy) {
+      // Column pass: tmp[x] = sum_ky column[ky] * padded[oy * sh + ky * dh][x].
+      std::fill(tmp.begin(), tmp.end(), 0.0f);
+      for (int ky = 0; ky < kh; ++ky) {
+        const float cv = column[ky];
+        const float* r = src + std::size_t(oy * sh + ky * dh) * padded.w;
+        for (int x = 0; x < need_w; ++x) tmp[x] += cv * r[x];
+      }
+      // Row pass: out[oy][ox] = sum_kx row[kx] * tmp[ox * sw + kx * dw].
+      float* d = dst + std::size_t(oy) * ow;
+      std::fill(d, d + ow, 0.0f);
+      for (int kx = 0; kx < kw; ++kx) {
+        const float rv = row[kx];
+        const float* t = tmp.data() + std::size_t(kx) * dw;
+        if (sw == 1)
+          for (int ox = 0; ox < ow; ++ox) d[ox] += rv * t[ox];
+        else
+          for (int ox = 0; ox < ow; ++ox) d[ox] += rv * t[std::size_t(ox) * sw];
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace convlab

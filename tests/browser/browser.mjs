@@ -1,0 +1,57 @@
+// Shared set-up of the browser tests: Debian's Chromium through playwright-core (never a downloaded
+// browser), WebGL2 on the CPU through SwiftShader, the site served on 127.0.0.1, and a record of every
+// console error and page error so a test can fail on them.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../../tools/static-server.mjs';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const siteDir = join(root, 'build', 'site');
+export const shotDir = join(root, 'build', 'screenshots');
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist', '--enable-webgl',
+];
+
+export async function openBrowser() {
+  const server = await startServer(siteDir);
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  mkdirSync(shotDir, { recursive: true });
+  return {
+    url: server.url,
+    browser,
+    async newPage(viewport = { width: 1280, height: 800 }) {
+      const page = await browser.newPage({ viewport });
+      const problems = [];
+      page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      page.problems = problems;
+      return page;
+    },
+    async close() { await browser.close(); await server.close(); },
+  };
+}
+
+// Waits until the playground has drawn its first frame with a computed output.
+export async function waitForReady(page, timeout = 60000) {
+  await page.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout });
+}
+
+// Counts the distinct colours of a screenshot, decoding the PNG in the page itself (no Node image library).
+export async function distinctColours(page, png) {
+  return page.evaluate(async (b64) => {
+    const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
+    const bmp = await createImageBitmap(blob);
+    const c = new OffscreenCanvas(bmp.width, bmp.height);
+    const ctx = c.getContext('2d');
+    ctx.drawImage(bmp, 0, 0);
+    const d = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
+    const seen = new Set();
+    for (let i = 0; i < d.length; i += 4 * 7) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+    return seen.size;
+  }, png.toString('base64'));
+}

@@ -1,0 +1,49 @@
+// The JS API (build/site/convlab.mjs) under Node: shapes, values, errors, and that an error leaves
+// the module usable.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+
+let lab;
+before(async () => {
+  const { default: createConvLab } = await import('../../build/site/convlab.mjs');
+  lab = await createConvLab();
+});
+
+const tensor = (shape, values) => ({ shape, data: Float32Array.from(values) });
+
+test('conv2d is cross-correlation with zero padding by default', () => {
+  // An asymmetric kernel tells correlation from convolution: the output reads input[y][x+1].
+  const x = tensor([1, 3, 3], [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  const w = tensor([1, 1, 1, 3], [0, 0, 1]);
+  const y = lab.conv2d(x, w, { padding: [0, 1] });
+  assert.deepEqual(y.shape, [1, 3, 3]);
+  assert.deepEqual(Array.from(y.data), [2, 3, 0, 5, 6, 0, 8, 9, 0]);
+});
+
+test('conv2d stride and padding give the output-size formula', () => {
+  const x = tensor([1, 9, 9], new Array(81).fill(1));
+  const w = tensor([1, 1, 3, 3], new Array(9).fill(1));
+  assert.deepEqual(lab.conv2d(x, w).shape, [1, 7, 7]);
+  assert.deepEqual(lab.conv2d(x, w, { padding: 1 }).shape, [1, 9, 9]);
+  assert.deepEqual(lab.conv2d(x, w, { padding: 1, stride: 2 }).shape, [1, 5, 5]);
+  assert.equal(lab.outputSize({ size: 9, kernel: 3, padding: 1, stride: 2 }), 5);
+});
+
+test('pad reflect does not repeat the edge; symmetric and replicate do', () => {
+  const x = tensor([1, 1, 3], [0, 1, 2]);
+  const row = (mode) => Array.from(lab.pad(x, { padding: [0, 2], paddingMode: mode }).data);
+  assert.deepEqual(row('reflect'), [2, 1, 0, 1, 2, 1, 0]);
+  assert.deepEqual(row('symmetric'), [1, 0, 0, 1, 2, 2, 1]);
+  assert.deepEqual(row('replicate'), [0, 0, 0, 1, 2, 2, 2]);
+  assert.deepEqual(row('circular'), [1, 2, 0, 1, 2, 0, 1]);
+  assert.deepEqual(row('zeros'), [0, 0, 0, 1, 2, 0, 0]);
+});
+
+test('invalid arguments throw an Error naming the parameter, and the module keeps working', () => {
+  const x = tensor([1, 3, 3], new Array(9).fill(1));
+  const w = tensor([1, 1, 3, 3], new Array(9).fill(1));
+  assert.throws(() => lab.conv2d(x, w, { stride: 0 }), { name: 'ConvLabError', message: 'stride must be >= 1, got 0' });
+  assert.throws(() => lab.conv2d(x, tensor([1, 1, 5, 5], new Array(25).fill(1))), (e) => e instanceof Error && e.code === 'KernelTooLarge');
+  assert.throws(() => lab.conv2d(x, w, { paddingMode: 'mirror' }), /paddingMode must be one of/);
+  assert.deepEqual(Array.from(lab.conv2d(x, w, { padding: 1 }).data), [4, 6, 4, 6, 9, 6, 4, 6, 4]);
+});

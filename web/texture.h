@@ -1,0 +1,23 @@
+// An RGBA8 WebGL texture that can be re-uploaded in place; nearest filtering so zoomed pixels stay crisp.
+#pragma once
+#include <GLES3/gl3.h>
+
+#include <cstdint>
+
+class Texture {
+ public:
+  Texture() = default;
+  Texture(const Texture&) = delete;
+  Texture& operator=(const Texture&) = delete;
+  ~Texture();
+
+  void upload(const std::uint8_t* rgba, int width, int height);
+  bool valid() const { return id_ != 0 && width_ > 0; }
+  void* imgui_id() const { return reinterpret_cast<void*>(static_cast<std::intptr_t>(id_)); }
+  int width() const { return width_; }
+  int height() const { return height_; }
+
+ private:
+  GLuint id_ = 0;
+  int width_ = 0, height_ = 0;
+};
