@@ -1,0 +1,243 @@
+#include "image.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <random>
+#include <string>
+
+#include "error.h"
+
+namespace convlab {
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+const float kNan = std::numeric_limits<float>::quiet_NaN();
+const float kInf = std::numeric_limits<float>::infinity();
+
+void expect_error(ErrorCode code, const std::string& message, const std::function<void()>& f) {
+  try {
+    f();
+    FAIL() << "expected an error: " << message;
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), code) << e.what();
+    EXPECT_EQ(std::string(e.what()), message);
+  }
+}
+
+// RGBA of a grey byte.
+Bytes grey(std::initializer_list<int> values) {
+  Bytes out;
+  for (int v : values) out.insert(out.end(), {std::uint8_t(v), std::uint8_t(v), std::uint8_t(v), 255});
+  return out;
+}
+
+Bytes rgba(std::initializer_list<std::initializer_list<int>> pixels) {
+  Bytes out;
+  for (const auto& p : pixels) {
+    for (int v : p) out.push_back(std::uint8_t(v));
+    if (p.size() == 3) out.push_back(255);
+  }
+  return out;
+}
+
+TEST(FromRgba8, RgbAndLuma) {
+  const Bytes in = rgba({{255, 0, 128, 7}, {10, 20, 30, 255}});
+  const Tensor rgb = from_rgba8(in.data(), 2, 1, 3);
+  ASSERT_EQ(rgb.c, 3);
+  ASSERT_EQ(rgb.h, 1);
+  ASSERT_EQ(rgb.w, 2);
+  EXPECT_EQ(rgb.at(0, 0, 0), 1.0f);
+  EXPECT_EQ(rgb.at(1, 0, 0), 0.0f);
+  EXPECT_FLOAT_EQ(rgb.at(2, 0, 0), 128.0f / 255.0f);
+  EXPECT_FLOAT_EQ(rgb.at(0, 0, 1), 10.0f / 255.0f);
+  EXPECT_FLOAT_EQ(rgb.at(2, 0, 1), 30.0f / 255.0f);
+
+  const Bytes white = rgba({{255, 255, 255, 255}, {255, 0, 0, 255}, {0, 255, 0, 255}, {0, 0, 255, 255}});
+  const Tensor luma = from_rgba8(white.data(), 2, 2, 1);
+  ASSERT_EQ(luma.c, 1);
+  EXPECT_EQ(luma.at(0, 0, 0), 1.0f);  // exactly: the weights sum to 1
+  EXPECT_FLOAT_EQ(luma.at(0, 0, 1), 0.299f);
+  EXPECT_FLOAT_EQ(luma.at(0, 1, 0), 0.587f);
+  EXPECT_FLOAT_EQ(luma.at(0, 1, 1), 0.114f);
+  EXPECT_FLOAT_EQ(from_rgba8(in.data(), 2, 1, 1).at(0, 0, 1), (0.299f * 10 + 0.587f * 20 + 0.114f * 30) / 255.0f);
+}
+
+TEST(FromRgba8, RoundTripThroughClampIsExact) {
+  std::mt19937 rng(1);
+  Bytes in(7 * 5 * 4);
+  for (std::size_t i = 0; i < in.size(); ++i) in[i] = i % 4 == 3 ? 255 : std::uint8_t(rng() & 255);
+  EXPECT_EQ(to_rgba8(from_rgba8(in.data(), 7, 5, 3), -1, DisplayMode::Clamp), in);
+  // Every byte value survives.
+  Bytes ramp(256 * 4);
+  for (int v = 0; v < 256; ++v) ramp[4 * v] = ramp[4 * v + 1] = ramp[4 * v + 2] = std::uint8_t(v), ramp[4 * v + 3] = 255;
+  EXPECT_EQ(to_rgba8(from_rgba8(ramp.data(), 256, 1, 3), -1, DisplayMode::Clamp), ramp);
+  EXPECT_EQ(to_rgba8(from_rgba8(ramp.data(), 256, 1, 1), -1, DisplayMode::Clamp), ramp);
+}
+
+TEST(ToRgba8, ClampExactBytes) {
+  const Tensor t(1, 1, 6, {-0.5f, 0.0f, 0.2f, 0.5f, 1.0f, 1.5f});
+  DisplayRange r{-9, -9};
+  EXPECT_EQ(to_rgba8(t, -1, DisplayMode::Clamp, &r), grey({0, 0, 51, 128, 255, 255}));
+  EXPECT_EQ(r.lo, 0.0f);
+  EXPECT_EQ(r.hi, 1.0f);
+}
+
+TEST(ToRgba8, MinMaxExactBytesAndConstantImage) {
+  DisplayRange r{};
+  EXPECT_EQ(to_rgba8(Tensor(1, 2, 2, {-1, 0, 1, 3}), 0, DisplayMode::MinMax, &r), grey({0, 64, 128, 255}));
+  EXPECT_EQ(r.lo, -1.0f);
+  EXPECT_EQ(r.hi, 3.0f);
+  EXPECT_EQ(to_rgba8(Tensor(1, 1, 3, 2.5f), -1, DisplayMode::MinMax, &r), grey({128, 128, 128}));
+  EXPECT_EQ(r.lo, 2.5f);
+  EXPECT_EQ(r.hi, 2.5f);
+}
+
+TEST(ToRgba8, AbsoluteExactBytes) {
+  DisplayRange r{};
+  EXPECT_EQ(to_rgba8(Tensor(1, 1, 4, {-2, 1, 0, 0.5f}), -1, DisplayMode::Absolute, &r), grey({255, 128, 0, 64}));
+  EXPECT_EQ(r.lo, 0.0f);
+  EXPECT_EQ(r.hi, 2.0f);
+  EXPECT_EQ(to_rgba8(Tensor(1, 1, 2, 0.0f), -1, DisplayMode::Absolute, &r), grey({0, 0}));  // all zero: black
+  EXPECT_EQ(r.hi, 0.0f);
+}
+
+TEST(ToRgba8, DivergingExactBytes) {
+  DisplayRange r{};
+  const Bytes got = to_rgba8(Tensor(1, 1, 6, {-2, -1, 0, 1, 2, 0.5f}), -1, DisplayMode::Diverging, &r);
+  EXPECT_EQ(got, rgba({{33, 102, 172}, {146, 197, 222}, {255, 255, 255}, {244, 165, 130}, {178, 24, 43},
+                       {250, 210, 193}}));  // 0.5 is halfway between white and light red
+  EXPECT_EQ(r.lo, -2.0f);
+  EXPECT_EQ(r.hi, 2.0f);
+  // Symmetric range even for one-sided data: all-positive values never reach blue.
+  EXPECT_EQ(to_rgba8(Tensor(1, 1, 2, {0, 4}), -1, DisplayMode::Diverging, &r), rgba({{255, 255, 255}, {178, 24, 43}}));
+  EXPECT_EQ(r.lo, -4.0f);
+  EXPECT_EQ(to_rgba8(Tensor(1, 1, 2, 0.0f), -1, DisplayMode::Diverging), rgba({{255, 255, 255}, {255, 255, 255}}));
+}
+
+TEST(ToRgba8, NanIsMagentaInEveryModeAndInfIsClamped) {
+  const Tensor t(1, 1, 5, {kNan, 0.0f, 1.0f, kInf, -kInf});
+  const Bytes magenta = rgba({{255, 0, 255}});
+  for (DisplayMode mode : {DisplayMode::Clamp, DisplayMode::MinMax, DisplayMode::Absolute, DisplayMode::Diverging}) {
+    DisplayRange r{};
+    const Bytes got = to_rgba8(t, -1, mode, &r);
+    EXPECT_EQ(Bytes(got.begin(), got.begin() + 4), magenta) << "mode " << int(mode);
+    EXPECT_TRUE(std::isfinite(r.lo) && std::isfinite(r.hi)) << "mode " << int(mode);
+  }
+  DisplayRange r{};
+  EXPECT_EQ(to_rgba8(t, -1, DisplayMode::MinMax, &r), Bytes({255, 0, 255, 255, 0, 0, 0, 255, 255, 255, 255, 255, 255,
+                                                             255, 255, 255, 0, 0, 0, 255}));
+  EXPECT_EQ(r.lo, 0.0f);
+  EXPECT_EQ(r.hi, 1.0f);
+  EXPECT_EQ(to_rgba8(t, -1, DisplayMode::Absolute), Bytes({255, 0, 255, 255, 0, 0, 0, 255, 255, 255, 255, 255, 255,
+                                                          255, 255, 255, 255, 255, 255, 255}));
+  EXPECT_EQ(to_rgba8(t, -1, DisplayMode::Diverging),
+            rgba({{255, 0, 255}, {255, 255, 255}, {178, 24, 43}, {178, 24, 43}, {33, 102, 172}}));
+  // An all-NaN image: every pixel magenta, no crash.
+  EXPECT_EQ(to_rgba8(Tensor(1, 1, 2, kNan), -1, DisplayMode::MinMax), rgba({{255, 0, 255}, {255, 0, 255}}));
+  // A NaN in any displayed channel marks the pixel.
+  Tensor rgb(3, 1, 1, {0.5f, kNan, 0.5f});
+  EXPECT_EQ(to_rgba8(rgb, -1, DisplayMode::Clamp), magenta);
+  EXPECT_EQ(to_rgba8(rgb, 0, DisplayMode::Clamp), grey({128}));
+}
+
+TEST(ToRgba8, ChannelSelection) {
+  const Tensor t(4, 1, 1, {0.0f, 0.5f, 1.0f, 0.2f});
+  EXPECT_EQ(to_rgba8(t, -1, DisplayMode::Clamp), rgba({{0, 128, 255}}));  // first three as RGB
+  EXPECT_EQ(to_rgba8(t, 3, DisplayMode::Clamp), grey({51}));
+  EXPECT_EQ(to_rgba8(Tensor(2, 1, 1, {1.0f, 0.5f}), -1, DisplayMode::Clamp), rgba({{255, 128, 0}}));
+  // MinMax over several channels shares one range: min 0, max 4.
+  EXPECT_EQ(to_rgba8(Tensor(3, 1, 1, {0, 2, 4}), -1, DisplayMode::MinMax), rgba({{0, 128, 255}}));
+  // One selected channel: the range comes from that channel alone (m = 2 here, so 2 is full red).
+  EXPECT_EQ(to_rgba8(Tensor(3, 1, 1, {0, 2, 4}), 1, DisplayMode::Diverging), rgba({{178, 24, 43}}));
+}
+
+TEST(ToRgba8, NamedErrors) {
+  expect_error(ErrorCode::InvalidArgument, "channel must be -1 or within 0..2, got 3",
+               [] { to_rgba8(Tensor(3, 2, 2), 3, DisplayMode::Clamp); });
+  expect_error(ErrorCode::InvalidArgument, "channel must be -1 or within 0..2, got -2",
+               [] { to_rgba8(Tensor(3, 2, 2), -2, DisplayMode::Clamp); });
+  expect_error(ErrorCode::InvalidArgument,
+               "diverging display needs one channel: pass a channel >= 0 for a 3-channel tensor, got -1",
+               [] { to_rgba8(Tensor(3, 2, 2), -1, DisplayMode::Diverging); });
+  expect_error(ErrorCode::InvalidShape, "tensor dimensions must be >= 1, got 0x0x0",
+               [] { to_rgba8(Tensor(), -1, DisplayMode::Clamp); });
+}
+
+TEST(ColormapLegend, GreyRampsAndDivergingStops) {
+  for (DisplayMode mode : {DisplayMode::Clamp, DisplayMode::MinMax, DisplayMode::Absolute})
+    EXPECT_EQ(colormap_legend(mode, 5), grey({0, 64, 128, 191, 255})) << "mode " << int(mode);
+  EXPECT_EQ(colormap_legend(DisplayMode::Diverging, 5),
+            rgba({{33, 102, 172}, {146, 197, 222}, {255, 255, 255}, {244, 165, 130}, {178, 24, 43}}));
+  EXPECT_EQ(colormap_legend(DisplayMode::MinMax, 1), grey({0}));
+  EXPECT_EQ(colormap_legend(DisplayMode::Diverging, 256).size(), 256u * 4);
+  // The legend agrees with the display of the same positions.
+  const Bytes legend = colormap_legend(DisplayMode::Diverging, 9);
+  EXPECT_EQ(to_rgba8(Tensor(1, 1, 9, {-4, -3, -2, -1, 0, 1, 2, 3, 4}), -1, DisplayMode::Diverging), legend);
+  expect_error(ErrorCode::InvalidShape, "legend width must be >= 1, got 0",
+               [] { colormap_legend(DisplayMode::Clamp, 0); });
+}
+
+TEST(DownscaleRgba8, IntegerFactorAveragesBlocks) {
+  // 4x2 -> 2x1: each output pixel averages a 2x2 block, rounded half up.
+  const Bytes in = rgba({{0, 10, 255, 255}, {1, 20, 255, 255}, {100, 0, 0, 0}, {101, 0, 0, 0},
+                         {2, 30, 255, 255}, {4, 40, 255, 255}, {102, 0, 0, 0}, {104, 0, 0, 1}});
+  int w = 0, h = 0;
+  const Bytes out = downscale_rgba8(in.data(), 4, 2, 2, &w, &h);
+  EXPECT_EQ(w, 2);
+  EXPECT_EQ(h, 1);
+  // (0+1+2+4)/4 = 1.75 -> 2; (10+20+30+40)/4 = 25; (100+101+102+104)/4 = 101.75 -> 102; 1/4 -> 0
+  EXPECT_EQ(out, rgba({{2, 25, 255, 255}, {102, 0, 0, 0}}));
+}
+
+TEST(DownscaleRgba8, FractionalCoverageIsAreaWeighted) {
+  // 3x3 -> 2x2: along each axis output 0 covers source 0 fully and half of source 1, so output (0,0)
+  // weighs the corners 4 : 2 : 2 : 1 out of 9.
+  Bytes in(3 * 3 * 4, 0);
+  const int v[9] = {90, 0, 0, 0, 0, 0, 0, 0, 18};
+  for (int i = 0; i < 9; ++i) in[4 * i] = std::uint8_t(v[i]), in[4 * i + 3] = 255;
+  in[4 * 4 + 1] = 81;  // centre green: a quarter of it in each output pixel, 81 / 9 = 9
+  int w = 0, h = 0;
+  const Bytes out = downscale_rgba8(in.data(), 3, 3, 2, &w, &h);
+  ASSERT_EQ(w, 2);
+  ASSERT_EQ(h, 2);
+  EXPECT_EQ(out, rgba({{40, 9, 0, 255}, {0, 9, 0, 255}, {0, 9, 0, 255}, {8, 9, 0, 255}}));  // 4*90/9, 4*18/9
+}
+
+TEST(DownscaleRgba8, SizesAndCopies) {
+  int w = 0, h = 0;
+  Bytes big(1000 * 10 * 4, 77);
+  Bytes out = downscale_rgba8(big.data(), 1000, 10, 100, &w, &h);
+  EXPECT_EQ(w, 100);
+  EXPECT_EQ(h, 1);
+  EXPECT_EQ(out, Bytes(100 * 4, 77));  // a uniform image stays uniform
+  out = downscale_rgba8(big.data(), 10, 1000, 300, &w, &h);
+  EXPECT_EQ(w, 3);
+  EXPECT_EQ(h, 300);
+  out = downscale_rgba8(big.data(), 640, 15, 512, &w, &h);
+  EXPECT_EQ(w, 512);
+  EXPECT_EQ(h, 12);
+  const Bytes small = rgba({{1, 2, 3, 4}, {5, 6, 7, 8}});
+  EXPECT_EQ(downscale_rgba8(small.data(), 2, 1, 2, &w, &h), small);  // already small enough: copied
+  EXPECT_EQ(w, 2);
+  EXPECT_EQ(h, 1);
+  EXPECT_EQ(downscale_rgba8(small.data(), 2, 1, 1, nullptr, nullptr), rgba({{3, 4, 5, 6}}));
+}
+
+TEST(DownscaleRgba8, NamedErrors) {
+  const Bytes px(4, 0);
+  expect_error(ErrorCode::InvalidShape, "max side must be >= 1, got 0",
+               [&] { downscale_rgba8(px.data(), 1, 1, 0, nullptr, nullptr); });
+  expect_error(ErrorCode::InvalidShape, "image dimensions must be >= 1, got 1x0x4",
+               [&] { downscale_rgba8(px.data(), 0, 1, 8, nullptr, nullptr); });
+  expect_error(ErrorCode::InvalidArgument, "image data must not be null",
+               [&] { downscale_rgba8(nullptr, 1, 1, 8, nullptr, nullptr); });
+  expect_error(ErrorCode::InvalidArgument, "channels must be 1 or 3, got 4",
+               [&] { from_rgba8(px.data(), 1, 1, 4); });
+  expect_error(ErrorCode::InvalidArgument, "image data must not be null", [&] { from_rgba8(nullptr, 1, 1, 3); });
+}
+
+}  // namespace
+}  // namespace convlab
