@@ -1,0 +1,113 @@
+#include "state.h"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+TEST(StateHash, DefaultsGiveAnEmptyHash) { EXPECT_EQ(to_hash(State{}), ""); }
+
+TEST(StateHash, ReadableKeysRoundTrip) {
+  const ParseResult r = from_hash("#lesson=padding&k=5&pad=reflect&s=2&img=rocket");
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.state.lesson, "padding");
+  EXPECT_EQ(r.state.kh, 5);
+  EXPECT_EQ(r.state.kw, 5);
+  EXPECT_EQ(r.state.pad_mode, "reflect");
+  EXPECT_EQ(r.state.stride, 2);
+  EXPECT_EQ(r.state.image, "rocket");
+  EXPECT_EQ(to_hash(r.state), "lesson=padding&img=rocket&k=5&pad=reflect&s=2");
+}
+
+TEST(StateHash, EveryFieldRoundTripsExactly) {
+  State s;
+  s.lesson = "transposed";
+  s.image = "dot";
+  s.gray = true;
+  s.kh = 3;
+  s.kw = 2;
+  s.values = {0.1f, -1.0f / 3.0f, 2.5e-7f, 1e6f, -0.0f, 7.0f};
+  s.preset = "custom";
+  s.pad = 0;
+  s.pad_mode = "circular";
+  s.dilation = 3;
+  s.pool = "min";
+  s.ceil_mode = true;
+  s.layers = layers_from_text("c3,c5x3s2d2p1,p2s2");
+  s.relu = true;
+  s.t_op = 0;
+  s.display = "diverging";
+  s.zoom = 12.5f;
+  s.cx = 0.25f;
+  s.step = 17;
+  s.embed = true;
+  s.hide = {"kernel-editor", "image"};
+  s.play_from = 3;
+  s.play_to = 9;
+  const std::string hash = to_hash(s);
+  const ParseResult r = from_hash(hash);
+  ASSERT_EQ(r.error, "") << hash;
+  EXPECT_EQ(to_hash(r.state), hash);
+  EXPECT_EQ(r.state.values, s.values);  // bit-exact floats through the shortest text
+  EXPECT_EQ(layers_to_text(r.state.layers), "c3,c5x3s2d2p1,p2s2");
+}
+
+TEST(StateHash, KernelValuesMakeTheKernelCustom) {
+  const ParseResult r = from_hash("k=1x3&kv=-1,0,1");
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.state.preset, "custom");
+  EXPECT_EQ(r.state.values, (std::vector<float>{-1, 0, 1}));
+}
+
+TEST(StateHash, GarbledHashesGiveDefaultsAndAMessage) {
+  const struct { const char* hash; const char* error; } cases[] = {
+      {"s=0", "s: must be from 1 to 16, got 0"},
+      {"s=abc", "s: expected a whole number, got \"abc\""},
+      {"lesson=<script>alert(1)</script>", "lesson: must be one of kernel,padding,stride,receptive-field,pooling,dilation,erf,transposed,depthwise,pointwise,separable,depthwise-separable, got \"<script>alert(1)</script>\""},
+      {"bogus=1", "\"bogus\": is not a setting ConvLab knows"},
+      {"k=3&kv=1,2", "kv: kernel 3x3 needs 9 values, got 2"},
+      {"kv=1,nan,3", "kv: expected a number, got \"nan\""},
+      {"kv=1e999", "kv: expected a finite number, got \"1e999\""},
+      {"layers=c3,q2", "layers: layer \"q2\" must look like c3, c5x3, p2s2 or c3d2p1"},
+      {"k=99", "k: must be from 1 to 15, got 99"},
+      {"zoom=%ZZ", "zoom: expected a number, got \"%ZZ\""},
+  };
+  for (const auto& c : cases) {
+    const ParseResult r = from_hash(c.hash);
+    EXPECT_EQ(r.error, c.error) << c.hash;
+    EXPECT_EQ(to_hash(r.state), "") << "a garbled hash must load the defaults: " << c.hash;
+  }
+}
+
+TEST(StateHash, MessagesNeverCarryControlCharacters) {
+  const ParseResult r = from_hash(std::string("img=a%0Ab%00c"));
+  EXPECT_EQ(r.error, "img: must be one of chelsea,coffee,astronaut,camera,rocket,brick,checker,square,stripes,dot,upload, got \"a?b?c\"");
+}
+
+TEST(StateHash, OverlongHashIsRefused) {
+  const ParseResult r = from_hash(std::string(9000, 'a'));
+  EXPECT_EQ(r.error, "link: is 9000 characters long; at most 8192");
+}
+
+TEST(StateHash, ApplyHashKeepsTheBaseOnError) {
+  State base;
+  base.stride = 3;
+  const ParseResult bad = apply_hash(base, "d=2&s=-1");
+  EXPECT_NE(bad.error, "");
+  EXPECT_EQ(bad.state.stride, 3);
+  EXPECT_EQ(bad.state.dilation, 1);
+  const ParseResult good = apply_hash(base, "d=2");
+  EXPECT_EQ(good.error, "");
+  EXPECT_EQ(good.state.stride, 3);
+  EXPECT_EQ(good.state.dilation, 2);
+}
+
+TEST(StateHash, PaddingKeywords) {
+  EXPECT_EQ(from_hash("p=valid").state.pad, 0);
+  EXPECT_EQ(from_hash("p=same").state.pad, -1);
+  EXPECT_EQ(from_hash("p=2").state.pad, 2);
+  State s;
+  s.pad = 0;
+  EXPECT_EQ(to_hash(s), "p=valid");
+}
+
+}  // namespace
