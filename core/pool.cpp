@@ -54,8 +54,9 @@ Tensor pool2d_output_shape(const Tensor& input, const Pool2dParams& p) {
   return shape;
 }
 
-// Max (sign 1) or min (sign -1) over each window, as PyTorch's max_pool2d of sign * x: a value
-// wins when strictly greater or NaN, so ties keep the first and NaN sticks. Writes values and/or indices.
+// Max (sign 1) or min (sign -1) over each window, as PyTorch's max_pool2d of sign * x: the first
+// pixel of the window starts as the best, then a value wins when strictly greater or NaN, so ties
+// (including a window of -inf only) keep the first and NaN sticks. Writes values and/or indices.
 static void extreme_pool(const Tensor& in, const Pool2dParams& p, const Tensor& shape, float sign, Tensor* out,
                          std::vector<int>* indices) {
   const Pair s = pool_stride(p);
@@ -72,7 +73,7 @@ static void extreme_pool(const Tensor& in, const Pool2dParams& p, const Tensor& 
             const long long x = (long long)ox * s.w - p.padding.w + (long long)kx * p.dilation.w;
             if (x < 0 || x >= in.w) continue;
             const float v = sign * src[y * in.w + x];
-            if (v > best || std::isnan(v)) {
+            if (best_index < 0 || v > best || std::isnan(v)) {
               best = v;
               best_index = int(y * in.w + x);
             }

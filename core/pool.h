@@ -39,8 +39,8 @@ Tensor pool2d(const Tensor& input, const Pool2dParams& params);
 
 // For max (min) pooling: the index y * W + x within its channel of the input pixel each output
 // reads, laid out like the output [C, OH, OW] (PyTorch's return_indices): the first maximum
-// (minimum) of the window in row-major order, the last NaN if there is one, -1 for an all-padding
-// window. Throws InvalidArgument for mean pooling.
+// (minimum) of the window in row-major order, the last NaN if there is one, and -1 for a window
+// that holds only padding (where PyTorch returns an arbitrary index). Throws InvalidArgument for mean pooling.
 std::vector<int> pool2d_argmax(const Tensor& input, const Pool2dParams& params);
 
 }  // namespace convlab

@@ -170,6 +170,16 @@ TEST(Pool2d, ArgmaxKeepsFirstOfTies) {
   EXPECT_EQ(pool2d_argmax(in, p), (std::vector<int>{1, 1, 0, 5}));
 }
 
+// PyTorch 1.13: F.max_pool2d(tensor([1., -inf, -inf, 2.]).view(1,1,1,4), (1,2), (1,1), (0,1),
+// return_indices=True) -> 1, 1, -inf, 2, 2 with indices 0 0 1 3 3: a window whose only pixels are
+// -inf still points at its first pixel.
+TEST(Pool2d, ArgmaxOfMinusInfinityWindowIsItsFirstPixel) {
+  const Tensor x = row({1, -kInf, -kInf, 2});
+  expect_row(pool2d(x, row_params(PoolMode::Max, 2, 1, 1)), {1, 1, -kInf, 2, 2});
+  EXPECT_EQ(pool2d_argmax(x, row_params(PoolMode::Max, 2, 1, 1)), (std::vector<int>{0, 0, 1, 3, 3}));
+  EXPECT_EQ(pool2d_argmax(row({kInf, kInf}), row_params(PoolMode::Min, 2, 1, 0)), (std::vector<int>{0}));
+}
+
 // The argmax points at a pixel holding the pooled value, for every case of the sweep's shape.
 TEST(Pool2d, ArgmaxPointsAtThePooledValue) {
   std::uint32_t seed = 77;
