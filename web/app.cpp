@@ -1,14 +1,52 @@
 #include "app.h"
 
 #include <emscripten.h>
+#include <emscripten/val.h>
 
 #include <algorithm>
-#include <cmath>
 
-#include "conv2d.h"
+#include "image.h"
 #include "imgui.h"
+#include "lesson.h"
+#include "widgets.h"
 
 namespace cl = convlab;
+using emscripten::val;
+
+namespace {
+
+// Calls window.<name>(args...) if the page defines it (the page may be embedded without some hooks).
+template <class... Args>
+void call_page(const char* name, Args&&... args) {
+  val window = val::global("window");
+  if (window[name].typeOf().as<std::string>() == "function") window.call<void>(name, std::forward<Args>(args)...);
+}
+
+void apply_style() {
+  ImGuiStyle& st = ImGui::GetStyle();
+  ImGui::StyleColorsDark(&st);
+  st.WindowRounding = 0.0f;
+  st.ChildRounding = 6.0f;
+  st.FrameRounding = 4.0f;
+  st.GrabRounding = 4.0f;
+  st.PopupRounding = 6.0f;
+  st.FramePadding = ImVec2(8, 5);
+  st.ItemSpacing = ImVec2(8, 7);
+  st.WindowPadding = ImVec2(14, 12);
+  ImVec4* c = st.Colors;
+  c[ImGuiCol_WindowBg] = ImVec4(0.090f, 0.098f, 0.118f, 1.0f);
+  c[ImGuiCol_ChildBg] = ImVec4(0.110f, 0.118f, 0.141f, 1.0f);
+  c[ImGuiCol_MenuBarBg] = ImVec4(0.125f, 0.133f, 0.160f, 1.0f);
+  c[ImGuiCol_FrameBg] = ImVec4(0.160f, 0.172f, 0.204f, 1.0f);
+  c[ImGuiCol_Header] = ImVec4(0.231f, 0.357f, 0.580f, 0.55f);
+  c[ImGuiCol_HeaderHovered] = ImVec4(0.271f, 0.420f, 0.690f, 0.75f);
+  c[ImGuiCol_Button] = ImVec4(0.200f, 0.310f, 0.510f, 0.75f);
+  c[ImGuiCol_ButtonHovered] = ImVec4(0.271f, 0.420f, 0.690f, 1.0f);
+  c[ImGuiCol_SliderGrab] = ImVec4(0.431f, 0.659f, 0.996f, 1.0f);
+  c[ImGuiCol_CheckMark] = ImVec4(0.431f, 0.659f, 0.996f, 1.0f);
+}
+
+}  // namespace
 
 App& App::instance() {
   static App app;
@@ -18,85 +56,202 @@ App& App::instance() {
 void App::init() {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->AddFontFromFileTTF("/fonts/Roboto-Medium.ttf", 16.0f);
-  ImGui::StyleColorsDark();
-  ImGui::GetStyle().WindowRounding = 6.0f;
-  ImGui::GetStyle().FrameRounding = 4.0f;
-  // Ask the page for the first sample image; it answers through setImage.
-  EM_ASM(if (window.convlabRequestImage) window.convlabRequestImage('chelsea'););
+  set_mono_font(io.Fonts->AddFontFromFileTTF("/fonts/JetBrainsMono-Regular.ttf", 14.0f));
+  apply_style();
 }
 
-static cl::Tensor rgb_tensor(int w, int h, const std::vector<std::uint8_t>& rgba) {
-  cl::Tensor t(3, h, w);
-  for (int c = 0; c < 3; ++c)
-    for (int y = 0; y < h; ++y)
-      for (int x = 0; x < w; ++x) t.at(c, y, x) = rgba[(std::size_t(y) * w + x) * 4 + c] / 255.0f;
-  return t;
-}
-
-static std::vector<std::uint8_t> rgba_bytes(const cl::Tensor& t) {
-  std::vector<std::uint8_t> out(std::size_t(t.w) * t.h * 4, 255);
-  for (int y = 0; y < t.h; ++y)
-    for (int x = 0; x < t.w; ++x)
-      for (int c = 0; c < 3; ++c) {
-        const float v = t.at(std::min(c, t.c - 1), y, x);
-        out[(std::size_t(y) * t.w + x) * 4 + c] = std::uint8_t(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f));
-      }
-  return out;
+void App::show_error(const std::string& message) {
+  error_ = message;
+  last_error_ = message;
 }
 
 void App::set_image(const std::string& name, int width, int height, std::vector<std::uint8_t> rgba) {
+  if (width < 1 || height < 1 || rgba.size() != std::size_t(width) * height * 4) {
+    show_error("the image " + name + " could not be read: its size does not match its pixels");
+    return;
+  }
+  images_[name] = RgbaImage{width, height, std::move(rgba)};
+  if (name == "upload") state_.image = "upload";
+  input_key_.clear();  // rebuild even if the name is the same (a new upload)
+}
+
+std::string App::set_state_hash(const std::string& hash, bool partial) {
+  const ParseResult r = partial ? apply_hash(state_, hash) : apply_hash(State{}, hash);
+  if (!r.error.empty()) {
+    last_error_ = r.error;
+    return r.error;
+  }
+  state_ = r.state;
+  return "";
+}
+
+void App::load_initial_hash(const std::string& hash) {
+  const ParseResult r = from_hash(hash);
+  state_ = r.state;
+  if (!r.error.empty()) show_error("This link could not be read, so ConvLab shows its defaults. " + r.error);
+}
+
+void App::update_input() {
+  const std::string key = state_.image + (state_.gray ? "/gray" : "/rgb");
+  if (key == input_key_) return;
+  auto it = images_.find(state_.image);
+  if (it == images_.end()) {
+    if (state_.image == "upload") {  // a link cannot carry the learner's own file
+      show_error("An uploaded image is not part of a link; showing a sample photo instead.");
+      state_.image = "chelsea";
+      return;
+    }
+    RgbaImage pattern = make_pattern(state_.image);
+    if (!pattern.rgba.empty()) {
+      it = images_.emplace(state_.image, std::move(pattern)).first;
+    } else {
+      if (!requested_[state_.image]) {
+        requested_[state_.image] = true;
+        call_page("convlabRequestImage", state_.image);
+      }
+      return;  // keep showing the previous input until the page answers
+    }
+  }
   try {
-    input_ = rgb_tensor(width, height, rgba);
-    image_name_ = name;
-    input_texture_.upload(rgba.data(), width, height);
-    dirty_ = true;
+    const RgbaImage& img = it->second;
+    input_ = cl::from_rgba8(img.rgba.data(), img.width, img.height, state_.gray ? 1 : 3);
+    input_key_ = key;
+    ++input_generation_;
   } catch (const std::exception& e) {
-    error_ = e.what();
+    show_error(e.what());
+    input_key_ = key;
   }
 }
 
-void App::recompute() {
-  dirty_ = false;
-  if (input_.empty()) return;
-  try {
-    const int k = kernel_size_;
-    cl::Kernel2D mean(k, k, 1.0f / float(k * k));
-    cl::Conv2dParams p;
-    p.groups = 3;
-    p.padding = cl::same_padding(k, k, {1, 1});
-    p.padding_mode = cl::PadMode::Reflect;
-    output_ = cl::conv2d(input_, cl::depthwise_weights(mean, 3), p);
-    const auto bytes = rgba_bytes(output_);
-    output_texture_.upload(bytes.data(), output_.w, output_.h);
-    error_.clear();
-  } catch (const std::exception& e) {
-    error_ = e.what();
+std::string App::readout_json() const {
+  auto quote = [](const std::string& v) {
+    std::string out = "\"";
+    for (char ch : v) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      if (static_cast<unsigned char>(ch) < 32) continue;
+      out += ch;
+    }
+    return out + "\"";
+  };
+  std::string json = "{";
+  for (const auto& [k, v] : readout_) json += (json.size() > 1 ? "," : "") + quote(k) + ":" + quote(v);
+  return json + "}";
+}
+
+void App::draw_menu_bar() {
+  if (!ImGui::BeginMenuBar()) return;
+  ImGui::TextColored(ImVec4(0.43f, 0.66f, 1.0f, 1.0f), "ConvLab");
+  ImGui::Separator();
+  ImGui::SetNextItemWidth(150);
+  if (ImGui::BeginCombo("##image", state_.image.c_str())) {
+    ImGui::TextDisabled("photos");
+    for (const auto& id : sample_image_ids())
+      if (ImGui::Selectable(id.c_str(), state_.image == id)) state_.image = id;
+    ImGui::Separator();
+    ImGui::TextDisabled("test patterns");
+    for (const auto& id : pattern_image_ids())
+      if (ImGui::Selectable(id.c_str(), state_.image == id)) state_.image = id;
+    if (images_.count("upload")) {
+      ImGui::Separator();
+      if (ImGui::Selectable("your upload", state_.image == "upload")) state_.image = "upload";
+    }
+    ImGui::EndCombo();
+  }
+  tip("The image every lesson works on: a photo, a test pattern, or your own.");
+  if (ImGui::Button("Upload...")) call_page("convlabOpenFilePicker");
+  tip("Use your own image (or drop one on the page). Large images are scaled down.");
+  ImGui::Checkbox("grey", &state_.gray);
+  tip("One luma channel instead of three colour channels.");
+  ImGui::Separator();
+  if (ImGui::Button("Copy link")) call_page("convlabCopyLink");
+  tip("A link that reopens exactly this view.");
+  if (ImGui::Button("Copy embed code")) call_page("convlabCopyEmbed");
+  tip("An <iframe> snippet that embeds this lesson in a tutorial page.");
+  ImGui::EndMenuBar();
+}
+
+void App::draw_sidebar(float width) {
+  ImGui::BeginChild("lessons", ImVec2(width, 0), true);
+  ImGui::TextDisabled("LESSONS");
+  int n = 1;
+  for (const Lesson& l : lessons()) {
+    char label[96];
+    std::snprintf(label, sizeof label, "%2d  %s", n++, l.title);
+    if (ImGui::Selectable(label, state_.lesson == l.id)) {
+      state_.lesson = l.id;
+      state_.step = -1;
+    }
+    tip(l.summary);
+  }
+  ImGui::EndChild();
+}
+
+void App::draw_error_banner() {
+  if (error_.empty()) return;
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.45f, 0.16f, 0.16f, 1.0f));
+  const float h = ImGui::GetFrameHeightWithSpacing() + 10;
+  ImGui::BeginChild("error", ImVec2(0, h), true, ImGuiWindowFlags_NoScrollbar);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(error_.c_str());
+  ImGui::SameLine(std::max(ImGui::GetContentRegionAvail().x - 10.0f, ImGui::GetCursorPosX() + 10));
+  if (ImGui::SmallButton("x")) error_.clear();
+  tip("Dismiss the message");
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+}
+
+void App::notify_page() {
+  const std::string hash = to_hash(state_);
+  if (hash != last_hash_) {
+    last_hash_ = hash;
+    call_page("convlabStateChanged", hash);
+  }
+  if (!announced_ready_ && !input_.empty()) {
+    // Two frames after the first image, so the page has really drawn it.
+    if (ready_at_ == 0) ready_at_ = ImGui::GetFrameCount();
+    else if (ImGui::GetFrameCount() >= ready_at_ + 2) {
+      announced_ready_ = true;
+      call_page("convlabFirstFrame");
+    }
   }
 }
 
 void App::frame() {
-  if (dirty_) recompute();
+  update_input();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(vp->WorkSize);
-  ImGui::Begin("ConvLab", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
-  ImGui::TextUnformatted("ConvLab: a mean blur, computed by the C++ core in WebAssembly");
-  if (ImGui::SliderInt("kernel size", &kernel_size_, 1, 15)) dirty_ = true;
-  if (!error_.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", error_.c_str());
-  const float avail = ImGui::GetContentRegionAvail().x;
-  const float side = std::max(64.0f, (avail - ImGui::GetStyle().ItemSpacing.x) / 2.0f);
-  auto show = [&](const Texture& t, const char* label) {
-    ImGui::BeginGroup();
-    ImGui::TextUnformatted(label);
-    if (t.valid()) ImGui::Image(t.imgui_id(), ImVec2(side, side * t.height() / t.width()));
-    ImGui::EndGroup();
-  };
-  show(input_texture_, ("input: " + image_name_).c_str());
-  ImGui::SameLine();
-  show(output_texture_, "output");
-  ImGui::End();
-  if (!announced_first_frame_ && output_texture_.valid()) {
-    announced_first_frame_ = true;
-    EM_ASM(if (window.convlabFirstFrame) window.convlabFirstFrame(););
+  const bool embed = state_.embed;
+  ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                           ImGuiWindowFlags_NoBringToFrontOnFocus;
+  if (!embed) flags |= ImGuiWindowFlags_MenuBar;
+  ImGui::Begin("ConvLab", nullptr, flags);
+  if (!embed) draw_menu_bar();
+  draw_error_banner();
+  const bool narrow = vp->WorkSize.x < 900;
+  if (!embed && !narrow) {
+    draw_sidebar(230);
+    ImGui::SameLine();
+  } else if (!embed) {
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("##lesson", find_lesson(state_.lesson) ? find_lesson(state_.lesson)->title : "")) {
+      for (const Lesson& l : lessons())
+        if (ImGui::Selectable(l.title, state_.lesson == l.id)) state_.lesson = l.id;
+      ImGui::EndCombo();
+    }
   }
+  ImGui::BeginChild("lesson", ImVec2(0, 0), false);
+  if (const Lesson* lesson = find_lesson(state_.lesson)) {
+    std::string lesson_error;
+    readout_.clear();
+    LessonContext ctx{state_, input_, input_generation_, embed, lesson_error, readout_};
+    if (input_.empty()) ImGui::TextDisabled("Loading the image...");
+    else lesson->draw(ctx);
+    if (!lesson_error.empty() && lesson_error != last_error_) show_error(lesson_error);
+  } else {
+    ImGui::Text("No lesson called %s", state_.lesson.c_str());
+  }
+  ImGui::EndChild();
+  ImGui::End();
+  notify_page();
 }

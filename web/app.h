@@ -1,12 +1,13 @@
-// The playground application: owns the learner's state, the loaded image and the views, and draws one
-// ImGui frame at a time. A singleton because the JS bridge and the main loop both reach it.
+// The playground application: owns the learner's State, the images and the lesson being shown, draws
+// one ImGui frame at a time, and keeps the page's URL in step with the state. A singleton because the
+// JS bridge and the main loop both reach it.
 #pragma once
-#include <cstdint>
+#include <map>
 #include <string>
-#include <vector>
 
+#include "patterns.h"
+#include "state.h"
 #include "tensor.h"
-#include "texture.h"
 
 class App {
  public:
@@ -14,18 +15,36 @@ class App {
   void init();
   void frame();
 
-  // From the page's JS: a decoded image, RGBA8 row-major.
+  // From the page (js_bridge.cpp).
   void set_image(const std::string& name, int width, int height, std::vector<std::uint8_t> rgba);
+  std::string state_hash() const { return to_hash(state_); }
+  // Applies a hash: the whole state (partial = false, defaults for missing keys) or only the keys given.
+  // Returns "" or the error; on error the previous state stays.
+  std::string set_state_hash(const std::string& hash, bool partial);
+  // The initial hash from the URL: a bad one loads the defaults and shows the message.
+  void load_initial_hash(const std::string& hash);
+  const std::string& last_error() const { return last_error_; }
+  // The current lesson's published numbers as a JSON object of strings.
+  std::string readout_json() const;
+  void show_error(const std::string& message);
 
  private:
-  void recompute();
+  void update_input();
+  void draw_menu_bar();
+  void draw_sidebar(float width);
+  void draw_error_banner();
+  void notify_page();
 
-  std::string image_name_;
+  State state_;
+  std::map<std::string, RgbaImage> images_;  // decoded samples and the upload, by name
+  std::map<std::string, bool> requested_;    // samples asked of the page
   convlab::Tensor input_;
-  convlab::Tensor output_;
-  Texture input_texture_, output_texture_;
-  int kernel_size_ = 3;
-  bool dirty_ = false;
-  bool announced_first_frame_ = false;
-  std::string error_;
+  std::string input_key_;
+  int input_generation_ = 0;
+  std::string error_;       // shown in the banner until dismissed or replaced
+  std::string last_error_;  // for window.playground.lastError()
+  std::string last_hash_ = "\x01";
+  std::map<std::string, std::string> readout_;
+  bool announced_ready_ = false;
+  double ready_at_ = 0;
 };

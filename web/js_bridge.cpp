@@ -1,4 +1,5 @@
-// What the page's JavaScript may call in the playground module (embind).
+// What the page's JavaScript may call in the playground module (embind). The page (static/page.js)
+// owns the URL, decoding of images, the clipboard and window.playground; C++ owns the state.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -10,6 +11,21 @@ void set_image(const std::string& name, int width, int height, emscripten::val r
   App::instance().set_image(name, width, height, emscripten::convertJSArrayToNumberVector<std::uint8_t>(rgba));
 }
 
+std::string get_state_hash() { return App::instance().state_hash(); }
+std::string set_state_hash(const std::string& hash, bool partial) { return App::instance().set_state_hash(hash, partial); }
+void load_initial_hash(const std::string& hash) { App::instance().load_initial_hash(hash); }
+std::string last_error() { return App::instance().last_error(); }
+std::string readout() { return App::instance().readout_json(); }
+void show_error(const std::string& message) { App::instance().show_error(message); }
+
 }  // namespace
 
-EMSCRIPTEN_BINDINGS(playground) { emscripten::function("setImage", &set_image); }
+EMSCRIPTEN_BINDINGS(playground) {
+  emscripten::function("setImage", &set_image);
+  emscripten::function("getStateHash", &get_state_hash);
+  emscripten::function("setStateHash", &set_state_hash);
+  emscripten::function("loadInitialHash", &load_initial_hash);
+  emscripten::function("lastError", &last_error);
+  emscripten::function("readout", &readout);
+  emscripten::function("showError", &show_error);
+}

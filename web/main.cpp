@@ -1,5 +1,6 @@
 // The playground's platform layer: SDL2 window + WebGL2 context + Dear ImGui, one frame per
 // requestAnimationFrame through emscripten_set_main_loop. Everything the learner sees lives in App.
+#include <GLES3/gl3.h>
 #include <SDL.h>
 #include <emscripten.h>
 #include <emscripten/html5.h>
@@ -44,7 +45,8 @@ void frame() {
 
 }  // namespace
 
-int main() {
+// argv[1]: the page's URL hash, so the first frame already shows the linked state.
+int main(int argc, char** argv) {
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
     std::fprintf(stderr, "SDL_Init failed: %s\n", SDL_GetError());
     return 1;
@@ -74,6 +76,7 @@ int main() {
   ImGui_ImplSDL2_InitForOpenGL(g_window, gl);
   ImGui_ImplOpenGL3_Init("#version 300 es");
   App::instance().init();
+  if (argc > 1) App::instance().load_initial_hash(argv[1]);
   emscripten_set_main_loop(frame, 0, true);
   return 0;
 }

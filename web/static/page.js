@@ -54,5 +54,26 @@ if (browserSupported()) {
     canvas: document.getElementById('canvas'),
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),
+    arguments: [location.hash.slice(1)],
   }).then(resolveModule, (e) => fatal(`ConvLab could not start: ${e && e.message ? e.message : e}`));
 }
+
+// Hooks the module calls (app.cpp). Minimal for now; issue 5 extends them.
+window.convlabStateChanged = (hash) => { history.replaceState(null, '', `#${hash}`); };
+window.convlabCopyText = (text) => navigator.clipboard?.writeText(text).catch(() => {});
+
+// window.playground: the page's state API for tutorial authors and tests. Keys are the URL's.
+const toHash = (partial) => new URLSearchParams(Object.entries(partial).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)])).toString();
+window.playground = {
+  ready: moduleReady,
+  getState() { return moduleReady.then ? Object.fromEntries(new URLSearchParams(currentModule?.getStateHash() ?? '')) : {}; },
+  setState(partial) {
+    const error = currentModule.setStateHash(toHash(partial), true);
+    if (error) throw new Error(error);
+    return this.getState();
+  },
+  lastError() { return currentModule?.lastError() ?? ''; },
+  readout() { return JSON.parse(currentModule?.readout() ?? '{}'); },
+};
+let currentModule = null;
+moduleReady.then((m) => { currentModule = m; });

@@ -1,0 +1,154 @@
+#include "image_view.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "widgets.h"
+
+namespace cl = convlab;
+
+cl::DisplayMode resolve_display(const std::string& display, const cl::Tensor& t) {
+  if (display == "clamp") return cl::DisplayMode::Clamp;
+  if (display == "minmax") return cl::DisplayMode::MinMax;
+  if (display == "abs") return cl::DisplayMode::Absolute;
+  if (display == "diverging") return cl::DisplayMode::Diverging;
+  float lo = 0, hi = 0;
+  bool first = true;
+  for (float v : t.data) {
+    if (!std::isfinite(v)) continue;
+    lo = first ? v : std::min(lo, v);
+    hi = first ? v : std::max(hi, v);
+    first = false;
+  }
+  if (lo >= 0.0f && hi <= 1.0f) return cl::DisplayMode::Clamp;
+  return lo < 0.0f ? cl::DisplayMode::Diverging : cl::DisplayMode::MinMax;
+}
+
+void ImageView::set(const cl::Tensor& t, const std::string& display, int channel) {
+  tensor_ = t;
+  mode_ = resolve_display(display, t);
+  channel_ = channel;
+  // A diverging map shows one signed quantity: for several channels show the one asked for, or the first.
+  if (mode_ == cl::DisplayMode::Diverging && t.c > 1 && channel_ < 0) channel_ = 0;
+  if (channel_ >= t.c) channel_ = -1;
+  const auto rgba = cl::to_rgba8(tensor_, channel_, mode_, &range_);
+  texture_.upload(rgba.data(), t.w, t.h);
+}
+
+static void draw_legend(cl::DisplayMode mode, cl::DisplayRange range, float width) {
+  static Texture strips[4];
+  Texture& strip = strips[int(mode)];
+  if (!strip.valid()) {
+    const auto bytes = cl::colormap_legend(mode, 256);
+    strip.upload(bytes.data(), 256, 1);
+  }
+  const float bar_w = std::max(60.0f, width * 0.5f);
+  ImGui::Text("%.3g", double(range.lo));
+  ImGui::SameLine();
+  ImGui::Image(strip.imgui_id(), ImVec2(bar_w, ImGui::GetTextLineHeight()));
+  ImGui::SameLine();
+  ImGui::Text("%.3g", double(range.hi));
+  ImGui::SameLine();
+  const char* names[] = {"clamped to [0, 1]", "min to max", "|value|, 0 is black", "diverging, 0 is white"};
+  ImGui::TextDisabled("%s", names[int(mode)]);
+}
+
+void ImageView::draw_values(ImDrawList* dl, const ViewTransform& tf, ImVec2 lo, ImVec2 hi) const {
+  const int x0 = std::max(0, int(std::floor((lo.x - tf.origin.x) / tf.scale)));
+  const int y0 = std::max(0, int(std::floor((lo.y - tf.origin.y) / tf.scale)));
+  const int x1 = std::min(tensor_.w, int(std::ceil((hi.x - tf.origin.x) / tf.scale)));
+  const int y1 = std::min(tensor_.h, int(std::ceil((hi.y - tf.origin.y) / tf.scale)));
+  if ((x1 - x0) * (y1 - y0) > 4000) return;
+  ImFont* font = mono_font();
+  const float size = std::min(14.0f, tf.scale * 0.28f);
+  const int ch = channel_ >= 0 ? channel_ : 0;
+  for (int y = y0; y < y1; ++y)
+    for (int x = x0; x < x1; ++x) {
+      const ImVec2 p = tf.to_screen(float(x), float(y));
+      dl->AddLine(ImVec2(p.x, p.y), ImVec2(p.x + tf.scale, p.y), IM_COL32(0, 0, 0, 60));
+      dl->AddLine(ImVec2(p.x, p.y), ImVec2(p.x, p.y + tf.scale), IM_COL32(0, 0, 0, 60));
+      if (tf.scale < 34.0f) continue;
+      char buf[16];
+      const int lines = (channel_ < 0 && tensor_.c == 3) ? 3 : 1;
+      for (int i = 0; i < lines; ++i) {
+        const float v = tensor_.at(lines == 3 ? i : ch, y, x);
+        std::snprintf(buf, sizeof buf, "%.2f", double(v));
+        const ImVec2 ts = font->CalcTextSizeA(size, 1e9f, 0, buf);
+        const ImVec2 at(p.x + (tf.scale - ts.x) * 0.5f, p.y + tf.scale * 0.5f + (i - lines * 0.5f) * size);
+        const ImU32 colours[3] = {IM_COL32(255, 90, 90, 255), IM_COL32(90, 220, 90, 255), IM_COL32(110, 150, 255, 255)};
+        dl->AddText(font, size, ImVec2(at.x + 1, at.y + 1), IM_COL32(0, 0, 0, 200), buf);
+        dl->AddText(font, size, at, lines == 3 ? colours[i] : IM_COL32(255, 255, 255, 255), buf);
+      }
+    }
+}
+
+Hover ImageView::draw(const char* id, ImVec2 size, State& state, const Overlay& overlay, int pad) {
+  Hover hover;
+  const bool legend = mode_ != cl::DisplayMode::Clamp;
+  const float legend_h = legend ? ImGui::GetFrameHeightWithSpacing() : 0.0f;
+  size.x = std::max(size.x, 32.0f);
+  size.y = std::max(size.y - legend_h, 32.0f);
+  ImGui::PushID(id);
+  const ImVec2 lo = ImGui::GetCursorScreenPos();
+  const ImVec2 hi(lo.x + size.x, lo.y + size.y);
+  ImGui::InvisibleButton("view", size, ImGuiButtonFlags_MouseButtonLeft);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(lo, hi, IM_COL32(24, 26, 31, 255));
+  if (tensor_.empty()) {
+    dl->AddText(ImVec2(lo.x + 8, lo.y + 8), IM_COL32(160, 160, 160, 255), "no image yet");
+    ImGui::PopID();
+    return hover;
+  }
+  // Fit the image (plus any padded border) in the box, then apply the shared zoom and centre.
+  const float shown_w = float(tensor_.w + 2 * pad), shown_h = float(tensor_.h + 2 * pad);
+  const float fit = std::min(size.x / shown_w, size.y / shown_h);
+  const float zoom = state.zoom > 0.0f ? state.zoom : 1.0f;
+  ViewTransform tf;
+  tf.scale = fit * zoom;
+  const float cx = state.zoom > 0.0f ? state.cx : 0.5f, cy = state.zoom > 0.0f ? state.cy : 0.5f;
+  tf.origin = ImVec2(lo.x + size.x * 0.5f - cx * tensor_.w * tf.scale, lo.y + size.y * 0.5f - cy * tensor_.h * tf.scale);
+
+  ImGuiIO& io = ImGui::GetIO();
+  if (ImGui::IsItemHovered()) {
+    if (io.MouseWheel != 0.0f) {  // zoom about the cursor
+      const float old_scale = tf.scale;
+      const float new_zoom = std::clamp(zoom * std::pow(1.2f, io.MouseWheel), 1.0f, 64.0f);
+      const float mx = (io.MousePos.x - tf.origin.x) / old_scale, my = (io.MousePos.y - tf.origin.y) / old_scale;
+      const float new_scale = fit * new_zoom;
+      state.zoom = new_zoom <= 1.0001f ? 0.0f : new_zoom;
+      state.cx = std::clamp((mx - (io.MousePos.x - lo.x - size.x * 0.5f) / new_scale) / tensor_.w, 0.0f, 1.0f);
+      state.cy = std::clamp((my - (io.MousePos.y - lo.y - size.y * 0.5f) / new_scale) / tensor_.h, 0.0f, 1.0f);
+    }
+    if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) state.zoom = 0.0f;
+  }
+  if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left) && state.zoom > 0.0f) {
+    state.cx = std::clamp(state.cx - io.MouseDelta.x / (tf.scale * tensor_.w), 0.0f, 1.0f);
+    state.cy = std::clamp(state.cy - io.MouseDelta.y / (tf.scale * tensor_.h), 0.0f, 1.0f);
+  }
+
+  dl->PushClipRect(lo, hi, true);
+  dl->AddImage(texture_.imgui_id(), tf.to_screen(0, 0), tf.to_screen(float(tensor_.w), float(tensor_.h)));
+  if (tf.scale >= 8.0f) draw_values(dl, tf, lo, hi);
+  if (overlay) overlay(dl, tf);
+  if (ImGui::IsItemHovered()) {
+    const int x = int(std::floor((io.MousePos.x - tf.origin.x) / tf.scale));
+    const int y = int(std::floor((io.MousePos.y - tf.origin.y) / tf.scale));
+    if (x >= 0 && y >= 0 && x < tensor_.w && y < tensor_.h) {
+      hover = Hover{true, x, y};
+      const ImVec2 p = tf.to_screen(float(x), float(y));
+      dl->AddRect(p, ImVec2(p.x + tf.scale, p.y + tf.scale), IM_COL32(255, 230, 0, 255), 0, 0, 2.0f);
+      ImGui::BeginTooltip();
+      ImGui::Text("pixel (x %d, y %d)", x, y);
+      const char* names[3] = {"R", "G", "B"};
+      for (int c = 0; c < tensor_.c && c < 8; ++c)
+        ImGui::Text("%s %.4f", tensor_.c == 3 ? names[c] : ("ch " + std::to_string(c)).c_str(), double(tensor_.at(c, y, x)));
+      ImGui::EndTooltip();
+    }
+  }
+  dl->PopClipRect();
+  dl->AddRect(lo, hi, IM_COL32(70, 75, 85, 255));
+  if (legend) draw_legend(mode_, range_, size.x);
+  ImGui::PopID();
+  return hover;
+}

@@ -1,0 +1,51 @@
+// The one image view every lesson uses: any tensor shown honestly (clamp, min-max, |x| or a diverging
+// map centred on zero, with a legend), zoom with the wheel, pan by dragging, double-click to fit. Views
+// share zoom and centre through State so input and output stay aligned. At high zoom the pixel grid
+// and the numbers appear; hovering a pixel shows its value per channel.
+#pragma once
+#include <functional>
+#include <string>
+
+#include "image.h"
+#include "imgui.h"
+#include "state.h"
+#include "tensor.h"
+#include "texture.h"
+
+// Image pixel (x, y) -> screen: origin + (x, y) * scale. Pixel centres are at +0.5.
+struct ViewTransform {
+  ImVec2 origin;
+  float scale = 1.0f;
+  ImVec2 to_screen(float x, float y) const { return ImVec2(origin.x + x * scale, origin.y + y * scale); }
+};
+
+struct Hover {
+  bool active = false;
+  int x = -1, y = -1;
+};
+
+using Overlay = std::function<void(ImDrawList*, const ViewTransform&)>;
+
+class ImageView {
+ public:
+  // Sets what the view shows. display: "auto", "clamp", "minmax", "abs", "diverging" (State::display);
+  // auto = clamp for values in [0, 1], diverging when any value is negative, else min-max.
+  // channel -1 shows all (RGB or grey), otherwise one channel.
+  void set(const convlab::Tensor& t, const std::string& display = "auto", int channel = -1);
+  bool empty() const { return tensor_.empty(); }
+  const convlab::Tensor& tensor() const { return tensor_; }
+
+  // Draws at the cursor in a box of `size` (legend included when the mapping is not plain clamp).
+  // `pad` widens the drawn area by that many pixels around the image (for padded-border overlays).
+  Hover draw(const char* id, ImVec2 size, State& state, const Overlay& overlay = {}, int pad = 0);
+
+ private:
+  void draw_values(ImDrawList* dl, const ViewTransform& tf, ImVec2 lo, ImVec2 hi) const;
+  convlab::Tensor tensor_;
+  Texture texture_;
+  convlab::DisplayMode mode_ = convlab::DisplayMode::Clamp;
+  convlab::DisplayRange range_{0, 1};
+  int channel_ = -1;
+};
+
+convlab::DisplayMode resolve_display(const std::string& display, const convlab::Tensor& t);

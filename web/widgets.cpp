@@ -1,0 +1,59 @@
+#include "widgets.h"
+
+#include <emscripten.h>
+#include <emscripten/val.h>
+
+#include "image.h"
+#include "image_view.h"
+
+static ImFont* g_mono = nullptr;
+ImFont* mono_font() { return g_mono ? g_mono : ImGui::GetFont(); }
+void set_mono_font(ImFont* f) { g_mono = f; }
+
+void tip(const char* text) {
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.0f);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+}
+
+void help(const char* text) {
+  ImGui::SameLine();
+  ImGui::TextDisabled("(?)");
+  tip(text);
+}
+
+void lesson_header(const char* title, const char* summary) {
+  ImGui::TextUnformatted(title);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.72f, 0.75f, 0.80f, 1.0f));
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(summary);
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  ImGui::Separator();
+}
+
+void shape_line(const char* op, const convlab::Tensor& in, const convlab::Tensor& out) {
+  ImGui::PushFont(mono_font());
+  ImGui::Text("input %d x %d x %d  ->  %s  ->  output %d x %d x %d   (C x H x W)", in.c, in.h, in.w, op, out.c, out.h, out.w);
+  ImGui::PopFont();
+}
+
+bool copy_button(const char* label, const std::string& text) {
+  if (!ImGui::Button(label)) return false;
+  emscripten::val::global("window").call<void>("convlabCopyText", text);
+  return true;
+}
+
+void export_png_button(const char* filename, const convlab::Tensor& t, const std::string& display) {
+  if (!ImGui::Button("Export PNG") || t.empty()) return;
+  tip("Download the output as a PNG image, mapped as shown.");
+  convlab::DisplayMode mode = resolve_display(display, t);
+  const int channel = (mode == convlab::DisplayMode::Diverging && t.c > 1) ? 0 : -1;
+  const auto rgba = convlab::to_rgba8(t, channel, mode);
+  emscripten::val bytes(emscripten::typed_memory_view(rgba.size(), rgba.data()));
+  emscripten::val::global("window").call<void>("convlabDownloadPng", std::string(filename), t.w, t.h, bytes);
+}
