@@ -1,0 +1,33 @@
+// Row kernels behind conv2d (internal to the core; tests and benchmarks include it to pin the ISA).
+//
+// Every convolution in conv2d.cpp is reduced to "passes" over one output row:
+//   out[x] = base[x] + sum_t w[t] * p[t][x]        for x in [0, n)
+// where each p[t] points into a padded input row (already shifted by the tap's column offset, or into
+// a stride phase of it), base is the bias on the first pass of a row and the row itself on the next.
+// One pass takes at most kMaxTaps taps so that its weights and accumulators stay in vector registers;
+// longer tap lists are split into several passes. The x loop is plain C++ that the compiler vectorises
+// (AVX2 + FMA chosen at run time on x86-64 with an SSE2 fallback; wasm SIMD128 under Emscripten).
+#pragma once
+
+namespace convlab::rows {
+
+constexpr int kMaxTaps = 10;
+
+// out[x] = (accumulate ? out[x] : bias) + sum_{t < taps} w[t] * p[t][x], x in [0, n).
+// out must not overlap any p[t] row.
+using PassFn = void (*)(float* out, const float* const* p, const float* w, int n, float bias);
+
+struct PassTable {
+  const char* isa;              // "avx2+fma", "sse2" or "wasm-simd128", "scalar"
+  PassFn init[kMaxTaps + 1];    // index = number of taps, 1..kMaxTaps
+  PassFn accumulate[kMaxTaps + 1];
+};
+
+// The table for this CPU: AVX2 + FMA where the CPU has both, else the baseline build.
+const PassTable& pass_table();
+
+// Forces the baseline table even on an AVX2 machine (tests check both; benchmarks compare them).
+// Not thread-safe against concurrent conv2d calls; set it before running.
+void force_baseline(bool on);
+
+}  // namespace convlab::rows
