@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { startServer } from '../../tools/static-server.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const siteDir = join(root, 'build', 'site');
+export const siteDir = process.env.CONVLAB_SITE || join(root, 'build', 'site');  // helpers may build elsewhere
 export const shotDir = join(root, 'build', 'screenshots');
 
 const CHROMIUM_ARGS = [
