@@ -54,6 +54,19 @@ Tensor pool2d_output_shape(const Tensor& input, const Pool2dParams& p) {
   return shape;
 }
 
+// Taps [lo, hi) of a window starting at `start` (stride `d` apart, `k` of them) that land inside
+// [0, n): the loops below never walk the padding, however large the kernel.
+namespace {
+struct TapRange {
+  int lo, hi;
+};
+TapRange taps_inside(long long start, int k, int d, int n) {
+  const long long lo = start >= 0 ? 0 : (-start + d - 1) / d;
+  const long long hi = start > n - 1 ? 0 : std::min<long long>(k, (n - 1 - start) / d + 1);
+  return TapRange{int(std::min<long long>(lo, k)), int(hi)};
+}
+}  // namespace
+
 // Max (sign 1) or min (sign -1) over each window, as PyTorch's max_pool2d of sign * x: the first
 // pixel of the window starts as the best, then a value wins when strictly greater or NaN, so ties
 // (including a window of -inf only) keep the first and NaN sticks. Writes values and/or indices.
@@ -62,16 +75,18 @@ static void extreme_pool(const Tensor& in, const Pool2dParams& p, const Tensor& 
   const Pair s = pool_stride(p);
   for (int c = 0; c < in.c; ++c) {
     const float* src = in.plane(c);
-    for (int oy = 0; oy < shape.h; ++oy)
+    for (int oy = 0; oy < shape.h; ++oy) {
+      const long long y0 = (long long)oy * s.h - p.padding.h;
+      const TapRange ty = taps_inside(y0, p.kernel.h, p.dilation.h, in.h);
       for (int ox = 0; ox < shape.w; ++ox) {
+        const long long x0 = (long long)ox * s.w - p.padding.w;
+        const TapRange tx = taps_inside(x0, p.kernel.w, p.dilation.w, in.w);
         float best = -std::numeric_limits<float>::infinity();
         int best_index = -1;
-        for (int ky = 0; ky < p.kernel.h; ++ky) {
-          const long long y = (long long)oy * s.h - p.padding.h + (long long)ky * p.dilation.h;
-          if (y < 0 || y >= in.h) continue;
-          for (int kx = 0; kx < p.kernel.w; ++kx) {
-            const long long x = (long long)ox * s.w - p.padding.w + (long long)kx * p.dilation.w;
-            if (x < 0 || x >= in.w) continue;
+        for (int ky = ty.lo; ky < ty.hi; ++ky) {
+          const long long y = y0 + (long long)ky * p.dilation.h;
+          for (int kx = tx.lo; kx < tx.hi; ++kx) {
+            const long long x = x0 + (long long)kx * p.dilation.w;
             const float v = sign * src[y * in.w + x];
             if (best_index < 0 || v > best || std::isnan(v)) {
               best = v;
@@ -83,6 +98,7 @@ static void extreme_pool(const Tensor& in, const Pool2dParams& p, const Tensor& 
         if (out) out->data[o] = sign * best;
         if (indices) (*indices)[o] = best_index;
       }
+    }
   }
 }
 

@@ -269,6 +269,18 @@ TEST(Pool2d, MatchesReferenceWithNaNsAndInfinities) {
       }
 }
 
+// A window of a million taps, almost all padding: the loops visit only the pixels inside the input.
+TEST(Pool2d, HugeKernelWithHugePaddingVisitsOnlyTheInput) {
+  const int k = (1 << 20) + 1;
+  const Tensor x = row({1, 3, 2});
+  for (PoolMode mode : {PoolMode::Max, PoolMode::Min, PoolMode::Mean}) {
+    Pool2dParams p = row_params(mode, k, 1, k / 2);
+    const float want = mode == PoolMode::Max ? 3.0f : mode == PoolMode::Min ? 1.0f : 6.0f / k;
+    SCOPED_TRACE(pool_mode_name(mode));
+    expect_row(pool2d(x, p), {want, want, want}, 1e-9f);
+  }
+}
+
 TEST(Pool2d, OutputShapeHeaderUsesPoolOutputSize) {
   Pool2dParams p;
   p.kernel = {3, 2};
