@@ -3,6 +3,8 @@
 #   native  GoogleTest via ctest (incl. the OpenCV and PyTorch reference checks)
 #   js      the JS API under Node's test runner
 #   browser the page in headless Chromium (SwiftShader WebGL2); screenshots land in build/screenshots
+#   asan    the native suite again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   fuzz    saved fuzz regressions, then a short libFuzzer run per target (tools/fuzz.sh)
 # Every stage runs even if an earlier one failed; the exit code is non-zero if any failed.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -19,11 +21,15 @@ stage() {  # stage NAME COMMAND...
 native() { bash tools/build.sh native && ctest --preset native -j2; }
 wasm_js() { bash tools/build.sh wasm && node --test tests/js/; }
 browser() { node --test --test-concurrency=1 tests/browser/; }
+asan() { bash tools/build.sh asan && ctest --preset asan -j2 -E torch_reference; }
+fuzz() { bash tools/fuzz.sh "${FUZZ_SECONDS:-20}"; }
 
 only="${1:-all}"
 [[ "$only" == all || "$only" == native ]] && stage native native
 [[ "$only" == all || "$only" == js ]] && stage js wasm_js
 [[ "$only" == all || "$only" == browser ]] && stage browser browser
+[[ "$only" == all || "$only" == asan ]] && stage asan asan
+[[ "$only" == all || "$only" == fuzz ]] && stage fuzz fuzz
 
 printf '\n'
 [ ${#failures[@]} -eq 0 ] || echo "failed stages: ${failures[*]}"

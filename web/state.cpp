@@ -308,7 +308,9 @@ std::string layers_to_text(const std::vector<Layer>& layers) {
     std::string t = l.type == Layer::Type::Pool ? "p" : "c";
     t += std::to_string(l.kernel.h);
     if (l.kernel.w != l.kernel.h) t += "x" + std::to_string(l.kernel.w);
-    if (l.stride.h != 1 || l.stride.w != 1) t += "s" + std::to_string(l.stride.h);
+    const int default_stride = l.type == Layer::Type::Pool ? l.kernel.h : 1;  // pooling's stride defaults to its kernel
+    if (l.stride.h != default_stride || l.stride.w != (l.type == Layer::Type::Pool ? l.kernel.w : 1))
+      t += "s" + std::to_string(l.stride.h);
     if (l.dilation.h != 1) t += "d" + std::to_string(l.dilation.h);
     if (l.padding.h != 0) t += "p" + std::to_string(l.padding.h);
     parts.push_back(t);
@@ -345,7 +347,7 @@ std::vector<Layer> layers_from_text(const std::string& text) {
     if (l.type == Layer::Type::Pool) l.stride = l.kernel;  // pooling's default stride is its kernel
     while (i < part.size()) {
       const char tag = part[i++];
-      if (tag == 's') l.stride.h = l.stride.w = number(1, 8);
+      if (tag == 's') l.stride.h = l.stride.w = number(1, kMaxKernel);
       else if (tag == 'd') l.dilation.h = l.dilation.w = number(1, 8);
       else if (tag == 'p') l.padding.h = l.padding.w = number(0, 8);
       else throw std::invalid_argument(what + " has an unknown part '" + std::string(1, tag) + "'");

@@ -48,7 +48,7 @@ TEST(StateHash, EveryFieldRoundTripsExactly) {
   ASSERT_EQ(r.error, "") << hash;
   EXPECT_EQ(to_hash(r.state), hash);
   EXPECT_EQ(r.state.values, s.values);  // bit-exact floats through the shortest text
-  EXPECT_EQ(layers_to_text(r.state.layers), "c3,c5x3s2d2p1,p2s2");
+  EXPECT_EQ(layers_to_text(r.state.layers), "c3,c5x3s2d2p1,p2");  // a pool's stride defaults to its kernel
 }
 
 TEST(StateHash, KernelValuesMakeTheKernelCustom) {
@@ -99,6 +99,16 @@ TEST(StateHash, ApplyHashKeepsTheBaseOnError) {
   EXPECT_EQ(good.error, "");
   EXPECT_EQ(good.state.stride, 3);
   EXPECT_EQ(good.state.dilation, 2);
+}
+
+TEST(StateHash, PoolLayersKeepTheirDefaultStrideThroughText) {
+  // Found by fuzz_state: "p9" means stride 9, which must read back.
+  EXPECT_EQ(layers_to_text(layers_from_text("p9")), "p9");
+  EXPECT_EQ(layers_to_text(layers_from_text("p3s2,c3s2,p5x3")), "p3s2,c3s2,p5x3");
+  const auto layers = layers_from_text("p5x3");
+  EXPECT_EQ(layers[0].stride.h, 5);
+  EXPECT_EQ(layers[0].stride.w, 3);
+  EXPECT_EQ(from_hash("layers=p9").error, "");
 }
 
 TEST(StateHash, PaddingKeywords) {
