@@ -1,6 +1,7 @@
 #include "app.h"
 
 #include <emscripten.h>
+#include <emscripten/html5.h>
 #include <emscripten/val.h>
 
 #include <algorithm>
@@ -55,8 +56,12 @@ App& App::instance() {
 
 void App::init() {
   ImGuiIO& io = ImGui::GetIO();
-  io.Fonts->AddFontFromFileTTF("/fonts/Roboto-Medium.ttf", 16.0f);
-  set_mono_font(io.Fonts->AddFontFromFileTTF("/fonts/JetBrainsMono-Regular.ttf", 14.0f));
+  // Crisp text on HiDPI screens: SDL sizes the canvas in device pixels, so rasterise the fonts at the
+  // device pixel ratio and scale them back to CSS pixels for layout.
+  const float dpr = std::clamp(float(emscripten_get_device_pixel_ratio()), 1.0f, 4.0f);
+  io.Fonts->AddFontFromFileTTF("/fonts/Roboto-Medium.ttf", 16.0f * dpr);
+  set_mono_font(io.Fonts->AddFontFromFileTTF("/fonts/JetBrainsMono-Regular.ttf", 14.0f * dpr));
+  io.FontGlobalScale = 1.0f / dpr;
   apply_style();
 }
 
