@@ -50,80 +50,122 @@ Tensor conv2d_output_shape(const Tensor& input, const Weights& weight, const Con
 
 namespace {
 
-// Padded input rows, built on demand and kept in a small ring per input channel.
+// A run of output columns [x0, x1) of one output row whose taps all read the same kind of row:
+// tap (ky, kx) of input channel j reads base(j, ky)[x - x0 + offset(kx)].
+struct Segment {
+  int x0, x1;
+  enum Kind { Left, Interior, Right, Phases } kind;
+};
+
+// The padded input rows the taps read, built on demand and kept in a small ring per input channel.
 //
-// Padded row r (0 <= r < H + top + bottom) is input row pad_source_index(r - top) with its left and
-// right padding filled in, so the pass kernels never check a border. A ring holds span_h rows (the
-// dilated kernel height), slot r % span_h: the rows one output row reads are consecutive in r, so
-// they never collide, and each padded row is built once however many output rows read it.
-// With a horizontal stride s > 1 the row is stored as s phases (phase q holds padded[q + i * s]), so
-// the tap at column offset o reads phase o % s from element o / s onwards: contiguous again.
+// Padded row r (0 <= r < H + top + bottom) is input row pad_source_index(r - top), or zeros. A ring
+// holds span_h rows (the dilated kernel height), slot r % span_h: the rows one output row reads are
+// consecutive in r, so they never collide, and each padded row is prepared once however many
+// output rows read it.
+//
+// Horizontal stride 1: the input row itself is read where every tap of an output column lies inside
+// it (the Interior segment); only the few columns near the left and right borders read small
+// padded copies (stubs). Nothing is copied for the interior.
+// Horizontal stride s > 1: the whole padded row is stored as s phases (phase q holds padded[q + i s]),
+// so the tap at column offset o reads phase o % s from element o / s onwards: contiguous again.
 class RowRing {
  public:
-  RowRing(const Tensor& input, const Conv2dParams& p, int span_h)
-      : in_(input), pad_(p.padding), mode_(p.padding_mode), span_(span_h), stride_w_(p.stride.w) {
-    padded_w_ = input.w + pad_.left + pad_.right;
-    phase_len_ = (padded_w_ + stride_w_ - 1) / stride_w_;
-    // Round each row up to 16 floats (64 bytes) so rows start on cache-line boundaries in the buffer.
-    row_stride_ = (std::size_t(phase_len_) * stride_w_ + 15) / 16 * 16;
-    if (stride_w_ > 1) scratch_.resize(padded_w_);
+  // span_h, span_w: the dilated kernel's extent; out_w: the output width.
+  RowRing(const Tensor& input, const Conv2dParams& p, int span_h, int span_w, int out_w)
+      : in_(input), pad_(p.padding), mode_(p.padding_mode), span_(span_h), sw_(p.stride.w),
+        padded_w_(input.w + p.padding.left + p.padding.right), out_w_(out_w) {
+    if (sw_ > 1) {
+      phase_len_ = (padded_w_ + sw_ - 1) / sw_;
+      slot_floats_ = round16(std::size_t(phase_len_) * sw_);
+      segments_ = {Segment{0, out_w_, Segment::Phases}};
+      scratch_.resize(padded_w_);
+      return;
+    }
+    // Output column x reads padded columns x .. x + span_w - 1, inside the input row when
+    // left <= x and x + span_w - 1 - left <= W - 1.
+    x0_ = std::min(pad_.left, out_w_);
+    x1_ = std::clamp(in_.w - span_w + 1 + pad_.left, x0_, out_w_);
+    left_len_ = x0_ > 0 ? x0_ + span_w - 1 : 0;
+    right_len_ = x1_ < out_w_ ? out_w_ - x1_ + span_w - 1 : 0;
+    slot_floats_ = round16(std::size_t(left_len_)) + round16(std::size_t(right_len_));
+    segments_.clear();
+    if (x0_ > 0) segments_.push_back(Segment{0, x0_, Segment::Left});
+    if (x1_ > x0_) segments_.push_back(Segment{x0_, x1_, Segment::Interior});
+    if (x1_ < out_w_) segments_.push_back(Segment{x1_, out_w_, Segment::Right});
+    zero_row_.assign(in_.w, 0.0f);
   }
 
+  const std::vector<Segment>& segments() const { return segments_; }
   std::size_t phase_len() const { return std::size_t(phase_len_); }
 
-  // Points every ring at channel set [first, first + count) of the input and forgets their rows.
+  // Points the rings at input channels [first, first + count) and forgets their rows.
   void reset(int first_channel, int count) {
     first_ = first_channel;
-    buf_.assign(std::size_t(count) * span_ * row_stride_, 0.0f);
+    buf_.assign(std::size_t(count) * span_ * slot_floats_, 0.0f);
+    src_.assign(std::size_t(count) * span_, nullptr);
     key_.assign(std::size_t(count) * span_, -1);
   }
 
-  // Padded row r of ring j (input channel first + j).
-  const float* row(int j, int r) {
+  // Where segment `seg` of ring j's padded row r starts: element 0 is read by column seg.x0's tap
+  // at column offset 0.
+  const float* base(int j, int r, const Segment& seg) {
     const std::size_t slot = std::size_t(j) * span_ + std::size_t(r % span_);
-    float* dst = buf_.data() + slot * row_stride_;
+    float* slot_data = buf_.data() + slot * slot_floats_;
     if (key_[slot] != r) {
-      build(first_ + j, r, dst);
+      build(first_ + j, r, slot, slot_data);
       key_[slot] = r;
     }
-    return dst;
+    switch (seg.kind) {
+      case Segment::Left: return slot_data;
+      case Segment::Interior: return src_[slot] + (seg.x0 - pad_.left);
+      case Segment::Right: return slot_data + round16(std::size_t(left_len_));
+      case Segment::Phases: return slot_data;
+    }
+    return slot_data;
   }
 
  private:
-  void build(int c, int r, float* dst) {
+  static std::size_t round16(std::size_t n) { return (n + 15) / 16 * 16; }
+
+  // Padded column c of a row whose source is `src` (nullptr: a zero row).
+  float padded_at(const float* src, int c) const {
+    if (!src) return 0.0f;
+    const int sx = pad_source_index(c - pad_.left, in_.w, mode_);
+    return sx < 0 ? 0.0f : src[sx];
+  }
+
+  void build(int c, int r, std::size_t slot, float* dst) {
     const int sy = pad_source_index(r - pad_.top, in_.h, mode_);
-    float* row = stride_w_ > 1 ? scratch_.data() : dst;
-    if (sy < 0) {
-      std::fill(row, row + padded_w_, 0.0f);
-    } else {
-      const float* src = in_.plane(c) + std::size_t(sy) * in_.w;
-      for (int i = 0; i < pad_.left; ++i) {
-        const int sx = pad_source_index(i - pad_.left, in_.w, mode_);
-        row[i] = sx < 0 ? 0.0f : src[sx];
-      }
-      std::memcpy(row + pad_.left, src, sizeof(float) * std::size_t(in_.w));
-      for (int i = pad_.left + in_.w; i < padded_w_; ++i) {
-        const int sx = pad_source_index(i - pad_.left, in_.w, mode_);
-        row[i] = sx < 0 ? 0.0f : src[sx];
-      }
-    }
-    if (stride_w_ > 1)
-      for (int q = 0; q < stride_w_; ++q) {
+    const float* src = sy < 0 ? nullptr : in_.plane(c) + std::size_t(sy) * in_.w;
+    src_[slot] = src ? src : zero_row_.data();
+    if (sw_ > 1) {
+      float* row = scratch_.data();
+      for (int i = 0; i < padded_w_; ++i) row[i] = padded_at(src, i);
+      for (int q = 0; q < sw_; ++q) {
         float* phase = dst + std::size_t(q) * phase_len_;
         for (int i = 0; i < phase_len_; ++i) {
-          const int x = q + i * stride_w_;
+          const int x = q + i * sw_;
           phase[i] = x < padded_w_ ? row[x] : 0.0f;
         }
       }
+      return;
+    }
+    for (int i = 0; i < left_len_; ++i) dst[i] = padded_at(src, i);
+    float* right = dst + round16(std::size_t(left_len_));
+    for (int i = 0; i < right_len_; ++i) right[i] = padded_at(src, x1_ + i);
   }
 
   const Tensor& in_;
   Pad4 pad_;
   PadMode mode_;
-  int span_, stride_w_, padded_w_ = 0, phase_len_ = 0;
-  std::size_t row_stride_ = 0;
+  int span_, sw_, padded_w_, out_w_, phase_len_ = 0;
+  int x0_ = 0, x1_ = 0, left_len_ = 0, right_len_ = 0;
+  std::size_t slot_floats_ = 0;
   int first_ = 0;
-  std::vector<float> buf_, scratch_;
+  std::vector<Segment> segments_;
+  std::vector<float> buf_, scratch_, zero_row_;
+  std::vector<const float*> src_;
   std::vector<int> key_;
 };
 
@@ -131,20 +173,35 @@ class RowRing {
 
 // Every output row of every output channel is a sum over taps (input channel j of the group, kernel
 // row ky, kernel column kx): out[x] += w * padded_j[y * sh + ky * dh][x * sw + kx * dw]. The taps of a
-// group are listed once (which ring row, which offset in it); per output row their pointers are
-// resolved, then each output channel of the group runs its weights over them in passes of at most
-// rows::kMaxTaps taps (the first pass writes bias + sum, the others add).
+// group are listed once (which ring row, which column offset); per output row and segment their
+// pointers are resolved, then each output channel of the group runs its weights over them in passes
+// of at most rows::kMaxTaps taps (the first pass writes bias + sum, the others add).
+//
+// With one output channel per group (depthwise, single-filter and plain 1-channel convolutions) the
+// output rows come out in memory order, so the output's storage grows a row at a time (zeroed while
+// it is in cache, then overwritten): never a whole zero-fill pass over memory first, which costs as
+// much as the 3x3 arithmetic.
 Tensor conv2d(const Tensor& input, const Weights& weight, const Conv2dParams& p, const std::vector<float>& bias) {
   const Tensor shape = conv2d_output_shape(input, weight, p, bias);
-  Tensor out(shape.c, shape.h, shape.w);
   const rows::PassTable& kernels = rows::pass_table();
   const int cin_g = input.c / p.groups, cout_g = weight.a / p.groups;
-  const int kh = weight.kh, kw = weight.kw, sh = p.stride.h, sw = p.stride.w;
-  const int span_h = effective_kernel(kh, p.dilation.h);
+  const int kh = weight.kh, kw = weight.kw, sw = p.stride.w;
   const int taps = cin_g * kh * kw;
+  const int oh = shape.h, ow = shape.w;
 
-  RowRing ring(input, p, span_h);
-  // Tap t = (j * kh + ky) * kw + kx reads ring row j at padded row y * sh + ky * dh, from tap_offset[t].
+  Tensor out;
+  const bool append = cout_g == 1;
+  if (append) {
+    out.c = shape.c;
+    out.h = oh;
+    out.w = ow;
+    out.data.reserve(std::size_t(shape.c) * oh * ow);
+  } else {
+    out = Tensor(shape.c, oh, ow);
+  }
+
+  RowRing ring(input, p, effective_kernel(kh, p.dilation.h), effective_kernel(kw, p.dilation.w), ow);
+  // Tap t = (j * kh + ky) * kw + kx reads ring row j * kh + ky from tap_offset[t] on.
   std::vector<std::size_t> tap_offset(taps);
   for (int t = 0; t < taps; ++t) {
     const int o = (t % kw) * p.dilation.w;
@@ -155,21 +212,31 @@ Tensor conv2d(const Tensor& input, const Weights& weight, const Conv2dParams& p,
   std::vector<int> pass_begin(passes + 1);
   for (int i = 0; i <= passes; ++i) pass_begin[i] = int(std::int64_t(taps) * i / passes);
 
-  std::vector<const float*> rowp(std::size_t(cin_g) * kh), tap_ptr(taps);
+  std::vector<const float*> tap_ptr(taps);
   for (int g = 0; g < p.groups; ++g) {
     ring.reset(g * cin_g, cin_g);
-    for (int y = 0; y < out.h; ++y) {
-      for (int j = 0; j < cin_g; ++j)
-        for (int ky = 0; ky < kh; ++ky) rowp[j * kh + ky] = ring.row(j, y * sh + ky * p.dilation.h);
-      for (int t = 0; t < taps; ++t) tap_ptr[t] = rowp[t / kw] + tap_offset[t];
-      for (int oc = g * cout_g; oc < (g + 1) * cout_g; ++oc) {
-        float* dst = out.plane(oc) + std::size_t(y) * out.w;
-        const float* w = weight.kernel(oc, 0);  // the group's cin_g kernels are contiguous
-        const float b = bias.empty() ? 0.0f : bias[oc];
-        for (int i = 0; i < passes; ++i) {
-          const int t0 = pass_begin[i], nt = pass_begin[i + 1] - t0;
-          const rows::PassFn fn = i == 0 ? kernels.init[nt] : kernels.accumulate[nt];
-          fn(dst, tap_ptr.data() + t0, w + t0, out.w, b);
+    for (int y = 0; y < oh; ++y) {
+      float* row_out = nullptr;
+      if (append) {
+        const std::size_t end = out.data.size();
+        out.data.resize(end + ow);
+        row_out = out.data.data() + end;
+      }
+      for (const Segment& seg : ring.segments()) {
+        for (int t = 0; t < taps; t += kw) {
+          const int j = t / (kh * kw), ky = (t / kw) % kh;
+          const float* base = ring.base(j, y * p.stride.h + ky * p.dilation.h, seg);
+          for (int kx = 0; kx < kw; ++kx) tap_ptr[t + kx] = base + tap_offset[t + kx];
+        }
+        for (int oc = g * cout_g; oc < (g + 1) * cout_g; ++oc) {
+          float* dst = (append ? row_out : out.plane(oc) + std::size_t(y) * ow) + seg.x0;
+          const float* w = weight.kernel(oc, 0);  // the group's cin_g kernels are contiguous
+          const float b = bias.empty() ? 0.0f : bias[oc];
+          for (int i = 0; i < passes; ++i) {
+            const int t0 = pass_begin[i], nt = pass_begin[i + 1] - t0;
+            const rows::PassFn fn = i == 0 ? kernels.init[nt] : kernels.accumulate[nt];
+            fn(dst, tap_ptr.data() + t0, w + t0, seg.x1 - seg.x0, b);
+          }
         }
       }
     }
