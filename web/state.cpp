@@ -224,6 +224,7 @@ const std::vector<Field>& fields() {
       choice_field("erfw", &State::erf_weights, [] { return std::vector<std::string>{"uniform", "random"}; }),
       bool_field("relu", &State::relu),
       int_field("seed", &State::seed, 0, 1000000),
+      int_field("rfl", &State::rf_layer, -1, 15),
       int_field("tin", &State::t_in, 1, 64),
       int_field("tk", &State::t_k, 1, 9),
       int_field("ts", &State::t_s, 1, 8),

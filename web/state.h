@@ -37,6 +37,7 @@ struct State {
   std::string erf_weights = "uniform";  // uniform, random
   bool relu = false;
   int seed = 1;
+  int rf_layer = -1;                // receptive-field lesson: the layer whose units are shown; -1 = the last
 
   // Transposed convolution.
   int t_in = 4, t_k = 3, t_s = 2, t_p = 1, t_op = 1;

@@ -34,6 +34,7 @@ TEST(StateHash, EveryFieldRoundTripsExactly) {
   s.ceil_mode = true;
   s.layers = layers_from_text("c3,c5x3s2d2p1,p2s2");
   s.relu = true;
+  s.rf_layer = 1;
   s.t_op = 0;
   s.display = "diverging";
   s.zoom = 12.5f;
