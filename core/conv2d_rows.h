@@ -11,7 +11,10 @@
 
 namespace convlab::rows {
 
-constexpr int kMaxTaps = 10;
+#ifndef CONVLAB_MAX_TAPS
+#define CONVLAB_MAX_TAPS 10
+#endif
+constexpr int kMaxTaps = CONVLAB_MAX_TAPS;
 
 // out[x] = (accumulate ? out[x] : bias) + sum_{t < taps} w[t] * p[t][x], x in [0, n).
 // out must not overlap any p[t] row.

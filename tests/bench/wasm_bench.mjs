@@ -1,0 +1,98 @@
+// The wasm build of the core against its native build, case by case, side by side in one run.
+//
+//   node tests/bench/wasm_bench.mjs [--site=build/site] [--native=build/native/convlab_bench] [--reps=7] [--filter=conv3x3]
+//
+// For each case of tests/bench/convlab_bench.cpp that the JS API can express (conv2d ones), this runs
+// the native benchmark for that case (--benchmark_format=json, median of its repetitions), then times
+// lab.conv2d on the same shapes in this Node process (median of --reps calls after a warm-up), and
+// prints wasm / native ratios against the native best build (AVX2+FMA here) and the native baseline
+// build (SSE2: the same 4-float vector width as wasm SIMD128).
+//
+// A JS API call also copies the input into the wasm heap and the result out again (bindings.cpp).
+// The `copies` column times exactly those copies in JS (Float32Array set + slice of the same sizes);
+// `core` = wasm - copies estimates the convolution alone, which is what the native figure measures.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const args = Object.fromEntries(process.argv.slice(2).map((a) => {
+  const m = /^--([^=]+)=(.*)$/.exec(a);
+  if (!m) throw new Error(`unknown argument ${a}; expected --site=, --native=, --reps=, --filter=`);
+  return [m[1], m[2]];
+}));
+const siteDir = path.resolve(root, args.site ?? 'build/site');
+const nativeBench = path.resolve(root, args.native ?? 'build/native/convlab_bench');
+const reps = Number(args.reps ?? 7);
+const filter = args.filter ? new RegExp(args.filter) : null;
+
+// The cases of convlab_bench.cpp, as JS API calls: input [C, H, W], weight [Cout, Cin/groups, k, k].
+const H = 1080, W = 1920;
+const CASES = [
+  ...[3, 5, 7].map((k) => ({ name: `conv${k}x${k}_c1_1080p`, c: 1, h: H, w: W, wshape: [1, 1, k, k], opts: { padding: 'same', paddingMode: 'reflect' } })),
+  ...[3, 5, 7].map((k) => ({ name: `conv${k}x${k}_c3_1080p`, c: 3, h: H, w: W, wshape: [3, 1, k, k], opts: { padding: 'same', paddingMode: 'reflect', groups: 3 } })),
+  ...[3, 7].map((k) => ({ name: `conv${k}x${k}_c3full_1080p`, c: 3, h: H, w: W, wshape: [1, 3, k, k], opts: { padding: 'same', paddingMode: 'reflect' } })),
+  { name: 'conv3x3_d2_c1_1080p', c: 1, h: H, w: W, wshape: [1, 1, 3, 3], opts: { padding: 'same', paddingMode: 'reflect', dilation: 2 } },
+  { name: 'pointwise_c16to16_270x480', c: 16, h: 270, w: 480, wshape: [16, 16, 1, 1], opts: {} },
+].filter((c) => !filter || filter.test(c.name));
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+function randomFloats(n, seed) {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; out[i] = s / 2 ** 32; }
+  return out;
+}
+
+// Median real time in ms of BM_<name>/convlab and /convlab_baseline from one native run.
+function nativeTimes(name) {
+  const r = spawnSync(nativeBench, [
+    `--benchmark_filter=^BM_${name}/convlab`, '--benchmark_format=json', `--benchmark_repetitions=${reps}`,
+    '--benchmark_report_aggregates_only=true', '--benchmark_min_time=0.2'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`${nativeBench} failed (${r.status}): ${r.stderr}`);
+  const out = {};
+  for (const b of JSON.parse(r.stdout).benchmarks) {
+    if (b.aggregate_name !== 'median') continue;
+    const scale = { ns: 1e-6, us: 1e-3, ms: 1, s: 1e3 }[b.time_unit];
+    out[b.run_name.split('/')[1]] = b.real_time * scale;
+  }
+  return out;
+}
+
+function timeMs(fn) {
+  for (let i = 0; i < 2; i++) fn();  // warm-up: tier-up, heap growth
+  const ts = [];
+  for (let i = 0; i < reps; i++) { const t0 = performance.now(); fn(); ts.push(performance.now() - t0); }
+  return median(ts);
+}
+
+if (!existsSync(path.join(siteDir, 'convlab.mjs'))) throw new Error(`no ${siteDir}/convlab.mjs: build the wasm target first (see tests/bench/README.md)`);
+if (!existsSync(nativeBench)) throw new Error(`no ${nativeBench}: build convlab_bench first (see tests/bench/README.md)`);
+const lab = await (await import(pathToFileURL(path.join(siteDir, 'convlab.mjs')).href)).default();
+
+const rows = [];
+for (const c of CASES) {
+  const native = nativeTimes(c.name);
+  const input = { shape: [c.c, c.h, c.w], data: randomFloats(c.c * c.h * c.w, 1) };
+  const weight = { shape: c.wshape, data: randomFloats(c.wshape.reduce((a, b) => a * b, 1), 2).map((v) => v - 0.5) };
+  let outLength = 0;
+  const wasm = timeMs(() => { outLength = lab.conv2d(input, weight, c.opts).data.length; });
+  const copies = timeMs(() => {
+    const heap = new Float32Array(input.data.length);  // convertJSArrayToNumberVector: zeroed vector + set
+    heap.set(input.data);
+    return new Float32Array(outLength).slice();        // typed_memory_view(...).slice() of the result
+  });
+  const core = Math.max(wasm - copies, 0);
+  rows.push({
+    case: c.name, 'native ms': native.convlab, 'native sse2 ms': native.convlab_baseline, 'wasm ms': wasm,
+    'copies ms': copies, 'core ms': core, 'wasm/native': wasm / native.convlab,
+    'core/native': core / native.convlab, 'core/native sse2': core / native.convlab_baseline,
+  });
+  const r = rows[rows.length - 1];
+  console.log(`${c.name.padEnd(28)} native ${r['native ms'].toFixed(2)} ms (sse2 ${r['native sse2 ms'].toFixed(2)})  wasm ${wasm.toFixed(2)} ms` +
+              ` (copies ${copies.toFixed(2)}, core ${core.toFixed(2)})  core/native ${r['core/native'].toFixed(2)}x` +
+              `  core/native-sse2 ${r['core/native sse2'].toFixed(2)}x  wasm/native ${r['wasm/native'].toFixed(2)}x`);
+}
+if (args.json !== undefined) console.log(JSON.stringify(rows, null, 2));
