@@ -143,6 +143,13 @@ std::string App::readout_json() const {
   return json + "}";
 }
 
+std::string App::image_info_json() const {
+  const auto it = images_.find(state_.image);
+  const int w = it == images_.end() ? 0 : it->second.width, h = it == images_.end() ? 0 : it->second.height;
+  // Image names are State choices (sample ids, pattern ids, "upload"): plain lower-case words.
+  return "{\"name\":\"" + state_.image + "\",\"width\":" + std::to_string(w) + ",\"height\":" + std::to_string(h) + "}";
+}
+
 void App::draw_menu_bar() {
   if (!ImGui::BeginMenuBar()) return;
   ImGui::TextColored(ImVec4(0.43f, 0.66f, 1.0f, 1.0f), "ConvLab");

@@ -26,6 +26,8 @@ class App {
   const std::string& last_error() const { return last_error_; }
   // The current lesson's published numbers as a JSON object of strings.
   std::string readout_json() const;
+  // The image the lessons work on: {"name":...,"width":...,"height":...} (width 0 while it loads).
+  std::string image_info_json() const;
   void show_error(const std::string& message);
 
  private:

@@ -17,6 +17,7 @@ void load_initial_hash(const std::string& hash) { App::instance().load_initial_h
 std::string last_error() { return App::instance().last_error(); }
 std::string readout() { return App::instance().readout_json(); }
 void show_error(const std::string& message) { App::instance().show_error(message); }
+std::string image_info() { return App::instance().image_info_json(); }
 
 }  // namespace
 
@@ -28,4 +29,5 @@ EMSCRIPTEN_BINDINGS(playground) {
   emscripten::function("lastError", &last_error);
   emscripten::function("readout", &readout);
   emscripten::function("showError", &show_error);
+  emscripten::function("imageInfo", &image_info);
 }

@@ -1,14 +1,27 @@
-// The page around the playground's wasm module: checks the browser, decodes images (the browser's
-// decoders, so the core never parses files), and passes pixels to the module.
-import createPlayground from './playground.js';
+// The page around the playground's wasm module. C++ owns the state and draws everything on the canvas;
+// this file owns what only a page can do:
+//   - the URL: every setting lives in the hash (#lesson=padding&s=2). The module serialises the state;
+//     the page writes it to the address bar, and applies the hash when the learner edits it or goes
+//     back/forward. A ?query with the same keys (?lesson=padding&embed=1) is folded into the hash at load.
+//   - images: samples fetched on demand, the learner's own file (picker or drag and drop), PNG export;
+//   - the clipboard (Copy link, Copy embed code);
+//   - window.playground, the API for tutorial authors and tests, and the same API across an <iframe>
+//     with postMessage (see README, "Embedding in a tutorial").
+// Nothing that comes from the URL, a file or a message is ever inserted as HTML.
+import { decodeUpload, rasterise, downloadPng, displayName, ImageInputError } from './image_input.js';
+import { notice, linkTo, embedCode, copyToClipboard } from './share.js';
 
 const loading = document.getElementById('loading');
+const loadingText = document.getElementById('loading-text');
 const fatalBox = document.getElementById('fatal');
+const fileInput = document.getElementById('file');
+const dropZone = document.getElementById('drop');
 
 function fatal(message) {
   loading.hidden = true;
-  fatalBox.textContent = message; // text, never HTML
+  fatalBox.textContent = message;
   fatalBox.hidden = false;
+  rejectReady(new Error(message));
 }
 window.convlabFatal = fatal;
 
@@ -21,59 +34,273 @@ function browserSupported() {
   return true;
 }
 
-async function decodeImage(blob) {
-  const bitmap = await createImageBitmap(blob);
-  const canvas = document.createElement('canvas');
-  canvas.width = bitmap.width;
-  canvas.height = bitmap.height;
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  ctx.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  return ctx.getImageData(0, 0, canvas.width, canvas.height);
+// ---- the module and the two moments tests and embedders wait for ------------------------------------
+let mod = null;  // the playground module once it runs
+let resolveModule, resolveReady, rejectReady;
+const moduleReady = new Promise((resolve) => { resolveModule = resolve; });
+const ready = new Promise((resolve, reject) => { resolveReady = resolve; rejectReady = reject; });
+ready.catch(() => {});  // a failed start is shown on the page; do not also report an unhandled rejection
+
+// ---- URL hash <-> state ------------------------------------------------------------------------------
+// Hash text as ordered [key, value] pairs. Not URLSearchParams: it turns '+' into a space, and '+' is
+// part of numbers like 1e+06 here.
+function parsePairs(text) {
+  const pairs = [];
+  for (const part of text.split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    const decode = (s) => { try { return decodeURIComponent(s); } catch { return s; } };
+    pairs.push(eq < 0 ? [decode(part), '1'] : [decode(part.slice(0, eq)), decode(part.slice(eq + 1))]);
+  }
+  return pairs;
+}
+// Keeps ',', ':' and '-' readable; everything else that could end a key or a value is escaped.
+const encodePart = (s) => encodeURIComponent(s).replace(/%2C/gi, ',').replace(/%3A/gi, ':');
+const pairsToHash = (pairs) => pairs.map(([k, v]) => `${encodePart(k)}=${encodePart(v)}`).join('&');
+
+// The state as an object of URL keys (string values); keys at their default are omitted, as in the URL.
+function hashToState(hash) {
+  const state = Object.create(null);
+  for (const [k, v] of parsePairs(hash)) state[k] = v;
+  return { ...state };
 }
 
-let resolveModule;
-const moduleReady = new Promise((resolve) => { resolveModule = resolve; });
+// {s: 2, gray: true, hide: ['stride', 'kernel']} -> "s=2&gray=1&hide=stride,kernel"
+function stateToHash(partial) {
+  if (partial === null || typeof partial !== 'object' || Array.isArray(partial)) {
+    throw new Error(`setState expects an object of URL keys, e.g. {lesson: 'padding', s: 2}; got ${partial === null ? 'null' : Array.isArray(partial) ? 'an array' : typeof partial}`);
+  }
+  const pairs = [];
+  for (const [key, value] of Object.entries(partial)) {
+    if (value === undefined) continue;
+    let text;
+    if (typeof value === 'boolean') text = value ? '1' : '0';
+    else if (typeof value === 'number' || typeof value === 'string') text = String(value);
+    else if (Array.isArray(value) && value.every((v) => typeof v === 'number' || typeof v === 'string')) text = value.join(',');
+    else throw new Error(`${key}: expected a string, number, boolean or array, got ${value === null ? 'null' : typeof value}`);
+    pairs.push([key, text]);
+  }
+  return pairsToHash(pairs);
+}
 
+// The hash the module starts from: the URL's hash on top of its query string. The query is then
+// removed from the address bar, so that the hash alone says what the page shows.
+function initialHash() {
+  const hash = location.hash.slice(1);
+  const query = location.search.slice(1);
+  if (!query) return hash;
+  const merged = new Map(parsePairs(query));
+  for (const [k, v] of parsePairs(hash)) merged.set(k, v);
+  const text = pairsToHash([...merged]);
+  try { history.replaceState(history.state, '', location.pathname + (text ? `#${text}` : '')); } catch { /* sandboxed */ }
+  return text;
+}
+
+// Writing the address bar on every change would trip browsers' history rate limits while the learner
+// drags a slider, so writes are spaced at least URL_INTERVAL_MS apart; the last one always lands.
+const URL_INTERVAL_MS = 250;
+let urlHash = location.hash.slice(1);
+let urlTimer = 0, urlWrittenAt = 0;
+function writeUrl(hash, now = false) {
+  clearTimeout(urlTimer);
+  const write = () => {
+    urlWrittenAt = performance.now();
+    if (hash === urlHash) return;
+    urlHash = hash;
+    try { history.replaceState(history.state, '', hash ? `#${hash}` : location.pathname + location.search); } catch { /* sandboxed */ }
+  };
+  const wait = URL_INTERVAL_MS - (performance.now() - urlWrittenAt);
+  if (now || wait <= 0) write();
+  else urlTimer = setTimeout(write, wait);
+}
+
+// The learner edited the hash, or went back/forward to an older one: show exactly that state.
+window.addEventListener('hashchange', () => {
+  if (!mod) return;
+  const hash = location.hash.slice(1);
+  clearTimeout(urlTimer);
+  urlHash = hash;
+  if (hash === mod.getStateHash()) return;
+  const error = mod.setStateHash(hash, false);
+  if (error) {
+    mod.showError(`This link could not be read, so ConvLab kept the current view. ${error}`);
+    writeUrl(mod.getStateHash(), true);
+  }
+});
+
+// ---- window.playground ------------------------------------------------------------------------------
+const playground = new EventTarget();
+Object.assign(playground, {
+  // Resolves when the first frame with an image is on screen.
+  ready,
+  getState() { return hashToState(mod ? mod.getStateHash() : urlHash); },
+  // Applies the given keys on top of the current state; throws an Error with the reason and keeps the
+  // state on a bad key or value.
+  setState(partial) {
+    const hash = stateToHash(partial);
+    if (!mod) throw new Error('ConvLab is still loading: wait for playground.ready');
+    const error = mod.setStateHash(hash, true);
+    if (error) throw new Error(error);
+    return this.getState();
+  },
+  lastError() { return mod ? mod.lastError() : ''; },
+  readout() { return mod ? JSON.parse(mod.readout()) : {}; },
+  // The picture the lessons work on: {name, width, height}.
+  imageInfo() { return mod ? JSON.parse(mod.imageInfo()) : { name: '', width: 0, height: 0 }; },
+  onstatechange: null,
+});
+window.playground = playground;
+
+const embedded = window.parent !== window;
+const lessonTitle = (id) => (id ? `${id.replace(/-/g, ' ')} lesson` : 'kernel lesson');
+
+// The module calls this whenever the state's hash changes (from inside a frame: listeners run after it).
+window.convlabStateChanged = (hash) => {
+  writeUrl(hash);
+  queueMicrotask(() => {
+    const state = hashToState(hash);
+    document.documentElement.classList.toggle('embed', state.embed === '1');
+    const event = new CustomEvent('convlab:statechange', { detail: { state } });
+    window.dispatchEvent(event);
+    playground.dispatchEvent(new CustomEvent('statechange', { detail: { state } }));
+    if (typeof playground.onstatechange === 'function') playground.onstatechange(event);
+    if (embedded) window.parent.postMessage({ type: 'convlab:state', state }, '*');
+  });
+};
+
+// ---- the same API across an <iframe> ----------------------------------------------------------------
+// Messages are accepted only from the window that embeds this one (window.parent); anything else, and
+// anything without a known type, is ignored. Replies go back to the sender's origin. The state is what
+// the iframe's own URL already shows, so broadcasts of it go to any origin.
+window.addEventListener('message', async (event) => {
+  if (!embedded || event.source !== window.parent) return;
+  const data = event.data;
+  if (data === null || typeof data !== 'object' || typeof data.type !== 'string' || !data.type.startsWith('convlab:')) return;
+  const reply = (message) => event.source.postMessage(message, event.origin && event.origin !== 'null' ? event.origin : '*');
+  await moduleReady;
+  if (data.type === 'convlab:getState') {
+    reply({ type: 'convlab:state', state: playground.getState() });
+  } else if (data.type === 'convlab:setState') {
+    try {
+      reply({ type: 'convlab:state', state: playground.setState(data.state) });
+    } catch (e) {
+      reply({ type: 'convlab:error', message: e.message });
+    }
+  } else {
+    reply({ type: 'convlab:error', message: `unknown message type ${displayName(data.type)}; expected convlab:setState or convlab:getState` });
+  }
+});
+
+// ---- images -----------------------------------------------------------------------------------------
 const SAMPLE_FILES = { chelsea: 'chelsea.png', coffee: 'coffee.png', astronaut: 'astronaut.png', camera: 'camera.png', rocket: 'rocket.jpg', brick: 'brick.png' };
 
 async function loadSample(name) {
   const file = SAMPLE_FILES[name];
   if (!file) return;
   const response = await fetch(`assets/images/${file}`);
-  if (!response.ok) throw new Error(`could not load sample image ${name}: HTTP ${response.status}`);
-  const pixels = await decodeImage(await response.blob());
-  const mod = await moduleReady;
-  mod.setImage(name, pixels.width, pixels.height, new Uint8Array(pixels.data.buffer));
+  if (!response.ok) throw new Error(`The sample image ${name} could not be loaded (HTTP ${response.status}).`);
+  const bitmap = await createImageBitmap(await response.blob());
+  const pixels = rasterise(bitmap);
+  bitmap.close();
+  (await moduleReady).setImage(name, pixels.width, pixels.height, new Uint8Array(pixels.data.buffer));
 }
-window.convlabRequestImage = (name) => { loadSample(name).catch((e) => console.warn(e.message)); };
-window.convlabFirstFrame = () => { loading.hidden = true; document.body.dataset.ready = '1'; };
+window.convlabRequestImage = (name) => {
+  loadSample(name).catch(async (e) => (await moduleReady).showError(e.message || `The sample image ${name} could not be loaded.`));
+};
+
+// The learner's own image. Only the newest of several quick uploads is used; on any failure the
+// previous image and every setting stay as they were.
+let uploadSerial = 0;
+async function useFile(file) {
+  const serial = ++uploadSerial;
+  try {
+    notice(`Opening “${displayName(file?.name)}”…`, 'info', 15000);
+    const pixels = await decodeUpload(file);
+    const m = await moduleReady;
+    if (serial !== uploadSerial) return;
+    m.setImage('upload', pixels.width, pixels.height, new Uint8Array(pixels.data.buffer));
+    if (pixels.width !== pixels.originalWidth || pixels.height !== pixels.originalHeight) {
+      notice(`Your image (${pixels.originalWidth} × ${pixels.originalHeight}) was scaled down to ${pixels.width} × ${pixels.height} pixels.`, 'info', 6000);
+    } else {
+      notice(`Using your image (${pixels.width} × ${pixels.height} pixels).`);
+    }
+  } catch (e) {
+    if (serial !== uploadSerial) return;
+    const message = e instanceof ImageInputError ? e.message : `“${displayName(file?.name)}” could not be opened.`;
+    notice(message, 'error', 8000);
+    (await moduleReady).showError(message);
+  }
+}
+
+window.convlabOpenFilePicker = () => fileInput.click();
+fileInput.addEventListener('change', () => {
+  const [file] = fileInput.files;
+  fileInput.value = '';  // choosing the same file again is a change too
+  if (file) useFile(file);
+});
+
+// Drag and drop anywhere on the page.
+let dragDepth = 0;
+const carriesFiles = (e) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
+window.addEventListener('dragenter', (e) => {
+  if (!carriesFiles(e)) return;
+  e.preventDefault();
+  dragDepth += 1;
+  dropZone.hidden = false;
+});
+window.addEventListener('dragover', (e) => {
+  if (!carriesFiles(e)) return;
+  e.preventDefault();
+  e.dataTransfer.dropEffect = 'copy';
+});
+window.addEventListener('dragleave', () => {
+  dragDepth = Math.max(0, dragDepth - 1);
+  if (dragDepth === 0) dropZone.hidden = true;
+});
+window.addEventListener('drop', (e) => {
+  e.preventDefault();  // never let the browser navigate to the dropped file
+  dragDepth = 0;
+  dropZone.hidden = true;
+  const files = Array.from(e.dataTransfer?.files ?? []);
+  if (files.length === 0) return;
+  if (files.length > 1) notice('Several files were dropped; using the first.', 'info');
+  useFile(files[0]);
+});
+
+window.convlabDownloadPng = (filename, width, height, rgba) => {
+  downloadPng(filename, width, height, rgba)
+    .then((name) => notice(`Saved ${name}`))
+    .catch((e) => { notice(e.message, 'error'); mod?.showError(e.message); });
+};
+
+// ---- sharing ----------------------------------------------------------------------------------------
+window.convlabCopyText = (text) => copyToClipboard(String(text), 'Text');
+window.convlabCopyLink = () => copyToClipboard(linkTo(mod.getStateHash()), 'Link');
+window.convlabCopyEmbed = () => {
+  const hash = mod.getStateHash();
+  copyToClipboard(embedCode(hash, lessonTitle(hashToState(hash).lesson)), 'Embed code');
+};
+
+// ---- start ------------------------------------------------------------------------------------------
+window.convlabFirstFrame = () => {
+  loading.hidden = true;
+  document.body.dataset.ready = '1';
+  resolveReady();
+  if (embedded) window.parent.postMessage({ type: 'convlab:ready', state: playground.getState() }, '*');
+};
 
 if (browserSupported()) {
-  createPlayground({
-    canvas: document.getElementById('canvas'),
-    print: (text) => console.log(text),
-    printErr: (text) => console.warn(text),
-    arguments: [location.hash.slice(1)],
-  }).then(resolveModule, (e) => fatal(`ConvLab could not start: ${e && e.message ? e.message : e}`));
+  const slow = setTimeout(() => { loadingText.textContent = 'Still loading ConvLab… (a slow connection or computer)'; }, 15000);
+  ready.then(() => clearTimeout(slow), () => clearTimeout(slow));
+  const startHash = initialHash();
+  urlHash = startHash;
+  import('./playground.js')
+    .then(({ default: createPlayground }) => createPlayground({
+      canvas: document.getElementById('canvas'),
+      print: (text) => console.log(text),
+      printErr: (text) => console.warn(text),
+      arguments: [startHash],
+    }))
+    .then((m) => { mod = m; resolveModule(m); },
+      (e) => fatal(`ConvLab could not start: ${e && e.message ? e.message : e}`));
 }
-
-// Hooks the module calls (app.cpp). Minimal for now; issue 5 extends them.
-window.convlabStateChanged = (hash) => { history.replaceState(null, '', `#${hash}`); };
-window.convlabCopyText = (text) => navigator.clipboard?.writeText(text).catch(() => {});
-
-// window.playground: the page's state API for tutorial authors and tests. Keys are the URL's.
-const toHash = (partial) => new URLSearchParams(Object.entries(partial).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)])).toString();
-window.playground = {
-  ready: moduleReady,
-  getState() { return moduleReady.then ? Object.fromEntries(new URLSearchParams(currentModule?.getStateHash() ?? '')) : {}; },
-  setState(partial) {
-    const error = currentModule.setStateHash(toHash(partial), true);
-    if (error) throw new Error(error);
-    return this.getState();
-  },
-  lastError() { return currentModule?.lastError() ?? ''; },
-  readout() { return JSON.parse(currentModule?.readout() ?? '{}'); },
-};
-let currentModule = null;
-moduleReady.then((m) => { currentModule = m; });
