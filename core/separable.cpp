@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "geometry.h"
+#include "conv2d_rows.h"
 #include "padding.h"
 
 namespace convlab {
@@ -139,33 +140,61 @@ Tensor separable_conv2d(const Tensor& input, const std::vector<float>& column, c
   const int ow = conv_output_size(input.w, kw, p.stride.w, p.padding.left + p.padding.right, p.dilation.w, "width");
   checked_count("output", {input.c, oh, ow});
 
-  const Tensor padded = pad(input, p.padding, p.padding_mode);
-  Tensor out(input.c, oh, ow);
+  // Per output row: the column pass runs the column kernel down the input rows the row needs, read
+  // in place (rows outside the input map to the row the padding mode names, or to a zero row),
+  // into tmp's interior [left, left + W); tmp's border columns are then filled from it by the same
+  // padding rule (padding along x commutes with filtering along y). The row pass runs the row
+  // kernel along tmp (for stride > 1, along tmp split into stride phases so every tap is contiguous).
+  // Both passes are the conv2d row-pass kernels (conv2d_rows.h), in chunks of at most kMaxTaps taps.
+  const rows::PassTable& kernels = rows::pass_table();
   const int sh = p.stride.h, sw = p.stride.w, dh = p.dilation.h, dw = p.dilation.w;
-  const int need_w = (ow - 1) * sw + (kw - 1) * dw + 1;  // padded columns the row pass reads
-  std::vector<float> tmp(need_w);
+  const int W = input.w, left = p.padding.left;
+  const int padded_w = W + left + p.padding.right;
+  const int phase_len = (padded_w + sw - 1) / sw;
+  std::vector<float> tmp(padded_w), phases(sw > 1 ? std::size_t(phase_len) * sw : 0), zero_row(W, 0.0f);
+  std::vector<const float*> col_ptr(kh), row_ptr(kw);
+  auto run_taps = [&](float* dst, const float* const* ptrs, const float* w, int taps, int n) {
+    for (int t = 0; t < taps; t += rows::kMaxTaps) {
+      const int nt = std::min(rows::kMaxTaps, taps - t);
+      (t == 0 ? kernels.init[nt] : kernels.accumulate[nt])(dst, ptrs + t, w + t, n, 0.0f);
+    }
+  };
+  const float* row_src = sw == 1 ? tmp.data() : phases.data();
+  for (int kx = 0; kx < kw; ++kx) {
+    const int o = kx * dw;
+    row_ptr[kx] = row_src + (sw == 1 ? std::size_t(o) : std::size_t(o % sw) * phase_len + std::size_t(o / sw));
+  }
+
+  Tensor out;
+  out.c = input.c;
+  out.h = oh;
+  out.w = ow;
+  out.data.reserve(std::size_t(input.c) * oh * ow);  // rows appended in order: no zero-fill pass first
   for (int c = 0; c < input.c; ++c) {
-    const float* src = padded.plane(c);
-    float* dst = out.plane(c);
+    const float* src = input.plane(c);
     for (int oy = 0; oy < oh; ++oy) {
-      // Column pass: tmp[x] = sum_ky column[ky] * padded[oy * sh + ky * dh][x].
-      std::fill(tmp.begin(), tmp.end(), 0.0f);
       for (int ky = 0; ky < kh; ++ky) {
-        const float cv = column[ky];
-        const float* r = src + std::size_t(oy * sh + ky * dh) * padded.w;
-        for (int x = 0; x < need_w; ++x) tmp[x] += cv * r[x];
+        const int sy = pad_source_index(oy * sh + ky * dh - p.padding.top, input.h, p.padding_mode);
+        col_ptr[ky] = sy < 0 ? zero_row.data() : src + std::size_t(sy) * W;
       }
-      // Row pass: out[oy][ox] = sum_kx row[kx] * tmp[ox * sw + kx * dw].
-      float* d = dst + std::size_t(oy) * ow;
-      std::fill(d, d + ow, 0.0f);
-      for (int kx = 0; kx < kw; ++kx) {
-        const float rv = row[kx];
-        const float* t = tmp.data() + std::size_t(kx) * dw;
-        if (sw == 1)
-          for (int ox = 0; ox < ow; ++ox) d[ox] += rv * t[ox];
-        else
-          for (int ox = 0; ox < ow; ++ox) d[ox] += rv * t[std::size_t(ox) * sw];
-      }
+      run_taps(tmp.data() + left, col_ptr.data(), column.data(), kh, W);
+      auto pad_column = [&](int i) {
+        const int sx = pad_source_index(i - left, W, p.padding_mode);
+        tmp[i] = sx < 0 ? 0.0f : tmp[left + sx];
+      };
+      for (int i = 0; i < left; ++i) pad_column(i);
+      for (int i = left + W; i < padded_w; ++i) pad_column(i);
+      if (sw > 1)
+        for (int q = 0; q < sw; ++q) {
+          float* phase = phases.data() + std::size_t(q) * phase_len;
+          for (int i = 0; i < phase_len; ++i) {
+            const int x = q + i * sw;
+            phase[i] = x < padded_w ? tmp[x] : 0.0f;
+          }
+        }
+      const std::size_t end = out.data.size();
+      out.data.resize(end + ow);
+      run_taps(out.data.data() + end, row_ptr.data(), row.data(), kw, ow);
     }
   }
   return out;
