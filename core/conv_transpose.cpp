@@ -1,9 +1,12 @@
 #include "conv_transpose.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <vector>
 #include <string>
 
 #include "conv2d.h"
+#include "conv2d_rows.h"
 #include "error.h"
 #include "geometry.h"
 
@@ -40,39 +43,131 @@ Tensor conv_transpose2d_output_shape(const Tensor& input, const Weights& weight,
   return shape;
 }
 
+namespace {
+
+long long floor_div(long long a, long long b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+// Zero-margined copies of input rows, kept in a small ring per input channel of the group: slot
+// iy % slots. The input rows one output row reads lie within (span_h - 1) / sh + 1 consecutive
+// rows, fewer than `slots`, so they never collide, and each row is copied once per group.
+class InputRows {
+ public:
+  InputRows(const Tensor& in, int slots, int margin_left, int margin_right)
+      : in_(in), slots_(slots), ml_(margin_left), len_(margin_left + in.w + margin_right) {}
+
+  void reset(int first_channel, int count) {
+    first_ = first_channel;
+    buf_.assign(std::size_t(count) * slots_ * len_, 0.0f);
+    key_.assign(std::size_t(count) * slots_, -1);
+  }
+
+  // Where element ix of input row iy of ring j sits (ix may reach into the zero margins).
+  const float* row(int j, int iy) {
+    const std::size_t slot = std::size_t(j) * slots_ + std::size_t(iy % slots_);
+    float* data = buf_.data() + slot * len_;
+    if (key_[slot] != iy) {
+      const float* src = in_.plane(first_ + j) + std::size_t(iy) * in_.w;
+      std::copy(src, src + in_.w, data + ml_);
+      key_[slot] = iy;
+    }
+    return data + ml_;
+  }
+
+ private:
+  const Tensor& in_;
+  int slots_, ml_, len_;
+  int first_ = 0;
+  std::vector<float> buf_;
+  std::vector<int> key_;
+};
+
+}  // namespace
+
+// A gather, phase by phase: output pixel (oy, ox) receives input (iy, ix) through tap (ky, kx) when
+// oy + pad_h = iy * sh + ky * dh (and so for x). For a fixed output row the valid ky and their iy are
+// known; output columns ox = x0 + j * sw (one "phase" per x0 in [0, sw)) share the same valid kx,
+// each reading input columns ix0(kx) + j: contiguous. So every phase of every output row is a
+// conv2d row pass (conv2d_rows.h) over zero-margined input rows, written straight into the output
+// row for stride 1, else into a scratch row that is then spread at stride sw.
 Tensor conv_transpose2d(const Tensor& input, const Weights& weight, const ConvTranspose2dParams& p,
                         const std::vector<float>& bias) {
   const Tensor shape = conv_transpose2d_output_shape(input, weight, p, bias);
-  Tensor out(shape.c, shape.h, shape.w);
+  const rows::PassTable& kernels = rows::pass_table();
   const int cin_g = input.c / p.groups, cout_g = weight.b;
-  for (int oc = 0; oc < out.c; ++oc) {
-    const float b = bias.empty() ? 0.0f : bias[oc];
-    float* dst = out.plane(oc);
-    for (std::size_t i = 0; i < std::size_t(out.h) * out.w; ++i) dst[i] = b;
+  const int kh = weight.kh, kw = weight.kw, sh = p.stride.h, sw = p.stride.w, dh = p.dilation.h, dw = p.dilation.w;
+  const int oh = shape.h, ow = shape.w;
+
+  Tensor out;
+  const bool append = cout_g == 1;  // output rows come out in memory order: no zero-fill pass first
+  if (append) {
+    out = shape;
+    out.data.reserve(std::size_t(shape.c) * oh * ow);
+  } else {
+    out = Tensor(shape.c, oh, ow);
   }
-  // Scatter: input pixel (iy, ix) adds value * kernel[ky][kx] at (iy*s - p + ky*d, ix*s - p + kx*d).
-  for (int ic = 0; ic < input.c; ++ic) {
-    const int g = ic / cin_g;
-    const float* src = input.plane(ic);
-    for (int o = 0; o < cout_g; ++o) {
-      float* dst = out.plane(g * cout_g + o);
-      const float* k = weight.kernel(ic, o);
-      for (int ky = 0; ky < weight.kh; ++ky)
-        for (int kx = 0; kx < weight.kw; ++kx) {
-          const float wv = k[ky * weight.kw + kx];
-          const long long oy0 = (long long)ky * p.dilation.h - p.padding.h;
-          const long long ox0 = (long long)kx * p.dilation.w - p.padding.w;
-          for (int iy = 0; iy < input.h; ++iy) {
-            const long long oy = oy0 + (long long)iy * p.stride.h;
-            if (oy < 0 || oy >= out.h) continue;
-            const float* srow = src + std::size_t(iy) * input.w;
-            float* drow = dst + std::size_t(oy) * out.w;
-            for (int ix = 0; ix < input.w; ++ix) {
-              const long long ox = ox0 + (long long)ix * p.stride.w;
-              if (ox >= 0 && ox < out.w) drow[ox] += wv * srow[ix];
+
+  const long long span_h = (long long)(kh - 1) * dh + 1, span_w = (long long)(kw - 1) * dw + 1;
+  const int slots = int(std::min<long long>((span_h - 1) / sh + 2, input.h));
+  const int margin_left = int((span_w - 1) / sw + 2);
+  const int margin_right = int(floor_div((long long)ow - 1 + p.padding.w, sw) - (input.w - 1) + 2);
+  InputRows rows_in(input, slots, margin_left, std::max(margin_right, 0));
+
+  const int max_taps = cin_g * kh * kw;
+  std::vector<const float*> row_ptr(std::size_t(cin_g) * kh);  // per (j, valid ky): the input row
+  std::vector<int> ky_valid(kh);
+  std::vector<const float*> tap_ptr(max_taps);
+  std::vector<float> tap_w(std::size_t(cout_g) * max_taps);
+  std::vector<float> scratch(sw > 1 ? std::size_t(ow / sw + 1) : 0);
+
+  for (int g = 0; g < p.groups; ++g) {
+    rows_in.reset(g * cin_g, cin_g);
+    for (int oy = 0; oy < oh; ++oy) {
+      // Valid kernel rows: oy + pad - ky * dh = iy * sh with 0 <= iy < H.
+      int nky = 0;
+      for (int ky = 0; ky < kh; ++ky) {
+        const long long ny = (long long)oy + p.padding.h - (long long)ky * dh;
+        if (ny < 0 || ny % sh != 0 || ny / sh >= input.h) continue;
+        ky_valid[nky] = ky;
+        for (int j = 0; j < cin_g; ++j) row_ptr[std::size_t(j) * kh + nky] = rows_in.row(j, int(ny / sh));
+        ++nky;
+      }
+      float* row_out[1] = {nullptr};
+      if (append) {
+        const std::size_t end = out.data.size();
+        out.data.resize(end + ow);
+        row_out[0] = out.data.data() + end;
+      }
+      for (int x0 = 0; x0 < std::min(sw, ow); ++x0) {
+        const int n = (ow - 1 - x0) / sw + 1;  // columns x0, x0 + sw, ... < ow
+        // Taps of this phase: (j, valid ky, kx with (x0 + pad - kx * dw) % sw == 0).
+        int taps = 0;
+        for (int kx = 0; kx < kw; ++kx) {
+          const long long nx = (long long)x0 + p.padding.w - (long long)kx * dw;
+          if (((nx % sw) + sw) % sw != 0) continue;
+          const long long ix0 = floor_div(nx, sw);
+          for (int j = 0; j < cin_g; ++j)
+            for (int r = 0; r < nky; ++r) {
+              tap_ptr[taps] = row_ptr[std::size_t(j) * kh + r] + ix0;
+              for (int o = 0; o < cout_g; ++o)
+                tap_w[std::size_t(o) * max_taps + taps] = weight.kernel(g * cin_g + j, o)[ky_valid[r] * kw + kx];
+              ++taps;
             }
-          }
         }
+        for (int o = 0; o < cout_g; ++o) {
+          const int oc = g * cout_g + o;
+          float* row = append ? row_out[0] : out.plane(oc) + std::size_t(oy) * ow;
+          float* dst = sw == 1 ? row : scratch.data();
+          const float b = bias.empty() ? 0.0f : bias[oc];
+          if (taps == 0) std::fill(dst, dst + n, b);
+          for (int t = 0; t < taps; t += rows::kMaxTaps) {
+            const int nt = std::min(rows::kMaxTaps, taps - t);
+            (t == 0 ? kernels.init[nt] : kernels.accumulate[nt])(dst, tap_ptr.data() + t,
+                                                                  tap_w.data() + std::size_t(o) * max_taps + t, n, b);
+          }
+          if (sw > 1)
+            for (int i = 0; i < n; ++i) row[x0 + std::size_t(i) * sw] = dst[i];
+        }
+      }
     }
   }
   return out;
