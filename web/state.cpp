@@ -202,6 +202,7 @@ const std::vector<Field>& fields() {
       choice_field("pad", &State::pad_mode, [] { return std::vector<std::string>{"zeros", "reflect", "symmetric", "replicate", "circular"}; }),
       int_field("s", &State::stride, 1, 16),
       int_field("d", &State::dilation, 1, 16),
+      bool_field("one", &State::one_filter),
       choice_field("pool", &State::pool, [] { return std::vector<std::string>{"max", "mean", "min"}; }),
       int_field("pk", &State::pool_k, 1, 15),
       int_field("ps", &State::pool_s, 1, 15),
@@ -230,7 +231,22 @@ const std::vector<Field>& fields() {
       int_field("ts", &State::t_s, 1, 8),
       int_field("tp", &State::t_p, 0, 16),
       int_field("top", &State::t_op, 0, 7),
+      int_field("tfrom", &State::t_from, 1, 4096),
+      int_field("tto", &State::t_to, 1, 4096),
       choice_field("mix", &State::mix, [] { return std::vector<std::string>{"gray", "features"}; }),
+      {"mixv",
+       [](const State& s) {
+         std::vector<std::string> parts;
+         for (float f : s.mix_values) parts.push_back(format_float(f));
+         return join(parts, ',');
+       },
+       [](State& s, const std::string& v) {
+         s.mix_values.clear();
+         if (v.empty()) return;
+         const auto parts = split(v, ',');
+         if (parts.size() != 3 && parts.size() != 24) bad("mixv", "expected 3 or 24 matrix values, got " + std::to_string(parts.size()));
+         for (const auto& p : parts) s.mix_values.push_back(parse_float("mixv", p));
+       }},
       int_field("cin", &State::cin, 1, 4096),
       int_field("cout", &State::cout, 1, 4096),
       int_field("hw", &State::hw, 1, 4096),
@@ -239,6 +255,7 @@ const std::vector<Field>& fields() {
       float_field("cx", &State::cx, 0.0f, 1.0f),
       float_field("cy", &State::cy, 0.0f, 1.0f),
       int_field("step", &State::step, -1, 1 << 24),
+      int_field("rate", &State::step_rate, 1, 60),
       bool_field("embed", &State::embed),
       {"hide", [](const State& s) { return join(s.hide, ','); },
        [](State& s, const std::string& v) {

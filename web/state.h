@@ -25,6 +25,7 @@ struct State {
   std::string pad_mode = "zeros";  // zeros, reflect, symmetric, replicate, circular
   int stride = 1;
   int dilation = 1;
+  bool one_filter = false;         // kernel lesson: one filter of depth C summed into one map (else each channel alone)
 
   // Pooling.
   std::string pool = "max";        // max, mean, min
@@ -41,9 +42,11 @@ struct State {
 
   // Transposed convolution.
   int t_in = 4, t_k = 3, t_s = 2, t_p = 1, t_op = 1;
+  int t_from = 32, t_to = 64;     // the output-size solver: input size and wanted output size
 
   // Pointwise and depthwise-separable.
   std::string mix = "gray";        // pointwise: gray (RGB -> 1), features (RGB -> 8)
+  std::vector<float> mix_values;   // pointwise: the edited 1x3 or 8x3 matrix, row-major; empty = the default
   int cin = 32, cout = 64, hw = 56;
 
   // The view.
@@ -51,6 +54,7 @@ struct State {
   float zoom = 0.0f;               // 0 = fit; otherwise screen pixels per image pixel
   float cx = 0.5f, cy = 0.5f;      // view centre, fraction of the image
   int step = -1;                   // step-through position (output cell index), -1 = off
+  int step_rate = 4;               // step-through playback speed, steps per second
 
   // Embedding.
   bool embed = false;

@@ -36,10 +36,17 @@ TEST(StateHash, EveryFieldRoundTripsExactly) {
   s.relu = true;
   s.rf_layer = 1;
   s.t_op = 0;
+  s.t_from = 5;
+  s.t_to = 11;
+  s.mix = "features";
+  s.mix_values = std::vector<float>(24, 0.25f);
+  s.mix_values[3] = -1.0f / 3.0f;
   s.display = "diverging";
   s.zoom = 12.5f;
   s.cx = 0.25f;
   s.step = 17;
+  s.step_rate = 12;
+  s.one_filter = true;
   s.embed = true;
   s.hide = {"kernel-editor", "image"};
   s.play_from = 3;
