@@ -3,10 +3,20 @@
 //   const lab = await createConvLab();
 //   const out = lab.conv2d({shape: [3, H, W], data}, {shape: [1, 3, 3, 3], data: w}, {padding: 'same'});
 // The same file loads in a browser and in Node 20. Options are normalised and checked here, then checked
-// again in C++; every failure throws a JS Error naming the parameter and its value, and the module keeps working.
+// again in C++; every failure throws a ConvLabError (an Error with a .code such as 'InvalidStride')
+// whose message names the parameter and its value, and the module keeps working.
 import createCore from './convlab_core.mjs';
 
-const PAD_MODES = ['zeros', 'reflect', 'symmetric', 'replicate', 'circular'];
+export const PAD_MODES = ['zeros', 'reflect', 'symmetric', 'replicate', 'circular'];
+export const POOL_MODES = ['max', 'mean', 'min'];
+export const DISPLAY_MODES = ['clamp', 'minmax', 'abs', 'diverging'];
+export const LAYER_KINDS = ['standard', 'grouped', 'depthwise', 'pointwise', 'spatially-separable', 'depthwise-separable',
+  'transposed', 'pool'];
+
+// Integer options stay within 2^30 so sums and products in the core's int arithmetic cannot overflow;
+// tensors hold at most 2^28 elements (the core's kMaxElements, 1 GiB of floats).
+const MAX_INT = 2 ** 30;
+const MAX_ELEMENTS = 2 ** 28;
 
 export class ConvLabError extends Error {
   constructor(message, code = 'InvalidArgument') {
@@ -16,76 +26,120 @@ export class ConvLabError extends Error {
   }
 }
 
-const fail = (message, code) => { throw new ConvLabError(message, code); };
+const fail = (message, code = 'InvalidArgument') => { throw new ConvLabError(message, code); };
 const show = (v) => {
   if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'bigint') return `${v}n`;
   if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
   if (v !== null && typeof v === 'object') return Object.prototype.toString.call(v).slice(8, -1);
+  if (typeof v === 'function') return 'a function';
   return String(v);
 };
 
-function int(name, v, min) {
-  if (typeof v !== 'number' || !Number.isInteger(v)) fail(`${name} must be an integer, got ${show(v)}`);
-  if (min !== undefined && v < min) fail(`${name} must be >= ${min}, got ${show(v)}`);
-  if (Math.abs(v) > 2 ** 30) fail(`${name} is out of range, got ${show(v)}`);
+// The error code of a parameter, from its last name: 'layers[2].stride' -> InvalidStride.
+const CODES = {
+  stride: 'InvalidStride', dilation: 'InvalidDilation', padding: 'InvalidPadding', outputPadding: 'InvalidPadding',
+  groups: 'InvalidGroups', kernel: 'InvalidKernel', shape: 'InvalidShape', size: 'InvalidShape',
+  inputShape: 'InvalidShape', outChannels: 'InvalidShape', width: 'InvalidShape', height: 'InvalidShape',
+};
+const codeOf = (name) => CODES[name.replace(/\[\d+\]/g, '').split('.').pop()] ?? 'InvalidArgument';
+
+function int(name, v, min, code = codeOf(name)) {
+  if (typeof v !== 'number' || !Number.isInteger(v)) fail(`${name} must be an integer, got ${show(v)}`, code);
+  if (min !== undefined && v < min) fail(`${name} must be >= ${min}, got ${show(v)}`, code);
+  if (Math.abs(v) > MAX_INT) fail(`${name} must be <= ${MAX_INT}, got ${show(v)}`, code);
   return v;
 }
 
-// A scalar or an [h, w] pair -> [h, w].
-function pair(name, v, fallback, min) {
-  if (v === undefined || v === null) v = fallback;
-  if (typeof v === 'number') return [int(name, v, min), int(name, v, min)];
-  if (Array.isArray(v) && v.length === 2) return [int(name, v[0], min), int(name, v[1], min)];
-  return fail(`${name} must be a number or an [h, w] pair, got ${show(v)}`);
+function bool(name, v, fallback) {
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'boolean') fail(`${name} must be true or false, got ${show(v)}`);
+  return v;
 }
 
-function floatData(name, data, length) {
+function oneOf(name, v, names, fallback) {
+  if (v === undefined && fallback !== undefined) return fallback;
+  if (!names.includes(v)) fail(`${name} must be one of ${names.join(', ')}, got ${show(v)}`);
+  return v;
+}
+
+// A scalar or an [h, w] pair -> [h, w]. fallback: a number, a pair, or undefined for a required option.
+function pair(name, v, fallback, min) {
+  if (v === undefined || v === null) {
+    if (fallback === undefined) fail(`${name} is required`, codeOf(name));
+    v = fallback;
+  }
+  if (typeof v === 'number') return [int(name, v, min), int(name, v, min)];
+  if (Array.isArray(v) && v.length === 2) return [int(`${name}[0]`, v[0], min, codeOf(name)), int(`${name}[1]`, v[1], min, codeOf(name))];
+  return fail(`${name} must be a number or an [h, w] pair, got ${show(v)}`, codeOf(name));
+}
+
+// Float32Array, or a plain array of numbers (copied). Other typed arrays are refused rather than
+// silently rounded: a Float64Array is usually a mistake the caller wants to hear about.
+function floatData(name, data, length, code = 'InvalidShape') {
   let out = data;
-  if (Array.isArray(data)) out = Float32Array.from(data);
-  else if (ArrayBuffer.isView(data) && !(data instanceof Float32Array)) out = Float32Array.from(data);
-  if (!(out instanceof Float32Array)) fail(`${name}.data must be a Float32Array or an array of numbers, got ${show(data)}`);
-  if (length !== undefined && out.length !== length) fail(`${name}.data length must be ${length} to match its shape, got ${out.length}`, 'InvalidShape');
+  if (Array.isArray(data)) {
+    data.forEach((v, i) => { if (typeof v !== 'number') fail(`${name}[${i}] must be a number, got ${show(v)}`); });
+    out = Float32Array.from(data);
+  }
+  if (!(out instanceof Float32Array)) fail(`${name} must be a Float32Array or an array of numbers, got ${show(data)}`);
+  if (length !== undefined && out.length !== length) fail(`${name} length must be ${length} to match its shape, got ${out.length}`, code);
   return out;
 }
 
-function shaped(name, t, rank) {
-  if (t === null || typeof t !== 'object') fail(`${name} must be {shape, data}, got ${show(t)}`);
-  const { shape } = t;
-  if (!Array.isArray(shape) || shape.length !== rank) fail(`${name}.shape must have ${rank} dimensions, got ${show(shape)}`, 'InvalidShape');
-  shape.forEach((d, i) => int(`${name}.shape[${i}]`, d, 1));
+// limit: false for shapes nothing is allocated for (cost).
+function shapeOf(name, shape, rank, limit = true) {
+  if (!Array.isArray(shape) || shape.length !== rank) fail(`${name} must be an array of ${rank} dimensions, got ${show(shape)}`, 'InvalidShape');
+  shape.forEach((d, i) => {
+    if (typeof d === 'number' && Number.isInteger(d) && d > MAX_INT) fail(`${name}[${i}] must be <= ${MAX_INT}, got ${d}`, 'TooLarge');
+    int(`${name}[${i}]`, d, 1, 'InvalidShape');
+  });
   const count = shape.reduce((a, b) => a * b, 1);
-  if (count > 2 ** 28) fail(`${name}.shape ${shape.join('x')} has more than ${2 ** 28} elements`, 'TooLarge');
-  return { shape, data: floatData(name, t.data, count) };
+  if (limit && count > MAX_ELEMENTS) fail(`${name} [${shape.join(', ')}] has ${count} elements, more than ${MAX_ELEMENTS}`, 'TooLarge');
+  return count;
+}
+
+function shaped(name, t, rank) {
+  const form = rank === 3 ? '[C, H, W]' : rank === 4 ? '[a, b, kh, kw]' : '[kh, kw]';
+  if (t === null || typeof t !== 'object' || Array.isArray(t) || ArrayBuffer.isView(t))
+    fail(`${name} must be an object {shape: ${form}, data: Float32Array}, got ${show(t)}`);
+  const count = shapeOf(`${name}.shape`, t.shape, rank);
+  return { shape: t.shape, data: floatData(`${name}.data`, t.data, count) };
 }
 
 const tensor3 = (name, t) => { const { shape, data } = shaped(name, t, 3); return { c: shape[0], h: shape[1], w: shape[2], data }; };
 const weight4 = (name, t) => { const { shape, data } = shaped(name, t, 4); return { a: shape[0], b: shape[1], kh: shape[2], kw: shape[3], data }; };
 const kernel2 = (name, t) => { const { shape, data } = shaped(name, t, 2); return { h: shape[0], w: shape[1], data }; };
-
-function padMode(v) {
-  if (v === undefined) return 'zeros';
-  if (!PAD_MODES.includes(v)) fail(`paddingMode must be one of ${PAD_MODES.join(', ')}, got ${show(v)}`);
-  return v;
-}
+const bias = (v) => (v === undefined || v === null ? null : floatData('bias', v));
+const padMode = (v) => oneOf('paddingMode', v, PAD_MODES, 'zeros');
 
 function checkOptions(name, opts, allowed) {
-  if (opts === undefined) return {};
-  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) fail(`${name} options must be an object, got ${show(opts)}`);
+  if (opts === undefined || opts === null) return {};
+  if (typeof opts !== 'object' || Array.isArray(opts)) fail(`${name} options must be an object, got ${show(opts)}`);
   for (const key of Object.keys(opts)) if (!allowed.includes(key)) fail(`${name}: unknown option ${show(key)}; expected one of ${allowed.join(', ')}`);
   return opts;
 }
 
-// padding: number | [h, w] | [top, bottom, left, right] | 'valid' | 'same' -> [top, bottom, left, right]
+// padding: number | [h, w] | [top, bottom, left, right] | 'valid' | 'same' -> [top, bottom, left, right].
+// kernel: [kh, kw]; 'same' is PyTorch's (stride 1, the extra pixel on the bottom/right).
 function convPadding(v, kernel, dilation, stride, core) {
-  if (v === undefined || v === 'valid') return [0, 0, 0, 0];
+  if (v === undefined || v === null || v === 'valid') return [0, 0, 0, 0];
   if (v === 'same') {
     if (stride[0] !== 1 || stride[1] !== 1) fail(`padding 'same' needs stride 1, got stride ${show(stride)}`, 'InvalidPadding');
+    for (let i = 0; i < 2; ++i)
+      if ((kernel[i] - 1) * dilation[i] + 1 > MAX_INT) fail(`dilation ${show(dilation)} makes the kernel span more than ${MAX_INT}`, 'TooLarge');
     return unwrap(core.samePadding(kernel[0], kernel[1], dilation[0], dilation[1]));
   }
   if (typeof v === 'number') { int('padding', v, 0); return [v, v, v, v]; }
   if (Array.isArray(v) && v.length === 2) { const [h, w] = pair('padding', v, 0, 0); return [h, h, w, w]; }
-  if (Array.isArray(v) && v.length === 4) return v.map((p, i) => int(`padding[${i}]`, p, 0));
+  if (Array.isArray(v) && v.length === 4) return v.map((p, i) => int(`padding[${i}]`, p, 0, 'InvalidPadding'));
   return fail(`padding must be a number, [h, w], [top, bottom, left, right], 'valid' or 'same', got ${show(v)}`, 'InvalidPadding');
+}
+
+// The padded extents must stay ints in the core: H + top + bottom <= 2^30.
+function checkPadded(h, w, [top, bottom, left, right]) {
+  if (h + top + bottom > MAX_INT) fail(`padding [${top}, ${bottom}] makes the padded height ${h + top + bottom}, more than ${MAX_INT}`, 'TooLarge');
+  if (w + left + right > MAX_INT) fail(`padding [${left}, ${right}] makes the padded width ${w + left + right}, more than ${MAX_INT}`, 'TooLarge');
 }
 
 function unwrap(result) {
@@ -93,9 +147,43 @@ function unwrap(result) {
   return result;
 }
 
+// int64 counts arrive as decimal strings: a Number while exact, a BigInt beyond 2^53 - 1.
+function count(text) {
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : BigInt(text);
+}
+
+// [{type, kernel, stride, padding, dilation}] -> the binding's form, every field an [h, w] pair.
+// Pool layers' stride defaults to the kernel (PyTorch's stride=None).
+function layerList(layers) {
+  if (!Array.isArray(layers)) fail(`layers must be an array of {type, kernel, stride, padding, dilation}, got ${show(layers)}`);
+  let pairs = false;
+  const out = layers.map((l, i) => {
+    const name = `layers[${i}]`;
+    if (l === null || typeof l !== 'object' || Array.isArray(l)) fail(`${name} must be an object {type, kernel, stride, padding, dilation}, got ${show(l)}`);
+    checkOptions(name, l, ['type', 'kernel', 'stride', 'padding', 'dilation']);
+    const type = oneOf(`${name}.type`, l.type, ['conv', 'pool'], 'conv');
+    pairs ||= ['kernel', 'stride', 'padding', 'dilation'].some((k) => Array.isArray(l[k]));
+    const kernel = pair(`${name}.kernel`, l.kernel, undefined, 1);
+    return {
+      pool: type === 'pool', kernel, stride: pair(`${name}.stride`, l.stride, type === 'pool' ? kernel : 1, 1),
+      padding: pair(`${name}.padding`, l.padding, 0, 0), dilation: pair(`${name}.dilation`, l.dilation, 1, 1),
+    };
+  });
+  return { layers: out, pairs };
+}
+
+const axisValue = (p, pairs) => (pairs ? p : p[0] === p[1] ? p[0] : p);
+
 class ConvLab {
   #core;
-  constructor(core) { this.#core = core; }
+  #presets;
+  constructor(core) {
+    this.#core = core;
+    this.#presets = core.kernelPresets();
+  }
+
+  // ---- convolution and padding ---------------------------------------------------------------------
 
   /** Cross-correlation exactly as torch.nn.functional.conv2d (+ Conv2d's padding_mode). */
   conv2d(input, weight, opts) {
@@ -104,36 +192,244 @@ class ConvLab {
     const stride = pair('stride', o.stride, 1, 1), dilation = pair('dilation', o.dilation, 1, 1);
     const groups = int('groups', o.groups ?? 1, 1);
     const padding = convPadding(o.padding, [w.kh, w.kw], dilation, stride, this.#core);
-    const bias = o.bias === undefined || o.bias === null ? null : floatData('bias', o.bias, w.a);
-    return unwrap(this.#core.conv2d(x, w, { stride, dilation, padding, groups, bias, paddingMode: padMode(o.paddingMode) }));
+    checkPadded(x.h, x.w, padding);
+    return unwrap(this.#core.conv2d(x, w, { stride, dilation, padding, groups, bias: bias(o.bias), paddingMode: padMode(o.paddingMode) }));
+  }
+
+  #transposeArgs(name, input, weight, opts) {
+    const o = checkOptions(name, opts, ['bias', 'stride', 'padding', 'outputPadding', 'dilation', 'groups']);
+    const x = tensor3('input', input), w = weight4('weight', weight);
+    return [x, w, {
+      stride: pair('stride', o.stride, 1, 1), padding: pair('padding', o.padding, 0, 0),
+      outputPadding: pair('outputPadding', o.outputPadding, 0, 0), dilation: pair('dilation', o.dilation, 1, 1),
+      groups: int('groups', o.groups ?? 1, 1), bias: bias(o.bias),
+    }];
+  }
+
+  /** torch.nn.functional.conv_transpose2d: weight [Cin, Cout/groups, kh, kw]. */
+  convTranspose2d(input, weight, opts) {
+    return unwrap(this.#core.convTranspose2d(...this.#transposeArgs('convTranspose2d', input, weight, opts)));
+  }
+
+  /** The same result built in three steps: zero insertion, padding (or cropping), correlation with the rotated kernel. */
+  convTranspose2dSteps(input, weight, opts) {
+    return unwrap(this.#core.convTranspose2dSteps(...this.#transposeArgs('convTranspose2dSteps', input, weight, opts)));
   }
 
   /** The padded tensor itself: [C, H + top + bottom, W + left + right]. */
   pad(input, opts) {
     const o = checkOptions('pad', opts, ['padding', 'paddingMode']);
     const x = tensor3('input', input);
-    let padding;
-    if (typeof o.padding === 'number' || o.padding === undefined) { const p = int('padding', o.padding ?? 0, 0); padding = [p, p, p, p]; }
-    else if (Array.isArray(o.padding) && o.padding.length === 2) { const [h, w] = pair('padding', o.padding, 0, 0); padding = [h, h, w, w]; }
-    else if (Array.isArray(o.padding) && o.padding.length === 4) padding = o.padding.map((p, i) => int(`padding[${i}]`, p, 0));
-    else fail(`padding must be a number, [h, w] or [top, bottom, left, right], got ${show(o.padding)}`, 'InvalidPadding');
+    if (o.padding === 'same' || o.padding === 'valid') fail(`padding must be a number, [h, w] or [top, bottom, left, right], got ${show(o.padding)}`, 'InvalidPadding');
+    const padding = convPadding(o.padding, [1, 1], [1, 1], [1, 1], this.#core);
+    checkPadded(x.h, x.w, padding);
     return unwrap(this.#core.pad(x, { padding, paddingMode: padMode(o.paddingMode) }));
   }
 
-  /** Output size along one axis (or [h, w] when any argument is a pair) for conv, pool or transposed conv. */
+  // ---- pooling ---------------------------------------------------------------------------------------
+
+  /** max_pool2d / avg_pool2d / -max_pool2d(-x). With returnIndices: {output, indices} (flat y * W + x per channel). */
+  pool2d(input, opts) {
+    const o = checkOptions('pool2d', opts, ['mode', 'kernel', 'stride', 'padding', 'dilation', 'ceilMode', 'countIncludePad', 'returnIndices']);
+    const x = tensor3('input', input);
+    const mode = oneOf('mode', o.mode, POOL_MODES, 'max');
+    const kernel = pair('kernel', o.kernel, undefined, 1);
+    const returnIndices = bool('returnIndices', o.returnIndices, false);
+    if (returnIndices && mode === 'mean') fail(`returnIndices needs mode max or min, got ${show(mode)}`);
+    const r = unwrap(this.#core.pool2d(x, {
+      mode, kernel, stride: pair('stride', o.stride, kernel, 1), padding: pair('padding', o.padding, 0, 0),
+      dilation: pair('dilation', o.dilation, 1, 1), ceilMode: bool('ceilMode', o.ceilMode, false),
+      countIncludePad: bool('countIncludePad', o.countIncludePad, true), returnIndices,
+    }));
+    return returnIndices ? r : r.output;
+  }
+
+  // ---- separable kernels -----------------------------------------------------------------------------
+
+  /** Best rank-1 split of a 2-D kernel: kernel ~ column * row^T; separable when residual <= tolerance. */
+  separate(kernel, opts) {
+    const o = checkOptions('separate', opts, ['tolerance']);
+    const tolerance = o.tolerance ?? 1e-6;
+    if (typeof tolerance !== 'number' || !(tolerance >= 0) || tolerance === Infinity) fail(`tolerance must be a finite number >= 0, got ${show(tolerance)}`);
+    return unwrap(this.#core.separate(kernel2('kernel', kernel), tolerance));
+  }
+
+  /** Every channel convolved with outer(column, row), as a column pass then a row pass. */
+  separableConv2d(input, column, row, opts) {
+    const o = checkOptions('separableConv2d', opts, ['stride', 'padding', 'dilation', 'paddingMode']);
+    const x = tensor3('input', input);
+    const col = floatData('column', column), r = floatData('row', row);
+    if (col.length < 1) fail('column length must be >= 1, got 0', 'InvalidKernel');
+    if (r.length < 1) fail('row length must be >= 1, got 0', 'InvalidKernel');
+    const stride = pair('stride', o.stride, 1, 1), dilation = pair('dilation', o.dilation, 1, 1);
+    const padding = convPadding(o.padding, [col.length, r.length], dilation, stride, this.#core);
+    checkPadded(x.h, x.w, padding);
+    return unwrap(this.#core.separableConv2d(x, col, r, { stride, dilation, padding, paddingMode: padMode(o.paddingMode) }));
+  }
+
+  // ---- geometry --------------------------------------------------------------------------------------
+
+  /**
+   * Output size along one axis (or [h, w] when any argument is a pair) for a convolution, a pooling
+   * (pool: true, or ceilMode given: stride defaults to the kernel, padding <= kernel / 2) or a
+   * transposed convolution (transposed: true).
+   */
   outputSize(opts) {
     const o = checkOptions('outputSize', opts, ['size', 'kernel', 'stride', 'padding', 'dilation', 'transposed', 'outputPadding', 'ceilMode', 'pool']);
+    if (opts === undefined || opts === null) fail('outputSize needs options {size, kernel, ...}');
+    const transposed = bool('transposed', o.transposed, false);
+    const hasCeil = o.ceilMode !== undefined && o.ceilMode !== null;
+    const pool = bool('pool', o.pool, hasCeil);
+    const ceilMode = bool('ceilMode', o.ceilMode, false);
+    if (transposed && pool) fail('outputSize: transposed and pool (or ceilMode) cannot be combined');
+    if (hasCeil && !pool) fail(`ceilMode applies to pooling only, got pool ${show(o.pool)}`);
+    if (o.outputPadding !== undefined && !transposed) fail(`outputPadding applies to transposed convolution only, got ${show(o.outputPadding)}`, 'InvalidPadding');
     const isPair = ['size', 'kernel', 'stride', 'padding', 'dilation', 'outputPadding'].some((k) => Array.isArray(o[k]));
     const size = pair('size', o.size, undefined, 1), kernel = pair('kernel', o.kernel, undefined, 1);
-    const stride = pair('stride', o.stride, o.pool ? kernel : 1, 1), dilation = pair('dilation', o.dilation, 1, 1);
-    const padding = pair('padding', o.padding, 0, 0), outputPadding = pair('outputPadding', o.outputPadding, 0, 0);
-    const kind = o.transposed ? 'transposed' : o.pool ? 'pool' : 'conv';
+    const stride = pair('stride', o.stride, pool ? kernel : 1, 1), dilation = pair('dilation', o.dilation, 1, 1);
+    const outputPadding = pair('outputPadding', o.outputPadding, 0, 0);
+    let pad, padTotal;
+    if (!pool && !transposed) {
+      const p = convPadding(o.padding, kernel, dilation, stride, this.#core);
+      checkPadded(size[0], size[1], p);
+      padTotal = [p[0] + p[1], p[2] + p[3]];
+      pad = [p[0], p[2]];
+    } else {
+      pad = pair('padding', o.padding, 0, 0);
+      padTotal = [2 * pad[0], 2 * pad[1]];
+    }
+    const kind = transposed ? 'transposed' : pool ? 'pool' : 'conv';
     const axis = (i) => unwrap(this.#core.outputSize({
-      kind, size: size[i], kernel: kernel[i], stride: stride[i], dilation: dilation[i], pad: padding[i],
-      padTotal: 2 * padding[i], outputPadding: outputPadding[i], ceilMode: Boolean(o.ceilMode),
+      kind, size: size[i], kernel: kernel[i], stride: stride[i], dilation: dilation[i], pad: pad[i],
+      padTotal: padTotal[i], outputPadding: outputPadding[i], ceilMode,
     }));
     return isPair ? [axis(0), axis(1)] : axis(0);
   }
+
+  /**
+   * Theoretical receptive field of every layer of a stack: {size, jump, start} per layer, numbers,
+   * or [h, w] pairs when any layer gives an option as a pair. start is the centre of unit 0's field
+   * in input pixel coordinates.
+   */
+  receptiveField(layers) {
+    const l = layerList(layers);
+    return unwrap(this.#core.receptiveField(l.layers)).map((f) => {
+      const square = !l.pairs && f.size[0] === f.size[1] && f.jump[0] === f.jump[1] && f.start[0] === f.start[1];
+      return square ? { size: f.size[0], jump: f.jump[0], start: f.start[0] } : f;
+    });
+  }
+
+  /**
+   * The input rectangle {y0, x0, y1, x1} (half-open) unit (y, x) of layers[layerIndex] spans, padding
+   * included; with {inputSize: [H, W]} only the input pixels that actually influence the unit.
+   */
+  inputRect(layers, layerIndex, y, x, opts) {
+    const o = checkOptions('inputRect', opts, ['inputSize']);
+    const l = layerList(layers);
+    const index = int('layerIndex', layerIndex, 0);
+    if (index >= l.layers.length) fail(`layerIndex must be between 0 and ${l.layers.length - 1}, got ${index}`);
+    int('y', y, 0); int('x', x, 0);
+    const clipped = o.inputSize !== undefined && o.inputSize !== null;
+    const [h, w] = clipped ? pair('inputSize', o.inputSize, undefined, 1) : [1, 1];
+    return unwrap(this.#core.inputRect(l.layers, index, y, x, clipped, h, w));
+  }
+
+  /**
+   * Effective receptive field (Luo et al. 2016): d unit / d input for the centre unit of the last
+   * layer, as a [C, H, W] tensor. Conv layers map C -> C channels without bias, pool layers are max pools.
+   */
+  effectiveReceptiveField(inputShape, layers, opts) {
+    const o = checkOptions('effectiveReceptiveField', opts, ['weights', 'seed', 'relu']);
+    shapeOf('inputShape', inputShape, 3);
+    const l = layerList(layers);
+    const weights = oneOf('weights', o.weights, ['uniform', 'random'], 'uniform');
+    const seed = o.seed ?? 1;
+    if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32)
+      fail(`seed must be an integer within 0..${2 ** 32 - 1}, got ${show(seed)}`);
+    const [c, h, w] = inputShape;
+    return unwrap(this.#core.effectiveReceptiveField(c, h, w, l.layers, { random: weights === 'random', seed, relu: bool('relu', o.relu, false) }));
+  }
+
+  /**
+   * MACs and parameters of one layer for an input [C, H, W]: {macs, params, outputShape}. Counts are
+   * Numbers, or BigInts when above Number.MAX_SAFE_INTEGER. bias defaults to true (as nn.Conv2d).
+   */
+  cost(layer, inputShape) {
+    const o = checkOptions('cost layer', layer, ['kind', 'outChannels', 'kernel', 'stride', 'padding', 'dilation', 'groups', 'bias', 'outputPadding']);
+    if (layer === undefined || layer === null) fail('layer must be an object {kind, outChannels, kernel, ...}, got ' + show(layer));
+    shapeOf('inputShape', inputShape, 3, false);
+    const kind = oneOf('kind', o.kind, LAYER_KINDS, 'standard');
+    const kernel = kind === 'pointwise' ? pair('kernel', o.kernel, 1, 1) : pair('kernel', o.kernel, undefined, 1);
+    const outputPadding = pair('outputPadding', o.outputPadding, 0, 0);
+    if (kind !== 'transposed' && (outputPadding[0] !== 0 || outputPadding[1] !== 0))
+      fail(`outputPadding applies to transposed layers only, got ${show(o.outputPadding)} for a ${kind} layer`, 'InvalidPadding');
+    const r = unwrap(this.#core.cost({
+      kind, outChannels: o.outChannels === undefined || o.outChannels === null ? 0 : int('outChannels', o.outChannels, 1),
+      kernel, stride: pair('stride', o.stride, kind === 'pool' ? kernel : 1, 1), padding: pair('padding', o.padding, 0, 0),
+      dilation: pair('dilation', o.dilation, 1, 1), groups: int('groups', o.groups ?? 1, 1),
+      bias: bool('bias', o.bias, kind !== 'pool'), outputPadding,
+    }, inputShape[0], inputShape[1], inputShape[2]));
+    return { macs: count(r.macs), params: count(r.params), outputShape: r.outputShape };
+  }
+
+  // ---- kernels ---------------------------------------------------------------------------------------
+
+  /** The kernel presets: [{name, description, hasSize, hasSigma}] (a fresh copy). */
+  get kernels() { return this.#presets.map((p) => ({ ...p })); }
+
+  /** A preset kernel {shape: [kh, kw], data}; size and sigma are read only by presets that take them. */
+  kernel(name, size = 3, sigma = 0) {
+    const names = this.#presets.map((p) => p.name);
+    if (!names.includes(name)) fail(`kernel preset ${show(name)} is unknown; expected one of ${names.join(', ')}`);
+    int('size', size, 1, 'InvalidKernel');
+    if (typeof sigma !== 'number' || !Number.isFinite(sigma)) fail(`sigma must be a finite number, got ${show(sigma)}`);
+    return unwrap(this.#core.kernelPreset(name, size, sigma));
+  }
+
+  /** The kernel rotated by 180 degrees (true convolution = correlation with flip(kernel)). */
+  flip(kernel) { return unwrap(this.#core.kernelOp(kernel2('kernel', kernel), 'flip')); }
+  /** The kernel transposed: [kw, kh]. */
+  transpose(kernel) { return unwrap(this.#core.kernelOp(kernel2('kernel', kernel), 'transpose')); }
+  /** Divided by its sum (blurs), or by the sum of |values| for zero-sum kernels (edges). */
+  normalise(kernel) { return unwrap(this.#core.kernelOp(kernel2('kernel', kernel), 'normalise')); }
+
+  // ---- images ----------------------------------------------------------------------------------------
+
+  /** ImageData-like {width, height, data: Uint8ClampedArray RGBA} -> [3, H, W] RGB or [1, H, W] luma in [0, 1]. */
+  fromRGBA(image, opts) {
+    const o = checkOptions('fromRGBA', opts, ['channels']);
+    if (image === null || typeof image !== 'object') fail(`image must be an ImageData-like {width, height, data}, got ${show(image)}`);
+    const width = int('image.width', image.width, 1), height = int('image.height', image.height, 1);
+    if (width * height * 4 > MAX_ELEMENTS) fail(`image ${width}x${height} has more than ${MAX_ELEMENTS / 4} pixels`, 'TooLarge');
+    const { data } = image;
+    if (!(data instanceof Uint8ClampedArray || data instanceof Uint8Array)) fail(`image.data must be a Uint8ClampedArray or Uint8Array, got ${show(data)}`);
+    if (data.length !== width * height * 4) fail(`image.data length must be width * height * 4 = ${width * height * 4}, got ${data.length}`, 'InvalidShape');
+    const channels = o.channels ?? 3;
+    if (channels !== 1 && channels !== 3) fail(`channels must be 1 or 3, got ${show(channels)}`);
+    return unwrap(this.#core.fromRGBA(data, width, height, channels));
+  }
+
+  /**
+   * Tensor -> {width, height, data: Uint8ClampedArray RGBA, range: [lo, hi]} for putImageData.
+   * mode: clamp ([0, 1]), minmax, abs (|x| / max|x|), diverging (blue-white-red, one channel).
+   * channel: one channel as grey, or all (the default): 1 grey, 2 R+G, 3+ the first three as RGB.
+   */
+  toRGBA(tensor, opts) {
+    const o = checkOptions('toRGBA', opts, ['mode', 'channel']);
+    const t = tensor3('tensor', tensor);
+    const mode = oneOf('mode', o.mode, DISPLAY_MODES, 'clamp');
+    const channel = o.channel === undefined || o.channel === null ? -1 : int('channel', o.channel, -1);
+    if (channel >= t.c) fail(`channel must be within 0..${t.c - 1}, got ${channel}`);
+    const r = unwrap(this.#core.toRGBA(t, channel, mode));
+    return { width: r.width, height: r.height, data: new Uint8ClampedArray(r.data.buffer), range: r.range };
+  }
+
+  // ---- debugging -------------------------------------------------------------------------------------
+
+  /** Bytes of the wasm heap malloc has handed out and not taken back (a leak check). */
+  _heapBytes() { return this.#core.heapInfo().inUse; }
+  /** Current size of the wasm memory in bytes (grows, never shrinks). */
+  _heapSize() { return this.#core.heapInfo().heapSize; }
 }
 
 /** Loads the wasm core. In Node the .wasm is read from disk next to this file; in a browser it is fetched. */
@@ -147,4 +443,4 @@ export default async function createConvLab(moduleOptions = {}) {
   return new ConvLab(await createCore(args));
 }
 
-export { createConvLab, PAD_MODES };
+export { createConvLab };

@@ -3,11 +3,10 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 
+import { loadLab } from './reference.mjs';
+
 let lab;
-before(async () => {
-  const { default: createConvLab } = await import('../../build/site/convlab.mjs');
-  lab = await createConvLab();
-});
+before(async () => { ({ lab } = await loadLab()); });
 
 const tensor = (shape, values) => ({ shape, data: Float32Array.from(values) });
 
