@@ -16,7 +16,8 @@ export class ImageInputError extends Error {}
 
 const megabytes = (n) => `${(n / (1024 * 1024)).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
 
-// A file name as shown in a message: printable, short. Messages are always shown as text, never HTML.
+// A file name as shown in a message: printable, short. Messages are always shown as text, never HTML,
+// and in plain ASCII punctuation: the playground's font has no curly quotes or multiplication sign.
 export function displayName(name) {
   const clean = String(name ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
   return clean.length > 60 ? `${clean.slice(0, 57)}...` : clean || 'the file';
@@ -65,9 +66,9 @@ export function headerSize(bytes) {
 }
 
 function checkDimensions(name, width, height) {
-  if (width < 1 || height < 1) throw new ImageInputError(`${name} says it is ${width} × ${height} pixels, which is not an image ConvLab can use.`);
+  if (width < 1 || height < 1) throw new ImageInputError(`${name} says it is ${width} x ${height} pixels, which is not an image ConvLab can use.`);
   if (width > MAX_SIDE || height > MAX_SIDE || width * height > MAX_PIXELS) {
-    throw new ImageInputError(`${name} is ${width} × ${height} pixels: too large to open safely in a browser ` +
+    throw new ImageInputError(`${name} is ${width} x ${height} pixels: too large to open safely in a browser ` +
       `(at most ${MAX_SIDE} pixels on a side and ${MAX_PIXELS / 1e6} megapixels). Please use a smaller image.`);
   }
 }
@@ -75,7 +76,7 @@ function checkDimensions(name, width, height) {
 // Decodes a File or Blob into RGBA pixels at most MAX_WORKING_SIDE on the longer side.
 // Returns {width, height, data: Uint8ClampedArray, originalWidth, originalHeight}; throws ImageInputError.
 export async function decodeUpload(file) {
-  const name = `“${displayName(file?.name)}”`;
+  const name = `"${displayName(file?.name)}"`;
   if (!(file instanceof Blob)) throw new ImageInputError('That is not a file ConvLab can open.');
   if (file.size === 0) throw new ImageInputError(`${name} is empty (0 bytes), so there is no image to open.`);
   if (file.size > MAX_FILE_BYTES) throw new ImageInputError(`${name} is ${megabytes(file.size)}; ConvLab opens images up to ${megabytes(MAX_FILE_BYTES)}.`);
@@ -140,7 +141,7 @@ export function downloadPng(filename, width, height, rgba) {
   const pixels = new Uint8ClampedArray(rgba);
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > MAX_SIDE || height > MAX_SIDE ||
       pixels.length !== width * height * 4) {
-    return Promise.reject(new ImageInputError(`The PNG could not be made: ${width} × ${height} pixels do not match ${pixels.length} bytes.`));
+    return Promise.reject(new ImageInputError(`The PNG could not be made: ${width} x ${height} pixels do not match ${pixels.length} bytes.`));
   }
   const canvas = document.createElement('canvas');
   canvas.width = width;

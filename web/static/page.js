@@ -9,7 +9,7 @@
 //     with postMessage (see README, "Embedding in a tutorial").
 // Nothing that comes from the URL, a file or a message is ever inserted as HTML.
 import { decodeUpload, rasterise, downloadPng, displayName, ImageInputError } from './image_input.js';
-import { notice, linkTo, embedCode, copyToClipboard } from './share.js';
+import { notice, hideNotice, linkTo, embedCode, copyToClipboard } from './share.js';
 
 const loading = document.getElementById('loading');
 const loadingText = document.getElementById('loading-text');
@@ -214,7 +214,7 @@ let uploadSerial = 0;
 async function useFile(file) {
   const serial = ++uploadSerial;
   try {
-    notice(`Opening “${displayName(file?.name)}”…`, 'info', 15000);
+    notice(`Opening "${displayName(file?.name)}"…`, 'info', 15000);
     const pixels = await decodeUpload(file);
     const m = await moduleReady;
     if (serial !== uploadSerial) return;
@@ -226,9 +226,9 @@ async function useFile(file) {
     }
   } catch (e) {
     if (serial !== uploadSerial) return;
-    const message = e instanceof ImageInputError ? e.message : `“${displayName(file?.name)}” could not be opened.`;
-    notice(message, 'error', 8000);
-    (await moduleReady).showError(message);
+    const message = e instanceof ImageInputError ? e.message : `"${displayName(file?.name)}" could not be opened.`;
+    hideNotice();
+    (await moduleReady).showError(message);  // the playground's banner, until dismissed
   }
 }
 
@@ -270,7 +270,7 @@ window.addEventListener('drop', (e) => {
 window.convlabDownloadPng = (filename, width, height, rgba) => {
   downloadPng(filename, width, height, rgba)
     .then((name) => notice(`Saved ${name}`))
-    .catch((e) => { notice(e.message, 'error'); mod?.showError(e.message); });
+    .catch((e) => mod?.showError(e.message));
 };
 
 // ---- sharing ----------------------------------------------------------------------------------------

@@ -17,6 +17,11 @@ export function notice(text, kind = 'info', ms = 4000) {
   noticeTimer = setTimeout(() => { noticeBox.hidden = true; }, ms);
 }
 
+export function hideNotice() {
+  clearTimeout(noticeTimer);
+  noticeBox.hidden = true;
+}
+
 // The page's address without its hash, then the given hash.
 export function linkTo(hash) {
   const base = location.href.split('#')[0];
