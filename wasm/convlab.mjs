@@ -13,9 +13,9 @@ export const DISPLAY_MODES = ['clamp', 'minmax', 'abs', 'diverging'];
 export const LAYER_KINDS = ['standard', 'grouped', 'depthwise', 'pointwise', 'spatially-separable', 'depthwise-separable',
   'transposed', 'pool'];
 
-// Integer options stay within 2^30 so sums and products in the core's int arithmetic cannot overflow;
-// tensors hold at most 2^28 elements (the core's kMaxElements, 1 GiB of floats).
-const MAX_INT = 2 ** 30;
+// Integer options stay within 2^29 so sums and doublings in the core's int arithmetic (2 * padding,
+// H + top + bottom) cannot overflow; tensors hold at most 2^28 elements (the core's kMaxElements).
+const MAX_INT = 2 ** 29;
 const MAX_ELEMENTS = 2 ** 28;
 
 export class ConvLabError extends Error {
@@ -136,7 +136,7 @@ function convPadding(v, kernel, dilation, stride, core) {
   return fail(`padding must be a number, [h, w], [top, bottom, left, right], 'valid' or 'same', got ${show(v)}`, 'InvalidPadding');
 }
 
-// The padded extents must stay ints in the core: H + top + bottom <= 2^30.
+// The padded extents must stay ints in the core: H + top + bottom <= 2^29.
 function checkPadded(h, w, [top, bottom, left, right]) {
   if (h + top + bottom > MAX_INT) fail(`padding [${top}, ${bottom}] makes the padded height ${h + top + bottom}, more than ${MAX_INT}`, 'TooLarge');
   if (w + left + right > MAX_INT) fail(`padding [${left}, ${right}] makes the padded width ${w + left + right}, more than ${MAX_INT}`, 'TooLarge');
