@@ -153,10 +153,10 @@ struct DepthwiseLesson {
       ctx.publish("input_shape", shape_text(ctx.input));
       ctx.publish("output_shape", shape_text(output));
       ctx.publish("weight_shape", std::to_string(output.c) + "x1x" + std::to_string(kh) + "x" + std::to_string(kw));
-      ctx.publish("macs_depthwise", double(depthwise_cost.macs));
-      ctx.publish("macs_standard", double(standard_cost.macs));
-      ctx.publish("params_depthwise", double(depthwise_cost.params));
-      ctx.publish("params_standard", double(standard_cost.params));
+      ctx.publish("macs_depthwise", std::to_string(depthwise_cost.macs));
+      ctx.publish("macs_standard", std::to_string(standard_cost.macs));
+      ctx.publish("params_depthwise", std::to_string(depthwise_cost.params));
+      ctx.publish("params_standard", std::to_string(standard_cost.params));
     }
     ImGui::EndChild();
     if (output.empty()) return;

@@ -269,12 +269,12 @@ struct DsLesson {
     ImGui::PopFont();
     ImGui::TextDisabled("Output %d x %d x %d for both (stride 1, padding %d).", s.cout, oh, ow, k / 2);
 
-    ctx.publish("macs_standard", double(standard.macs));
-    ctx.publish("macs_separable", double(separable.macs));
-    ctx.publish("macs_depthwise", double(depthwise_part.macs));
-    ctx.publish("macs_pointwise", double(pointwise_part.macs));
-    ctx.publish("params_standard", double(standard.params));
-    ctx.publish("params_separable", double(separable.params));
+    ctx.publish("macs_standard", std::to_string(standard.macs));
+    ctx.publish("macs_separable", std::to_string(separable.macs));
+    ctx.publish("macs_depthwise", std::to_string(depthwise_part.macs));
+    ctx.publish("macs_pointwise", std::to_string(pointwise_part.macs));
+    ctx.publish("params_standard", std::to_string(standard.params));
+    ctx.publish("params_separable", std::to_string(separable.params));
     ctx.publish("ratio", ratio);
     ctx.publish("formula_ratio", formula);
     ctx.publish("out_hw", std::to_string(oh) + "x" + std::to_string(ow));

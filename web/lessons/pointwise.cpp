@@ -216,8 +216,8 @@ struct PointwiseLesson {
       ctx.publish("input_shape", shape_text(ctx.input));
       ctx.publish("output_shape", shape_text(output));
       ctx.publish("weight_shape", std::to_string(rows) + "x3x1x1");
-      ctx.publish("macs", double(pw_cost.macs));
-      ctx.publish("params", double(pw_cost.params));
+      ctx.publish("macs", std::to_string(pw_cost.macs));
+      ctx.publish("params", std::to_string(pw_cost.params));
       std::string mt;
       for (std::size_t i = 0; i < matrix.size(); ++i) {
         char buf[24];
