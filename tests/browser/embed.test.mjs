@@ -240,3 +240,22 @@ test('the example tutorial page: both lessons embed, postMessage drives the stri
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test('without WebGL2 or WebAssembly the page says so instead of breaking', async () => {
+  const cases = [
+    ['webgl2', () => { const get = HTMLCanvasElement.prototype.getContext; HTMLCanvasElement.prototype.getContext = function (type, ...rest) { return type === 'webgl2' ? null : get.call(this, type, ...rest); }; }, /needs WebGL2/],
+    ['wasm', () => { delete window.WebAssembly; }, /needs WebAssembly/],
+  ];
+  for (const [name, disable, message] of cases) {
+    const page = await env.newPage({ width: 800, height: 500 });
+    await page.addInitScript(disable);
+    await page.goto(env.url);
+    await page.waitForSelector('#fatal:not([hidden])');
+    assert.match(await page.textContent('#fatal'), message);
+    assert.equal(await page.evaluate(() => document.getElementById('loading').hidden), true);
+    await assert.rejects(page.evaluate(() => window.playground.ready), message);
+    await page.screenshot({ path: join(shotDir, `embed-no-${name}.png`) });
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  }
+});
