@@ -12,8 +12,14 @@
 namespace convlab {
 
 Pad4 same_padding(int kernel_h, int kernel_w, Pair dilation) {
-  const int th = dilation.h * (kernel_h - 1), tw = dilation.w * (kernel_w - 1);
-  return Pad4{th / 2, th - th / 2, tw / 2, tw - tw / 2};
+  check_dilation(dilation);
+  if (kernel_h < 1 || kernel_w < 1)
+    fail(ErrorCode::InvalidKernel, "kernel must be >= 1, got " + std::to_string(kernel_h) + "x" + std::to_string(kernel_w));
+  const long long th = (long long)dilation.h * (kernel_h - 1), tw = (long long)dilation.w * (kernel_w - 1);
+  if (th > kMaxPadding || tw > kMaxPadding)
+    fail(ErrorCode::TooLarge, "'same' padding for kernel " + std::to_string(kernel_h) + "x" + std::to_string(kernel_w) +
+                                  " with dilation " + std::to_string(dilation.h) + "x" + std::to_string(dilation.w) + " is too large");
+  return Pad4{int(th / 2), int(th - th / 2), int(tw / 2), int(tw - tw / 2)};
 }
 
 Tensor conv2d_output_shape(const Tensor& input, const Weights& weight, const Conv2dParams& p,

@@ -41,7 +41,7 @@ int pool_output_size(int in, int kernel, int stride, int pad, int dilation, bool
   check_positive(ErrorCode::InvalidKernel, "kernel", axis, kernel);
   check_positive(ErrorCode::InvalidStride, "stride", axis, stride);
   check_positive(ErrorCode::InvalidDilation, "dilation", axis, dilation);
-  if (pad < 0 || 2 * pad > kernel)
+  if (pad < 0 || 2LL * pad > kernel)  // 64-bit: 2 * pad must not overflow
     fail(ErrorCode::InvalidPadding, std::string("padding ") + axis + " must be between 0 and half the kernel (" +
                                         std::to_string(kernel / 2) + "), got " + std::to_string(pad));
   const long long span = (long long)(kernel - 1) * dilation + 1;

@@ -27,6 +27,8 @@ void check_padding(const Pad4& pad, PadMode mode, int height, int width) {
   for (const auto& s : sides) {
     const std::string what = std::string("padding ") + s.side;
     if (s.value < 0) fail(ErrorCode::InvalidPadding, what + " must be >= 0, got " + std::to_string(s.value));
+    if (s.value > kMaxPadding)
+      fail(ErrorCode::TooLarge, what + " must be <= " + std::to_string(kMaxPadding) + ", got " + std::to_string(s.value));
     if (mode == PadMode::Reflect && s.value >= s.size)
       fail(ErrorCode::InvalidPadding, what + " must be < input size " + std::to_string(s.size) +
                                           " for reflect padding, got " + std::to_string(s.value));

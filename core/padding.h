@@ -14,6 +14,9 @@ namespace convlab {
 
 enum class PadMode { Zeros, Reflect, Symmetric, Replicate, Circular };
 
+// Largest padding on one side (2^28, as kMaxElements): sums of pads and sizes then stay within int.
+constexpr int kMaxPadding = 1 << 28;
+
 struct Pad4 {
   int top = 0, bottom = 0, left = 0, right = 0;
 };
@@ -37,7 +40,7 @@ inline int pad_source_index(int i, int n, PadMode mode) {
   return -1;
 }
 
-// Rejects negative pads and pads the mode cannot fill with one reflection/wrap (as PyTorch does):
+// Rejects negative pads, pads over kMaxPadding (TooLarge), and pads the mode cannot fill with one reflection/wrap (as PyTorch does):
 // reflect needs pad < size, symmetric and circular need pad <= size. `height`/`width` are the input's.
 void check_padding(const Pad4& pad, PadMode mode, int height, int width);
 

@@ -85,6 +85,11 @@ std::vector<HostileCase> cases() {
       {"pool_mean_dilation", [] { Pool2dParams p; p.mode = PoolMode::Mean; p.dilation = {2, 1}; pool2d(kImage, p); }, ErrorCode::InvalidArgument, "dilation must be 1x1 for mean pooling, got 2x1"},
       {"pool_window_too_big", [] { Pool2dParams p; p.kernel = {9, 9}; pool2d(kImage, p); }, ErrorCode::KernelTooLarge, ""},
       {"pool_stride_negative", [] { Pool2dParams p; p.stride = {-1, 1}; pool2d(kImage, p); }, ErrorCode::InvalidStride, ""},
+      // Found through the JS API: int sums of huge pads must not overflow into nonsense.
+      {"pad_sum_overflow", [] { pad(Tensor(1, 1, 1), {1 << 30, 1 << 30, 0, 0}, PadMode::Zeros); }, ErrorCode::TooLarge, "padding top must be <= 268435456, got 1073741824"},
+      {"conv_pad_sum_overflow", [] { conv2d(kImage, kKernel, conv([](auto& p) { p.padding = {0, 0, 1 << 30, 1 << 30}; })); }, ErrorCode::TooLarge, "padding left must be <="},
+      {"same_padding_overflow", [] { same_padding(3, 3, {1 << 30, 1 << 30}); }, ErrorCode::TooLarge, "'same' padding for kernel 3x3 with dilation 1073741824x1073741824 is too large"},
+      {"pool_pad_overflow", [] { pool_output_size(5, 1 << 30, 1, 1 << 30, 1, false); }, ErrorCode::InvalidPadding, "must be between 0 and half the kernel"},
       {"output_size_stride_zero", [] { conv_output_size(9, 3, 0, 0, 1); }, ErrorCode::InvalidStride, "stride size must be >= 1, got 0"},
       {"output_size_below_one", [] { conv_output_size(2, 5, 1, 0, 1); }, ErrorCode::KernelTooLarge, "got output size < 1"},
       {"receptive_field_stride_zero", [] { Layer l; l.stride = {0, 1}; receptive_field({l}); }, ErrorCode::InvalidStride, "layer 0: stride must be >= 1, got 0x1"},
