@@ -241,7 +241,7 @@ struct PoolLesson {
           const int g = int(std::clamp(v, 0.0f, 1.0f) * 255);
           dl->AddRectFilled(a, b, IM_COL32(g, g, g, 255));
           t = value_text(v);
-          if (cell >= 26) {
+          if (cell >= 23) {
             const ImVec2 ts = font->CalcTextSizeA(fs, 1e9f, 0, t.c_str());
             dl->AddText(font, fs, ImVec2(a.x + (cell - ts.x) * 0.5f, a.y + (cell - ts.y) * 0.5f),
                         g > 140 ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255), t.c_str());
@@ -249,7 +249,7 @@ struct PoolLesson {
         } else if (padded) {
           dl->AddRectFilled(a, b, IM_COL32(70, 78, 92, 255));
           t = value_text(pad_fill);
-          if (cell >= 26) {
+          if (cell >= 23) {
             const ImVec2 ts = font->CalcTextSizeA(fs, 1e9f, 0, t.c_str());
             dl->AddText(font, fs, ImVec2(a.x + (cell - ts.x) * 0.5f, a.y + (cell - ts.y) * 0.5f), IM_COL32(190, 200, 215, 255), t.c_str());
           }
@@ -286,7 +286,7 @@ struct PoolLesson {
         const float v = crop_out.at(0, y, x);
         const int g = std::isfinite(v) ? int(std::clamp(v, 0.0f, 1.0f) * 255) : 0;
         dl->AddRectFilled(a, b, IM_COL32(g, g, g, 255));
-        if (out_cell >= 26) {
+        if (out_cell >= 23) {
           const std::string t = value_text(v);
           const ImVec2 ts = font->CalcTextSizeA(ofs, 1e9f, 0, t.c_str());
           dl->AddText(font, ofs, ImVec2(a.x + (out_cell - ts.x) * 0.5f, a.y + (out_cell - ts.y) * 0.5f),
