@@ -127,7 +127,7 @@ struct TransposedLesson {
   cl::Tensor small, up_bilinear, up_ones;
   ImageView small_view, bilinear_view, ones_view;
   std::string checker_key;
-  cl::Tensor checker;   // all-ones kernel over a constant 6 x 6 input, current k, s, p, op
+  cl::Tensor checker;   // all-ones kernel over a constant 4 x 4 input, current k, s, p, op
   float checker_min = 0, checker_max = 0;
 
   static cl::ConvTranspose2dParams params_of(const State& s) {
@@ -248,7 +248,7 @@ struct TransposedLesson {
     checker_key = k;
     try {
       const cl::Weights w(1, 1, s.t_k, s.t_k, 1.0f);
-      cl::Tensor c = cl::conv_transpose2d(cl::Tensor(1, 6, 6, 1.0f), w, params_of(s));
+      cl::Tensor c = cl::conv_transpose2d(cl::Tensor(1, 4, 4, 1.0f), w, params_of(s));
       // Away from the borders (full output, no padding: rows k-1 .. (n-1)*s of a 16 x 16 input) every
       // output should receive the same number of kernel copies; count them.
       const int n = 16;
@@ -541,24 +541,28 @@ struct TransposedLesson {
     const float avail = ImGui::GetContentRegionAvail().x;
     const float gap = ImGui::GetStyle().ItemSpacing.x;
     const float side = std::clamp((avail - 3 * gap) / 4.0f, 140.0f, 300.0f);
-    ImGui::BeginGroup();
+    // Each view in a child of fixed width, so a legend wider than the view is clipped instead of pushing
+    // the next view off the screen.
+    const float line = ImGui::GetTextLineHeightWithSpacing();
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse;
+    ImGui::BeginChild("up-in-cell", ImVec2(side, side + line + 6), false, flags);
     ImGui::Text("input %d x %d", small.h, small.w);
     small_view.draw("up-in", ImVec2(side, side), s);
-    ImGui::EndGroup();
+    ImGui::EndChild();
     ImGui::SameLine();
-    ImGui::BeginGroup();
+    ImGui::BeginChild("up-bil-cell", ImVec2(side, side + line + 6), false, flags);
     ImGui::Text("bilinear k=4 s=2 p=1: %d x %d", up_bilinear.h, up_bilinear.w);
     bilinear_view.draw("up-bil", ImVec2(side, side), s);
-    ImGui::EndGroup();
+    ImGui::EndChild();
     ImGui::SameLine();
-    ImGui::BeginGroup();
+    ImGui::BeginChild("up-ones-cell", ImVec2(side, side + line + 6), false, flags);
     ImGui::Text("ones k=3 s=2 p=1 op=1: %d x %d", up_ones.h, up_ones.w);
     help("An all-ones 3 x 3 kernel scaled by 4/9 so that the mean brightness is kept. Zoom in to see the grid pattern.");
     ones_view.draw("up-ones", ImVec2(side, side), s);
-    ImGui::EndGroup();
+    ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginGroup();
-    ImGui::Text("your k=%d s=%d on a flat 6 x 6", s.t_k, s.t_s);
+    ImGui::Text("your k=%d s=%d on a flat 4 x 4", s.t_k, s.t_s);
     help("A constant input of ones and an all-ones kernel with the settings above: each output counts how many kernel copies "
          "cover it. Even overlap needs k divisible by s.");
     if (!checker.empty()) {
