@@ -113,11 +113,14 @@ Tensor conv_transpose2d(const Tensor& input, const Weights& weight, const ConvTr
   InputRows rows_in(input, slots, margin_left, std::max(margin_right, 0));
 
   const int max_taps = cin_g * kh * kw;
+  const int phases = std::min(sw, ow), phase_n = (ow + sw - 1) / sw;
   std::vector<const float*> row_ptr(std::size_t(cin_g) * kh);  // per (j, valid ky): the input row
   std::vector<int> ky_valid(kh);
-  std::vector<const float*> tap_ptr(max_taps);
-  std::vector<float> tap_w(std::size_t(cout_g) * max_taps);
-  std::vector<float> scratch(sw > 1 ? std::size_t(ow / sw + 1) : 0);
+  // Per phase: its tap pointers and each tap's offset (j, ky, kx) into a kernel of the group.
+  std::vector<const float*> tap_ptr(std::size_t(phases) * max_taps);
+  std::vector<int> tap_k(std::size_t(phases) * max_taps), taps(phases);
+  std::vector<float> tap_w(max_taps);
+  std::vector<float> scratch(sw > 1 ? std::size_t(phases) * phase_n : 0);
 
   for (int g = 0; g < p.groups; ++g) {
     rows_in.reset(g * cin_g, cin_g);
@@ -131,41 +134,68 @@ Tensor conv_transpose2d(const Tensor& input, const Weights& weight, const ConvTr
         for (int j = 0; j < cin_g; ++j) row_ptr[std::size_t(j) * kh + nky] = rows_in.row(j, int(ny / sh));
         ++nky;
       }
-      float* row_out[1] = {nullptr};
-      if (append) {
-        const std::size_t end = out.data.size();
-        out.data.resize(end + ow);
-        row_out[0] = out.data.data() + end;
-      }
-      for (int x0 = 0; x0 < std::min(sw, ow); ++x0) {
-        const int n = (ow - 1 - x0) / sw + 1;  // columns x0, x0 + sw, ... < ow
-        // Taps of this phase: (j, valid ky, kx with (x0 + pad - kx * dw) % sw == 0).
-        int taps = 0;
+      // Taps of phase x0: (j, valid ky, kx with (x0 + pad - kx * dw) % sw == 0).
+      for (int x0 = 0; x0 < phases; ++x0) {
+        int n = 0;
+        const float** ptr = tap_ptr.data() + std::size_t(x0) * max_taps;
+        int* k = tap_k.data() + std::size_t(x0) * max_taps;
         for (int kx = 0; kx < kw; ++kx) {
           const long long nx = (long long)x0 + p.padding.w - (long long)kx * dw;
           if (((nx % sw) + sw) % sw != 0) continue;
           const long long ix0 = floor_div(nx, sw);
           for (int j = 0; j < cin_g; ++j)
             for (int r = 0; r < nky; ++r) {
-              tap_ptr[taps] = row_ptr[std::size_t(j) * kh + r] + ix0;
-              for (int o = 0; o < cout_g; ++o)
-                tap_w[std::size_t(o) * max_taps + taps] = weight.kernel(g * cin_g + j, o)[ky_valid[r] * kw + kx];
-              ++taps;
+              ptr[n] = row_ptr[std::size_t(j) * kh + r] + ix0;
+              k[n] = (j * kh + ky_valid[r]) * kw + kx;
+              ++n;
             }
         }
-        for (int o = 0; o < cout_g; ++o) {
-          const int oc = g * cout_g + o;
-          float* row = append ? row_out[0] : out.plane(oc) + std::size_t(oy) * ow;
-          float* dst = sw == 1 ? row : scratch.data();
-          const float b = bias.empty() ? 0.0f : bias[oc];
-          if (taps == 0) std::fill(dst, dst + n, b);
-          for (int t = 0; t < taps; t += rows::kMaxTaps) {
-            const int nt = std::min(rows::kMaxTaps, taps - t);
-            (t == 0 ? kernels.init[nt] : kernels.accumulate[nt])(dst, tap_ptr.data() + t,
-                                                                  tap_w.data() + std::size_t(o) * max_taps + t, n, b);
+        taps[x0] = n;
+      }
+      for (int o = 0; o < cout_g; ++o) {
+        const int oc = g * cout_g + o;
+        float* row;
+        if (append) {
+          const std::size_t end = out.data.size();
+          out.data.resize(end + ow);
+          row = out.data.data() + end;
+        } else {
+          row = out.plane(oc) + std::size_t(oy) * ow;
+        }
+        const float* kernel = weight.kernel(g * cin_g, o);  // (j, ky, kx) -> kernel(g * cin_g + j, o)[ky * kw + kx]
+        const std::size_t j_stride = std::size_t(weight.b) * kh * kw;
+        const float b = bias.empty() ? 0.0f : bias[oc];
+        for (int x0 = 0; x0 < phases; ++x0) {
+          const int n = (ow - 1 - x0) / sw + 1;  // columns x0, x0 + sw, ... < ow
+          float* dst = sw == 1 ? row : scratch.data() + std::size_t(x0) * phase_n;
+          const int nt_all = taps[x0];
+          const int* k = tap_k.data() + std::size_t(x0) * max_taps;
+          for (int t = 0; t < nt_all; ++t) {
+            const int kk = k[t], j = kk / (kh * kw);
+            tap_w[t] = kernel[j * j_stride + kk % (kh * kw)];
           }
-          if (sw > 1)
-            for (int i = 0; i < n; ++i) row[x0 + std::size_t(i) * sw] = dst[i];
+          if (nt_all == 0) std::fill(dst, dst + n, b);
+          for (int t = 0; t < nt_all; t += rows::kMaxTaps) {
+            const int nt = std::min(rows::kMaxTaps, nt_all - t);
+            (t == 0 ? kernels.init[nt] : kernels.accumulate[nt])(
+                dst, tap_ptr.data() + std::size_t(x0) * max_taps + t, tap_w.data() + t, n, b);
+          }
+        }
+        if (sw == 2 && phases == 2) {  // interleave the two phases (vectorised)
+          const float* __restrict s0 = scratch.data();
+          const float* __restrict s1 = scratch.data() + phase_n;
+          float* __restrict r = row;
+          const int n1 = ow / 2;
+          for (int i = 0; i < n1; ++i) {
+            r[2 * i] = s0[i];
+            r[2 * i + 1] = s1[i];
+          }
+          if (ow % 2) r[ow - 1] = s0[n1];
+        } else if (sw > 1) {
+          for (int x0 = 0; x0 < phases; ++x0) {
+            const float* src = scratch.data() + std::size_t(x0) * phase_n;
+            for (int i = 0, x = x0; x < ow; ++i, x += sw) row[x] = src[i];
+          }
         }
       }
     }

@@ -86,6 +86,9 @@ struct Case {
   std::function<std::function<Tensor(bool)>(const Tensor&)> convlab, opencv;
   bool baseline_variant = true;  // also run /convlab_baseline (conv2d cases only)
   int check_h = 61, check_w = 83;  // the small image both sides are compared on before timing
+  // Optional: a conv2d with the same multiply-adds (or compares) as the case, on its own input,
+  // registered as BM_<case>/conv_same_macs (the "no more than 2x a conv2d of equal MACs" rule).
+  std::function<std::function<Tensor(bool)>()> same_macs = nullptr;
 };
 
 Tensor from_planes(const std::vector<cv::Mat>& planes) {
@@ -194,13 +197,34 @@ Case pointwise_case(const std::string& name, int cin, int cout, int h, int w) {
   return c;
 }
 
+// conv2d on its own random [c, h, w] input with weight [cout, cin/groups, kh, kw], stride s, zero
+// 'same'-style padding for stride 1: the reference cost for the same-MAC rule.
+std::function<std::function<Tensor(bool)>()> same_macs_conv(int c, int h, int w, int cout, int groups, int kh, int kw,
+                                                            int stride) {
+  return [=]() {
+    auto in = std::make_shared<Tensor>(random_tensor(c, h, w, 31));
+    const Weights wt(cout, c / groups, kh, kw, random_values(cout * (c / groups) * kh * kw, 32));
+    convlab::Conv2dParams p;
+    p.groups = groups;
+    p.stride = {stride, stride};
+    if (stride == 1) p.padding = convlab::same_padding(kh, kw, {1, 1});
+    return std::function<Tensor(bool)>([in, wt, p](bool) { return convlab::conv2d(*in, wt, p); });
+  };
+}
+
 std::vector<Case> make_cases() {
   std::vector<Case> cases;
   for (int k : {3, 5, 7}) cases.push_back(depthwise_case("conv" + std::to_string(k) + "x" + std::to_string(k) + "_c1_1080p", k, 1));
-  for (int k : {3, 5, 7}) cases.push_back(depthwise_case("conv" + std::to_string(k) + "x" + std::to_string(k) + "_c3_1080p", k, 3));
+  for (int k : {3, 5, 7}) {
+    // Depthwise (groups 3) against the full-depth [1, 3, k, k] conv: both k * k * 3 MACs per pixel.
+    cases.push_back(depthwise_case("conv" + std::to_string(k) + "x" + std::to_string(k) + "_c3_1080p", k, 3));
+    cases.back().same_macs = same_macs_conv(3, kH, kW, 1, 1, k, k, 1);
+  }
   for (int k : {3, 7}) cases.push_back(full_depth_case("conv" + std::to_string(k) + "x" + std::to_string(k) + "_c3full_1080p", k, 3));
   cases.push_back(depthwise_case("conv3x3_d2_c1_1080p", 3, 1, 2));  // dilation 2: the general pass path
   cases.push_back(pointwise_case("pointwise_c16to16_270x480", 16, 16, 270, 480));
+  // 16 * 16 MACs per pixel, as one spatial filter [1, 16, 4, 4] over the same pixels.
+  cases.back().same_macs = same_macs_conv(16, 270, 480, 1, 1, 4, 4, 1);
 #ifdef CONVLAB_BENCH_SEPARABLE
   {
     Case c{"sep7_c1_1080p", 1, kH, kW, nullptr, nullptr, false};
@@ -242,6 +266,7 @@ std::vector<Case> make_cases() {
         return want ? from_mat(*dst) : Tensor();
       });
     };
+    c.same_macs = same_macs_conv(1, kH, kW, 1, 1, 3, 3, 1);  // 9 compares vs 9 MACs per pixel
     cases.push_back(c);
   }
   {
@@ -261,6 +286,30 @@ std::vector<Case> make_cases() {
         return want ? from_mat(*dst) : Tensor();
       });
     };
+    c.same_macs = same_macs_conv(3, kH, kW, 3, 3, 2, 2, 2);  // depthwise 2x2, stride 2
+    cases.push_back(c);
+  }
+#endif
+#ifdef CONVLAB_BENCH_TRANSPOSED
+  {
+    // 2x upsampling: conv_transpose2d of [3, 540, 960] with a depthwise 4x4 kernel, stride 2, padding 1
+    // -> [3, 1080, 1920]: 4 MACs per output pixel, like a depthwise 2x2 conv on the output size.
+    // OpenCV has no transposed convolution: only the same-MAC pair.
+    Case c{"transposed4x4_s2_c3_to1080p", 3, kH / 2, kW / 2, nullptr, nullptr, false};
+    std::vector<float> kv;
+    for (int ch = 0; ch < 3; ++ch) {
+      const std::vector<float> k = random_values(16, 41);
+      kv.insert(kv.end(), k.begin(), k.end());
+    }
+    c.convlab = [=](const Tensor& in) {
+      const Weights wt(3, 1, 4, 4, kv);
+      convlab::ConvTranspose2dParams p;
+      p.stride = {2, 2};
+      p.padding = {1, 1};
+      p.groups = 3;
+      return std::function<Tensor(bool)>([&in, wt, p](bool) { return convlab::conv_transpose2d(in, wt, p); });
+    };
+    c.same_macs = same_macs_conv(3, kH, kW, 3, 3, 2, 2, 1);
     cases.push_back(c);
   }
 #endif
@@ -299,6 +348,7 @@ int main(int argc, char** argv) {
   static std::vector<Case> cases = make_cases();
   bool ok = true;
   for (const Case& c : cases) {
+    if (!c.opencv) continue;  // nothing to compare against (the same-MAC conv is different work)
     // The pair must agree, borders included: checked on a small odd-sized image first (cases with
     // their own shape at that shape).
     const Tensor in = c.height == kH ? random_tensor(c.channels, c.check_h, c.check_w, 3) : random_tensor(c.channels, c.height, c.width, 3);
@@ -318,13 +368,22 @@ int main(int argc, char** argv) {
     const Tensor& in = c.height != kH ? inputs.emplace_back(random_tensor(c.channels, c.height, c.width, 4))
                                       : (c.channels == 3 ? rgb : grey);
     const std::size_t bytes = sizeof(float) * in.size();
-    auto mine = c.convlab(in), theirs = c.opencv(in);
+    auto mine = c.convlab(in);
     benchmark::RegisterBenchmark(("BM_" + c.name + "/convlab").c_str(),
                                  [mine, bytes](benchmark::State& s) { run(s, mine, bytes, false); })
         ->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark(("BM_" + c.name + "/opencv").c_str(),
-                                 [theirs, bytes](benchmark::State& s) { run(s, theirs, bytes, false); })
-        ->Unit(benchmark::kMillisecond);
+    if (c.opencv) {
+      auto theirs = c.opencv(in);
+      benchmark::RegisterBenchmark(("BM_" + c.name + "/opencv").c_str(),
+                                   [theirs, bytes](benchmark::State& s) { run(s, theirs, bytes, false); })
+          ->Unit(benchmark::kMillisecond);
+    }
+    if (c.same_macs) {
+      auto conv = c.same_macs();
+      benchmark::RegisterBenchmark(("BM_" + c.name + "/conv_same_macs").c_str(),
+                                   [conv, bytes](benchmark::State& s) { run(s, conv, bytes, false); })
+          ->Unit(benchmark::kMillisecond);
+    }
     if (c.baseline_variant)
       benchmark::RegisterBenchmark(("BM_" + c.name + "/convlab_baseline").c_str(),
                                    [mine, bytes](benchmark::State& s) { run(s, mine, bytes, true); })
