@@ -59,8 +59,11 @@ void App::init() {
   // Crisp text on HiDPI screens: SDL sizes the canvas in device pixels, so rasterise the fonts at the
   // device pixel ratio and scale them back to CSS pixels for layout.
   const float dpr = std::clamp(float(emscripten_get_device_pixel_ratio()), 1.0f, 4.0f);
-  io.Fonts->AddFontFromFileTTF("/fonts/Roboto-Medium.ttf", 16.0f * dpr);
-  set_mono_font(io.Fonts->AddFontFromFileTTF("/fonts/JetBrainsMono-Regular.ttf", 14.0f * dpr));
+  // Latin-1 plus the typography lessons use: dashes and quotes, arrows, minus, times, <= >= ~.
+  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2010, 0x2027, 0x2190, 0x2193, 0x2212, 0x2212,
+                                   0x2248, 0x2248, 0x2260, 0x2265, 0};
+  io.Fonts->AddFontFromFileTTF("/fonts/Roboto-Medium.ttf", 16.0f * dpr, nullptr, ranges);
+  set_mono_font(io.Fonts->AddFontFromFileTTF("/fonts/JetBrainsMono-Regular.ttf", 14.0f * dpr, nullptr, ranges));
   io.FontGlobalScale = 1.0f / dpr;
   apply_style();
 }
@@ -200,13 +203,18 @@ void App::draw_sidebar(float width) {
 
 void App::draw_error_banner() {
   if (error_.empty()) return;
+  // Height follows the wrapped message, so long messages stay readable and clear of the close button.
+  const float close_w = ImGui::GetFrameHeight() + 8.0f;
+  const float wrap_w = std::max(100.0f, ImGui::GetContentRegionAvail().x - close_w - 2 * ImGui::GetStyle().WindowPadding.x);
+  const float text_h = ImGui::CalcTextSize(error_.c_str(), nullptr, false, wrap_w).y;
+  const float h = std::max(ImGui::GetFrameHeight(), text_h) + 2 * ImGui::GetStyle().WindowPadding.y;
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.45f, 0.16f, 0.16f, 1.0f));
-  const float h = ImGui::GetFrameHeightWithSpacing() + 10;
   ImGui::BeginChild("error", ImVec2(0, h), true, ImGuiWindowFlags_NoScrollbar);
-  ImGui::AlignTextToFramePadding();
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap_w);
   ImGui::TextUnformatted(error_.c_str());
-  ImGui::SameLine(std::max(ImGui::GetContentRegionAvail().x - 10.0f, ImGui::GetCursorPosX() + 10));
-  if (ImGui::SmallButton("x")) error_.clear();
+  ImGui::PopTextWrapPos();
+  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::GetFrameHeight());
+  if (ImGui::Button("x", ImVec2(ImGui::GetFrameHeight(), ImGui::GetFrameHeight()))) error_.clear();
   tip("Dismiss the message");
   ImGui::EndChild();
   ImGui::PopStyleColor();
