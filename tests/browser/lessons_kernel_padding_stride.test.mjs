@@ -1,0 +1,262 @@
+// The kernel, padding and stride lessons: each opened by URL, driven through window.playground.setState,
+// its published numbers checked against the JS API (lab.conv2d, lab.pad, lab.outputSize) computed in the
+// page on the same pixels, outputs changing with the controls, no console errors, one screenshot each.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { openBrowser, waitForReady, distinctColours, shotDir } from './browser.mjs';
+
+let env;
+before(async () => { env = await openBrowser(); });
+after(async () => { await env?.close(); });
+
+const readout = (page) => page.evaluate(() => window.playground.readout());
+const setState = (page, s) => page.evaluate((x) => { window.playground.setState(x); }, s);
+const lastError = (page) => page.evaluate(() => window.playground.lastError());
+
+async function until(page, pred, what, timeout = 20000) {
+  const t0 = Date.now();
+  for (;;) {
+    const r = await readout(page);
+    if (pred(r)) return r;
+    if (Date.now() - t0 > timeout) assert.fail(`timed out waiting for ${what}; readout ${JSON.stringify(r)}`);
+    await page.waitForTimeout(50);
+  }
+}
+
+async function open(lesson, hash = '') {
+  const page = await env.newPage();
+  await page.goto(`${env.url}#lesson=${lesson}${hash}`);
+  await waitForReady(page);
+  // The JS API and the sample image decoded exactly as the page decodes it (same rasterise()).
+  await page.evaluate(async () => {
+    const m = await import('/convlab.mjs');
+    window.__lab = await m.default();
+    const { rasterise } = await import('/image_input.js');
+    window.__image = async (name, file) => {
+      const bmp = await createImageBitmap(await (await fetch(`assets/images/${file}`)).blob());
+      const px = rasterise(bmp);
+      const n = px.width * px.height, data = new Float32Array(3 * n);
+      for (let i = 0; i < n; ++i) for (let c = 0; c < 3; ++c) data[c * n + i] = px.data[4 * i + c] / 255;
+      return { shape: [3, px.height, px.width], data };
+    };
+  });
+  return page;
+}
+
+const near = (a, b, tol = 2e-5) => Math.abs(Number(a) - Number(b)) <= tol;
+
+// ---- kernel ------------------------------------------------------------------------------------------
+test('kernel: step_sum equals lab.conv2d at the cell, for depthwise and one filter of depth 3; edges demo; snippet', async () => {
+  const page = await open('kernel', '&img=chelsea');
+  let r = await until(page, (x) => x.output_shape, 'first readout');
+  assert.equal(r.output_shape, '3x300x451');            // same padding keeps the size
+  assert.equal(r.groups, '3');
+  assert.equal(r.formula_h, '300');
+  assert.equal(r.formula_w, '451');
+  const before = await page.screenshot();
+
+  // Gaussian 5x5, valid padding, stride 2: shape from the JS API; step sums from lab.conv2d on the same pixels.
+  await setState(page, { kp: 'gaussian', k: 5, p: 'valid', s: 2, step: 1234 });
+  const want = await page.evaluate(() => window.__lab.outputSize({ size: [300, 451], kernel: 5, stride: 2, padding: 0 }));
+  r = await until(page, (x) => x.output_shape === `3x${want[0]}x${want[1]}` && x.step_cell, 'gaussian 5 valid s2');
+  assert.equal(r.formula_h, String(want[0]));
+  assert.equal(r.formula_w, String(want[1]));
+  const [oy, ox] = r.step_cell.split(',').map(Number);
+  assert.deepEqual([oy, ox], [Math.floor(1234 / want[1]), 1234 % want[1]]);
+  assert.equal(r.step_window, `${oy * 2},${ox * 2}`);
+  const gauss = await page.evaluate(async ([oy, ox]) => {
+    const img = await window.__image('chelsea', 'chelsea.png');
+    // OpenCV's default Gaussian for k = 5: sigma = 0.3 * ((5 - 1) * 0.5 - 1) + 0.8 = 1.1
+    const sigma = 1.1, g = [0, 1, 2, 3, 4].map((i) => Math.exp(-((i - 2) ** 2) / (2 * sigma * sigma)));
+    const sum = g.reduce((a, b) => a + b, 0);
+    const k = [];
+    for (const a of g) for (const b of g) k.push((a / sum) * (b / sum));
+    const w = new Float32Array(3 * 25);
+    for (let c = 0; c < 3; ++c) w.set(k, c * 25);
+    const out = window.__lab.conv2d(img, { shape: [3, 1, 5, 5], data: w }, { stride: 2, groups: 3 });
+    const [, H, W] = out.shape;
+    return [0, 1, 2].map((c) => out.data[(c * H + oy) * W + ox]);
+  }, [oy, ox]);
+  for (let c = 0; c < 3; ++c) {
+    assert.ok(near(r[`step_sum_${c}`], gauss[c]), `channel ${c}: step_sum ${r[`step_sum_${c}`]} vs lab.conv2d ${gauss[c]}`);
+    assert.ok(near(r[`step_output_${c}`], gauss[c]), `channel ${c}: shown output ${r[`step_output_${c}`]}`);
+  }
+
+  // One filter of depth 3 (sum of the channels), sobel_x, same padding: one output channel.
+  await setState(page, { kp: 'sobel_x', k: 3, p: 'same', s: 1, one: 1, step: 300 * 451 / 2 + 100 });
+  r = await until(page, (x) => x.output_shape === '1x300x451' && x.groups === '1' && x.weight_shape === '1x3x3x3', 'one filter');
+  const cellIndex = 300 * 451 / 2 + 100;
+  const sob = await page.evaluate(async (idx) => {
+    const img = await window.__image('chelsea', 'chelsea.png');
+    const k = [-1, 0, 1, -2, 0, 2, -1, 0, 1];
+    const out = window.__lab.conv2d(img, { shape: [1, 3, 3, 3], data: [...k, ...k, ...k] }, { padding: 'same' });
+    return out.data[idx];
+  }, cellIndex);
+  assert.ok(near(r.step_sum, sob), `sobel_x one filter: step_sum ${r.step_sum} vs lab.conv2d ${sob}`);
+  assert.ok(near(r.step_output, sob));
+  assert.equal(r.display, 'diverging');  // signed output -> auto picks diverging
+  await setState(page, { disp: 'abs' });
+  r = await until(page, (x) => x.display === 'abs', 'display abs');
+
+  // The edges demo on the rocket: horizontal-edge kernel loses the vertical structure.
+  await setState(page, { step: -1 });
+  await page.evaluate(() => {}); // (no-op: keep the order of state changes explicit)
+  await setState(page, { img: 'rocket', kp: 'sobel_y', one: 1, disp: 'abs' });
+  await until(page, (x) => x.output_shape && x.output_shape.startsWith('1x') && x.output_shape !== '1x300x451', 'rocket loaded');
+  const shotY = await page.screenshot();
+  await setState(page, { kp: 'sobel_x' });
+  await page.waitForTimeout(400);
+  const shotX = await page.screenshot();
+  assert.notDeepEqual(shotX, shotY, 'sobel_x and sobel_y must look different');
+
+  // Emboss, size 7 mean, and a kernel too big for valid padding on the 33x33 dot: a message, previous output kept.
+  await setState(page, { img: 'chelsea', kp: 'emboss_top_left', one: 0, disp: 'auto', step: 2000 });
+  r = await until(page, (x) => x.output_shape === '3x300x451' && x.kernel === '3x3', 'emboss');
+  await setState(page, { kp: 'mean', k: 15, p: 'valid' });
+  r = await until(page, (x) => x.output_shape === '3x286x437', 'mean 15 valid');
+  await setState(page, { img: 'dot', k: 15, p: 'valid', d: 3 });
+  await page.waitForTimeout(500);
+  assert.match(await lastError(page), /kernel|larger|size/i);
+  assert.equal((await readout(page)).output_shape, '3x286x437', 'the previous output stays');
+  await setState(page, { img: 'chelsea', k: 3, p: 'same', d: 1, kp: 'gaussian', step: 45100 });
+  r = await until(page, (x) => x.output_shape === '3x300x451' && x.step_cell === '100,0', 'recovered');
+  assert.ok(Number(r.snippet_chars) > 300, 'a PyTorch snippet is built');
+  await page.waitForTimeout(400);
+  const png = await page.screenshot({ path: join(shotDir, 'lesson-kernel.png') });
+  assert.notDeepEqual(png, before);
+  assert.ok((await distinctColours(page, png)) > 500);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+// ---- padding ----------------------------------------------------------------------------------------
+const remap = (i, n, mode) => {
+  if (i >= 0 && i < n) return i;
+  if (mode === 'zeros') return -1;
+  if (mode === 'replicate') return i < 0 ? 0 : n - 1;
+  if (mode === 'reflect') return i < 0 ? -i : 2 * (n - 1) - i;
+  if (mode === 'symmetric') return i < 0 ? -i - 1 : 2 * n - 1 - i;
+  return i < 0 ? i + n : i - n;  // circular
+};
+
+test('padding: every mode labels its padded cells by the right source; shapes and the window sum match lab.pad / lab.conv2d', async () => {
+  const page = await open('padding', '&img=chelsea&p=2&pad=reflect&step=0');
+  let r = await until(page, (x) => x.padded_shape === '3x304x455' && x.step_cell === '0,0', 'first readout');
+  const first = await page.screenshot();
+  for (const mode of ['zeros', 'reflect', 'symmetric', 'replicate', 'circular']) {
+    await setState(page, { pad: mode, p: 2, step: 0 });
+    r = await until(page, (x) => x.pad_mode === mode && x.padding === '2,2,2,2', mode);
+    assert.equal(r.output_shape, '3x302x453');
+    const src = (y, x) => { const sy = remap(y, 300, mode), sx = remap(x, 451, mode); return sy < 0 || sx < 0 ? 'zero' : `${sy},${sx}`; };
+    assert.equal(r['src_-1_-1'], src(-1, -1), `${mode} (-1,-1)`);
+    assert.equal(r['src_-1_2'], src(-1, 2), `${mode} (-1,2)`);
+    assert.equal(r['src_-2_0'], src(-2, 0), `${mode} (-2,0)`);
+    const api = await page.evaluate(async (mode) => {
+      const img = await window.__image('chelsea', 'chelsea.png');
+      const padded = window.__lab.pad(img, { padding: 2, paddingMode: mode });
+      const w = new Float32Array(27).fill(1 / 9);
+      const out = window.__lab.conv2d(img, { shape: [3, 1, 3, 3], data: w }, { padding: 2, paddingMode: mode, groups: 3 });
+      return { shape: padded.shape.join('x'), corner: padded.data[1 * padded.shape[2] + 1], out0: out.data[0] };
+    }, mode);
+    assert.equal(r.padded_shape, api.shape);
+    assert.ok(near(r.corner_value, api.corner), `${mode}: corner ${r.corner_value} vs lab.pad ${api.corner}`);
+    assert.ok(near(r.step_sum, api.out0), `${mode}: step_sum ${r.step_sum} vs lab.conv2d ${api.out0}`);
+  }
+  // Same for an even kernel: total k - 1 = 3, the extra pixel bottom/right (PyTorch).
+  await setState(page, { pad: 'zeros', p: 'same', k: 4, kp: 'mean' });
+  r = await until(page, (x) => x.padding === '1,2,1,2', 'same k=4');
+  assert.equal(r.output_shape, '3x300x451');
+  // Valid: shrinks by k - 1.
+  await setState(page, { p: 'valid', k: 5 });
+  r = await until(page, (x) => x.padding === '0,0,0,0', 'valid');
+  assert.equal(r.output_shape, '3x296x447');
+  assert.equal(r.formula_h, '296');
+  // Reflect needs pad < size: on the 33x33 dot, 40 is refused with the core's message; output kept.
+  await setState(page, { img: 'dot', p: 3, pad: 'reflect', k: 3 });
+  r = await until(page, (x) => x.padded_shape === '1x39x39' || x.padded_shape === '3x39x39', 'dot p3');
+  await setState(page, { p: 40 });
+  await page.waitForTimeout(400);
+  assert.match(await lastError(page), /reflect|pad/i);
+  assert.equal((await readout(page)).padding, '3,3,3,3', 'the previous output stays');
+  await setState(page, { img: 'chelsea', p: 3, pad: 'replicate', k: 3, zoom: 0, step: 0 });
+  await until(page, (x) => x.padded_shape === '3x306x457' && x.pad_mode === 'replicate', 'replicate p3');
+  await page.waitForTimeout(400);
+  const png = await page.screenshot({ path: join(shotDir, 'lesson-padding.png') });
+  assert.notDeepEqual(png, first);
+  assert.ok((await distinctColours(page, png)) > 300);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+// ---- stride -----------------------------------------------------------------------------------------
+test('stride: the 9x9 examples give 7, 9, 5 (and 2 with the floor); whole-image sizes match lab.outputSize; window sums match', async () => {
+  const page = await open('stride', '&img=chelsea');
+  let r = await until(page, (x) => x.crop_out_h, 'first readout');
+  const shot0 = await page.screenshot();
+  const cases = [[0, 1, 7], [1, 1, 9], [1, 2, 5], [0, 4, 2], [2, 3, 4]];
+  for (const [p, s, want] of cases) {
+    await setState(page, { k: 3, kp: 'mean', p: p === 0 ? 'valid' : p, s, step: 0 });
+    r = await until(page, (x) => x.crop_out_h === String(want) && x.crop_out_w === String(want), `p=${p} s=${s}`);
+    const api = await page.evaluate(([p, s]) => [window.__lab.outputSize({ size: 9, kernel: 3, stride: s, padding: p }),
+      window.__lab.outputSize({ size: [300, 451], kernel: 3, stride: s, padding: p })], [p, s]);
+    assert.equal(api[0], want, 'the JS API agrees on 9x9');
+    r = await until(page, (x) => x.output_shape === `3x${api[1][0]}x${api[1][1]}`, `whole image p=${p} s=${s}`);
+    assert.equal(r.formula_h, String(api[1][0]));
+    assert.equal(r.formula_w, String(api[1][1]));
+  }
+  // Every cell of the 5x5 output of p=1, s=2: the step-through sum equals lab.conv2d on the shown crop.
+  await setState(page, { k: 3, kp: 'mean', p: 1, s: 2, step: 0 });
+  r = await until(page, (x) => x.crop_out_h === '5' && x.step_cell === '0,0', 'p1 s2');
+  const [cy, cx] = r.crop_at.split(',').map(Number);
+  const crop = await page.evaluate(async ([cy, cx]) => {
+    const img = await window.__image('chelsea', 'chelsea.png');
+    const [, H, W] = img.shape, n = H * W, data = new Float32Array(81);
+    for (let y = 0; y < 9; ++y) for (let x = 0; x < 9; ++x) {
+      let s = 0;
+      for (let c = 0; c < 3; ++c) s += img.data[c * n + (cy + y) * W + cx + x];
+      data[y * 9 + x] = Math.round(Math.fround(s / 3) * 100) / 100;   // the lesson shows (and convolves) two decimals
+    }
+    const out = window.__lab.conv2d({ shape: [1, 9, 9], data }, { shape: [1, 1, 3, 3], data: new Float32Array(9).fill(1 / 9) }, { stride: 2, padding: 1 });
+    return Array.from(out.data);
+  }, [cy, cx]);
+  assert.equal(crop.length, 25);
+  for (const cell of [0, 3, 12, 24]) {
+    await setState(page, { step: cell });
+    r = await until(page, (x) => x.step_cell === `${Math.floor(cell / 5)},${cell % 5}`, `cell ${cell}`);
+    assert.ok(near(r.step_sum, crop[cell], 1e-3), `cell ${cell}: step_sum ${r.step_sum} vs lab.conv2d ${crop[cell]}`);
+    assert.equal(r.step_window, `${Math.floor(cell / 5) * 2 - 1},${(cell % 5) * 2 - 1}`);
+  }
+  // A stride that leaves no output: kernel 9 with stride 8 on 9x9 is fine (1), kernel bigger than the padded crop is not.
+  await setState(page, { k: 9, p: 'valid', s: 8 });
+  r = await until(page, (x) => x.crop_out_h === '1', 'k9');
+  await setState(page, { k: 9, p: 'valid', s: 1, d: 2 });
+  await page.waitForTimeout(400);
+  assert.match(await lastError(page), /kernel|larger|size/i);
+  assert.equal((await readout(page)).crop_out_h, '1', 'the previous output stays');
+  await setState(page, { k: 3, p: 1, s: 2, d: 1, step: 7 });
+  await until(page, (x) => x.crop_out_h === '5' && x.step_cell === '1,2', 'example again');
+  await page.waitForTimeout(400);
+  const png = await page.screenshot({ path: join(shotDir, 'lesson-stride.png') });
+  assert.notDeepEqual(png, shot0);
+  assert.ok((await distinctColours(page, png)) > 300);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+// ---- autoplay (the embed's step-through) ------------------------------------------------------------
+test('autoplay walks the step-through over play_from..play_to and loops', async () => {
+  const page = await open('stride', '&k=3&p=1&s=2&autoplay=1&play=2-6&rate=30');
+  const seen = new Set();
+  const t0 = Date.now();
+  while (Date.now() - t0 < 4000 && seen.size < 5) {
+    const r = await readout(page);
+    if (r.step_cell) seen.add(r.step_cell);
+    await page.waitForTimeout(30);
+  }
+  // Cells 2..6 of a 5x5 output: (0,2) (0,3) (0,4) (1,0) (1,1); never outside the range.
+  for (const c of seen) assert.ok(['0,2', '0,3', '0,4', '1,0', '1,1'].includes(c), `cell ${c} outside the range`);
+  assert.ok(seen.size >= 4, `autoplay must move: saw ${[...seen]}`);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
