@@ -36,6 +36,7 @@ const char* channel_name(int c, int channels) {
   static const char* rgb[3] = {"R", "G", "B"};
   static char buf[3][12];
   if (channels == 3) return rgb[c];
+  if (channels == 1) return "in";
   std::snprintf(buf[c % 3], sizeof buf[0], "ch %d", c);
   return buf[c % 3];
 }

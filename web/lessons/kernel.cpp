@@ -258,8 +258,16 @@ struct KernelLesson {
     ImGui::Spacing();
     if (ctx.visible("conv-options") && ImGui::CollapsingHeader("Padding, stride, dilation")) conv_options(ctx);
     ImGui::Spacing();
+    ImGui::EndChild();
+    if (wide) ImGui::SameLine();
+
+    ImGui::BeginGroup();
+    if (!output.empty()) {
+      shape_line(params.groups > 1 ? "conv2d (depthwise)" : "conv2d", ctx.input, output);
+      conv_formula_lines(ctx, ctx.input, weights.kh, weights.kw, params);
+    }
     if (ctx.visible("display")) {
-      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
       static const char* modes[] = {"auto", "clamp", "minmax", "abs", "diverging"};
       if (ImGui::BeginCombo("output display", s.display.c_str())) {
         for (const char* m : modes)
@@ -268,6 +276,7 @@ struct KernelLesson {
       }
       tip("How output values become colours: clamp to [0, 1], stretch min..max, |x| (edges of both signs bright), or a "
           "diverging map with 0 white, negative blue, positive red. 'auto' picks from the values; the legend shows the range.");
+      ImGui::SameLine();
     }
     if (ctx.visible("export")) {
       if (copy_button("Copy as PyTorch", snippet)) {}
@@ -277,13 +286,7 @@ struct KernelLesson {
       export_png_button("convlab-kernel.png", output, s.display);
       tip("Download the output as a PNG image, mapped as shown.");
     }
-    ImGui::EndChild();
-    if (wide) ImGui::SameLine();
-
-    ImGui::BeginGroup();
     if (!output.empty()) {
-      shape_line(params.groups > 1 ? "conv2d (depthwise)" : "conv2d", ctx.input, output);
-      conv_formula_lines(ctx, ctx.input, weights.kh, weights.kw, params);
       edge_note(s);
       StepConv sc{&ctx.input, &weights, params, {}, &output};
       step.update(ctx, sc);

@@ -171,11 +171,11 @@ struct PaddingLesson {
     ImGui::TextUnformatted("The top-left corner, cell by cell");
     help("Each cell shows which input pixel (row, col) it holds. Magenta cells are padding: they copy the pixel named in them "
          "(or hold 0 with zeros padding). The colour is the pixel's colour. Hover a cell for its values.");
-    const float cell = std::clamp(std::min(width / float(cols), (ImGui::GetContentRegionAvail().y - 30.0f) / float(rows)), 28.0f, 44.0f);
+    const float cell = std::clamp(std::min(width / float(cols), (ImGui::GetContentRegionAvail().y - 30.0f) / float(rows)), 34.0f, 44.0f);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 o = ImGui::GetCursorScreenPos();
     ImFont* font = mono_font();
-    const float fs = std::clamp(cell * 0.26f, 9.0f, 12.0f);
+    const float fs = std::clamp(cell * 0.3f, 10.0f, 13.0f);
     const cl::PadMode mode = params.padding_mode;
     std::string tooltip;
     for (int r = 0; r < rows; ++r)
