@@ -2,7 +2,7 @@
 //
 //   node tests/bench/wasm_bench.mjs [--site=build/site] [--native=build/native/convlab_bench] [--reps=7] [--filter=conv3x3]
 //
-// For each case of tests/bench/convlab_bench.cpp that the JS API can express (conv2d ones), this runs
+// For each case of tests/bench/convlab_bench.cpp that the JS API can express, this runs
 // the native benchmark for that case (--benchmark_format=json, median of its repetitions), then times
 // lab.conv2d on the same shapes in this Node process (median of --reps calls after a warm-up), and
 // prints wasm / native ratios against the native best build (AVX2+FMA here) and the native baseline
@@ -35,6 +35,15 @@ const CASES = [
   ...[3, 7].map((k) => ({ name: `conv${k}x${k}_c3full_1080p`, c: 3, h: H, w: W, wshape: [1, 3, k, k], opts: { padding: 'same', paddingMode: 'reflect' } })),
   { name: 'conv3x3_d2_c1_1080p', c: 1, h: H, w: W, wshape: [1, 1, 3, 3], opts: { padding: 'same', paddingMode: 'reflect', dilation: 2 } },
   { name: 'pointwise_c16to16_270x480', c: 16, h: 270, w: 480, wshape: [16, 16, 1, 1], opts: {} },
+  // Not conv2d: `call` runs the op (weight data from the same random stream; shapes as in convlab_bench.cpp).
+  { name: 'sep7_c1_1080p', c: 1, h: H, w: W, wshape: [2, 7],
+    call: (lab, x, wt) => lab.separableConv2d(x, wt.data.subarray(0, 7), wt.data.subarray(7, 14), { padding: 'same', paddingMode: 'reflect' }) },
+  { name: 'maxpool3x3_s1_c1_1080p', c: 1, h: H, w: W, wshape: [1],
+    call: (lab, x) => lab.pool2d(x, { mode: 'max', kernel: 3, stride: 1, padding: 1 }) },
+  { name: 'avgpool2x2_s2_c3_1080p', c: 3, h: H, w: W, wshape: [1],
+    call: (lab, x) => lab.pool2d(x, { mode: 'mean', kernel: 2 }) },
+  { name: 'transposed4x4_s2_c3_to1080p', c: 3, h: H / 2, w: W / 2, wshape: [3, 1, 4, 4],
+    call: (lab, x, wt) => lab.convTranspose2d(x, wt, { stride: 2, padding: 1, groups: 3 }) },
 ].filter((c) => !filter || filter.test(c.name));
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
@@ -77,8 +86,10 @@ for (const c of CASES) {
   const native = nativeTimes(c.name);
   const input = { shape: [c.c, c.h, c.w], data: randomFloats(c.c * c.h * c.w, 1) };
   const weight = { shape: c.wshape, data: randomFloats(c.wshape.reduce((a, b) => a * b, 1), 2).map((v) => v - 0.5) };
+  if (c.wshape.length !== 4) weight.shape = undefined;  // plain vectors (separable) or unused (pooling)
   let outLength = 0;
-  const wasm = timeMs(() => { outLength = lab.conv2d(input, weight, c.opts).data.length; });
+  const call = c.call ?? ((l, x, wt) => l.conv2d(x, wt, c.opts));
+  const wasm = timeMs(() => { outLength = call(lab, input, weight).data.length; });
   const copies = timeMs(() => {
     const heap = new Float32Array(input.data.length);  // convertJSArrayToNumberVector: zeroed vector + set
     heap.set(input.data);
@@ -91,8 +102,9 @@ for (const c of CASES) {
     'core/native': core / native.convlab, 'core/native sse2': core / native.convlab_baseline,
   });
   const r = rows[rows.length - 1];
-  console.log(`${c.name.padEnd(28)} native ${r['native ms'].toFixed(2)} ms (sse2 ${r['native sse2 ms'].toFixed(2)})  wasm ${wasm.toFixed(2)} ms` +
+  const sse2 = r['native sse2 ms'] === undefined ? '-' : r['native sse2 ms'].toFixed(2);
+  console.log(`${c.name.padEnd(28)} native ${r['native ms'].toFixed(2)} ms (sse2 ${sse2})  wasm ${wasm.toFixed(2)} ms` +
               ` (copies ${copies.toFixed(2)}, core ${core.toFixed(2)})  core/native ${r['core/native'].toFixed(2)}x` +
-              `  core/native-sse2 ${r['core/native sse2'].toFixed(2)}x  wasm/native ${r['wasm/native'].toFixed(2)}x`);
+              `  core/native-sse2 ${Number.isNaN(r['core/native sse2']) ? '-' : r['core/native sse2'].toFixed(2)}x  wasm/native ${r['wasm/native'].toFixed(2)}x`);
 }
 if (args.json !== undefined) console.log(JSON.stringify(rows, null, 2));
