@@ -70,6 +70,7 @@ void App::init() {
 
 void App::show_error(const std::string& message) {
   error_ = message;
+  error_from_lesson_ = false;
   last_error_ = message;
 }
 
@@ -267,7 +268,16 @@ void App::frame() {
     LessonContext ctx{state_, input_, input_generation_, embed, lesson_error, readout_};
     if (input_.empty()) ImGui::TextDisabled("Loading the image...");
     else lesson->draw(ctx);
-    if (!lesson_error.empty() && lesson_error != last_error_) show_error(lesson_error);
+    // Lessons report errors only in the frame that recomputes, so clear one once the state has moved on
+    // and a frame passes without a new error.
+    if (!lesson_error.empty()) {
+      if (lesson_error != error_) show_error(lesson_error);
+      error_from_lesson_ = true;
+      error_hash_ = to_hash(state_);
+    } else if (error_from_lesson_ && to_hash(state_) != error_hash_) {
+      error_.clear();
+      error_from_lesson_ = false;
+    }
   } else {
     ImGui::Text("No lesson called %s", state_.lesson.c_str());
   }

@@ -44,6 +44,8 @@ class App {
   std::string input_key_;
   int input_generation_ = 0;
   std::string error_;       // shown in the banner until dismissed or replaced
+  bool error_from_lesson_ = false;  // a lesson's error goes away once the state changes and the lesson recovers
+  std::string error_hash_;          // the state when the lesson reported it
   std::string last_error_;  // for window.playground.lastError()
   std::string last_hash_ = "\x01";
   std::map<std::string, std::string> readout_;

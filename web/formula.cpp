@@ -33,7 +33,8 @@ FormulaText conv_size_formula(int in, int kernel, int stride, int pad_before, in
   f.text = "floor((" + inner + ") / " + num(stride) + ") + 1 = floor(" + num(room) + " / " + num(stride) + ") + 1 = " + num(f.value);
   if (room % stride != 0)
     f.note = num(room) + " / " + num(stride) + " is not whole: the floor drops it, so the last " + num(room % stride) +
-             (room % stride == 1 ? " row/column" : " rows/columns") + " of the padded input are never covered by any window";
+             (room % stride == 1 ? " row/column of the padded input is" : " rows/columns of the padded input are") +
+             " never covered by any window";
   return f;
 }
 

@@ -29,8 +29,12 @@ void ImageView::set(const cl::Tensor& t, const std::string& display, int channel
   tensor_ = t;
   mode_ = resolve_display(display, t);
   channel_ = channel;
-  // A diverging map shows one signed quantity: for several channels show the one asked for, or the first.
-  if (mode_ == cl::DisplayMode::Diverging && t.c > 1 && channel_ < 0) channel_ = 0;
+  // A diverging map shows one signed quantity. Chosen automatically for a signed colour image it would
+  // hide two channels, so auto shows |value| of all three instead; asked for, it shows the first channel.
+  if (mode_ == cl::DisplayMode::Diverging && t.c > 1 && channel_ < 0) {
+    if (display == "auto") mode_ = cl::DisplayMode::Absolute;
+    else channel_ = 0;
+  }
   if (channel_ >= t.c) channel_ = -1;
   const auto rgba = cl::to_rgba8(tensor_, channel_, mode_, &range_);
   texture_.upload(rgba.data(), t.w, t.h);

@@ -4,9 +4,7 @@
 #include <cstdlib>
 #include <string>
 
-// convlab_web_state (CMakeLists.txt) links only state.cpp and formula.cpp; until pytorch_snippet.cpp
-// joins that library, the test compiles it in itself. Remove this include when it does.
-#include "pytorch_snippet.cpp"
+#include "pytorch_snippet.h"
 
 namespace cl = convlab;
 
