@@ -14,10 +14,8 @@ namespace convlab {
 
 Tensor conv_transpose2d_output_shape(const Tensor& input, const Weights& weight, const ConvTranspose2dParams& p,
                                      const std::vector<float>& bias) {
-  checked_count("input", {input.c, input.h, input.w});
-  if (input.data.size() != std::size_t(input.c) * input.h * input.w)
-    fail(ErrorCode::InvalidShape, "input data length must match its shape");
-  checked_count("weight", {weight.a, weight.b, weight.kh, weight.kw});
+  check_tensor("input", input);
+  check_weights("weight", weight);
   check_stride(p.stride);
   check_dilation(p.dilation);
   if (p.groups < 1) fail(ErrorCode::InvalidGroups, "groups must be >= 1, got " + std::to_string(p.groups));

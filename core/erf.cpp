@@ -135,9 +135,7 @@ static Tensor conv_backward_input(const Tensor& grad_out, const Weights& wt, con
 
 Tensor erf_gradient(const ErfNetwork& net, const std::vector<Layer>& layers, bool relu) {
   const Tensor& input = net.input;
-  checked_count("input", {input.c, input.h, input.w});
-  if (input.data.size() != std::size_t(input.c) * input.h * input.w)
-    fail(ErrorCode::InvalidShape, "input data length must match its shape");
+  check_tensor("input", input);
   const std::vector<Pair> sizes = erf_layer_sizes(input.h, input.w, layers);
   if (net.weights.size() != layers.size())
     fail(ErrorCode::ShapeMismatch, "network must have one weight per layer (" + std::to_string(layers.size()) +
@@ -212,9 +210,7 @@ Tensor effective_receptive_field(int channels, int height, int width, const std:
 double erf_mass_square_side(const Tensor& gradient, double centre_y, double centre_x, double fraction) {
   if (!(fraction > 0.0 && fraction <= 1.0))
     fail(ErrorCode::InvalidArgument, "fraction must be in (0, 1], got " + std::to_string(fraction));
-  checked_count("gradient", {gradient.c, gradient.h, gradient.w});
-  if (gradient.data.size() != std::size_t(gradient.c) * gradient.h * gradient.w)
-    fail(ErrorCode::InvalidShape, "gradient data length must match its shape");
+  check_tensor("gradient", gradient);
   std::vector<std::pair<double, double>> by_distance;  // (Chebyshev distance, mass)
   by_distance.reserve(std::size_t(gradient.h) * gradient.w);
   double total = 0.0;

@@ -70,9 +70,7 @@ double position(float v, DisplayMode mode, double lo, double hi) {
 }  // namespace
 
 std::vector<std::uint8_t> to_rgba8(const Tensor& t, int channel, DisplayMode mode, DisplayRange* range_used) {
-  checked_count("tensor", {t.c, t.h, t.w});
-  if (t.data.size() != std::size_t(t.c) * t.h * t.w)
-    fail(ErrorCode::InvalidShape, "tensor data length must match its shape");
+  check_tensor("tensor", t);
   if (channel < -1 || channel >= t.c)
     fail(ErrorCode::InvalidArgument, "channel must be -1 or within 0.." + std::to_string(t.c - 1) + ", got " +
                                          std::to_string(channel));

@@ -34,9 +34,7 @@ Pair pool_stride(const Pool2dParams& p) {
 }
 
 Tensor pool2d_output_shape(const Tensor& input, const Pool2dParams& p) {
-  checked_count("input", {input.c, input.h, input.w});
-  if (input.data.size() != std::size_t(input.c) * input.h * input.w)
-    fail(ErrorCode::InvalidShape, "input data length must match its shape");
+  check_tensor("input", input);
   if (p.mode != PoolMode::Max && p.mode != PoolMode::Mean && p.mode != PoolMode::Min)
     fail(ErrorCode::InvalidArgument, "pool mode must be max, mean or min, got " + std::to_string(int(p.mode)));
   if (p.kernel.h < 1 || p.kernel.w < 1)

@@ -123,9 +123,7 @@ Kernel2D outer(const std::vector<float>& column, const std::vector<float>& row) 
 
 Tensor separable_conv2d(const Tensor& input, const std::vector<float>& column, const std::vector<float>& row,
                         const Conv2dParams& p) {
-  checked_count("input", {input.c, input.h, input.w});
-  if (input.data.size() != std::size_t(input.c) * input.h * input.w)
-    fail(ErrorCode::InvalidShape, "input data length must match its shape");
+  check_tensor("input", input);
   if (column.empty()) fail(ErrorCode::InvalidKernel, "column length must be >= 1, got 0");
   if (row.empty()) fail(ErrorCode::InvalidKernel, "row length must be >= 1, got 0");
   checked_count("kernel", {std::int64_t(column.size()), std::int64_t(row.size())});

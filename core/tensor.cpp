@@ -27,6 +27,14 @@ static void check_length(const char* what, std::size_t want, std::size_t got) {
                                       " to match its shape, got " + std::to_string(got));
 }
 
+void check_tensor(const char* what, const Tensor& t) {
+  check_length(what, checked_count(what, {t.c, t.h, t.w}), t.data.size());
+}
+
+void check_weights(const char* what, const Weights& w) {
+  check_length(what, checked_count(what, {w.a, w.b, w.kh, w.kw}), w.data.size());
+}
+
 Tensor::Tensor(int channels, int height, int width, float fill)
     : c(channels), h(height), w(width), data(checked_count("tensor", {channels, height, width}), fill) {}
 

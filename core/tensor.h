@@ -62,6 +62,11 @@ struct Kernel2D {  // [kh, kw]
   float at(int y, int x) const { return data[std::size_t(y) * w + x]; }
 };
 
+// Checks that every dimension is >= 1, the count is within kMaxElements and the data length matches the
+// shape ("input data length must be 48 to match its shape, got 47"). `what` names the argument.
+void check_tensor(const char* what, const Tensor& t);
+void check_weights(const char* what, const Weights& w);
+
 // A [C, ...] weight that applies the same 2-D kernel to each channel on its own (groups = C).
 Weights depthwise_weights(const Kernel2D& k, int channels);
 // A [1, C, kh, kw] weight: the same 2-D kernel over every input channel summed into one output

@@ -202,7 +202,7 @@ TEST(Conv2d, ExactErrors) {
   expect_error([&] { conv2d(no_channels, wt); }, ErrorCode::InvalidShape, "input dimensions must be >= 1, got 0x4x4");
   Tensor short_data(4, 5, 5);
   short_data.data.pop_back();
-  expect_error([&] { conv2d(short_data, wt); }, ErrorCode::InvalidShape, "input data length must match its shape");
+  expect_error([&] { conv2d(short_data, wt); }, ErrorCode::InvalidShape, "input data length must be 100 to match its shape, got 99");
   expect_error([&] { conv2d(in, Weights()); }, ErrorCode::InvalidShape, "weight dimensions must be >= 1, got 0x0x0x0");
   expect_error([&] { conv2d(in, wt, with([](auto& p) { p.stride = {1, -3}; })); }, ErrorCode::InvalidStride,
                "stride must be >= 1, got 1x-3");

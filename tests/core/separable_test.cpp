@@ -297,7 +297,7 @@ TEST(SeparableConv2d, NamedErrors) {
                [&] { separable_conv2d(in, {1}, std::vector<float>(7, 1.0f), {}); });
   Tensor broken = in;
   broken.data.pop_back();
-  expect_error(ErrorCode::InvalidShape, "input data length must match its shape",
+  expect_error(ErrorCode::InvalidShape, "input data length must be 75 to match its shape, got 74",
                [&] { separable_conv2d(broken, {1}, {1}, {}); });
 }
 
