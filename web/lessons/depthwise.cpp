@@ -191,7 +191,7 @@ struct DepthwiseLesson {
         std::snprintf(id, sizeof id, "dw-cell%d", i);
         // A child per view so that a legend wider than the view is clipped instead of pushing the next one away.
         ImGui::BeginChild(id, ImVec2(third, bottom_h + line + 6), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
-        ImGui::Text("channel %d (%s) * its kernel", i, names[i]);
+        ImGui::Text("%s * its kernel", names[i]);
         std::snprintf(id, sizeof id, "dw-ch%d", i);
         channel_views[i].draw(id, ImVec2(third, bottom_h), s);
         ImGui::EndChild();

@@ -120,6 +120,7 @@ struct PointwiseLesson {
     bool changed = false;
     const float cell_w = ImGui::GetFontSize() * 3.6f;
     const bool at_pixel = pixel_y >= 0 && !output.empty() && int(matrix.size()) == int(m.size());
+    ImGui::PushTextWrapPos(-1.0f);  // no wrapping inside the table
     if (ImGui::BeginTable("mix", at_pixel ? 5 : 4, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
       ImGui::TableSetupColumn("output");
       ImGui::TableSetupColumn("x R");
@@ -151,6 +152,7 @@ struct PointwiseLesson {
       }
       ImGui::EndTable();
     }
+    ImGui::PopTextWrapPos();
     if (changed) s.mix_values = m;
     if (!s.mix_values.empty()) {
       if (ImGui::SmallButton("reset the matrix")) s.mix_values.clear();
