@@ -47,15 +47,26 @@ static void draw_legend(cl::DisplayMode mode, cl::DisplayRange range, float widt
     const auto bytes = cl::colormap_legend(mode, 256);
     strip.upload(bytes.data(), 256, 1);
   }
-  const float bar_w = std::max(60.0f, width * 0.5f);
-  ImGui::Text("%.3g", double(range.lo));
-  ImGui::SameLine();
-  ImGui::Image(strip.imgui_id(), ImVec2(bar_w, ImGui::GetTextLineHeight()));
-  ImGui::SameLine();
-  ImGui::Text("%.3g", double(range.hi));
-  ImGui::SameLine();
+  // The bar takes what the view's width leaves after the two numbers and the caption, so the legend
+  // never pushes past its view.
   const char* names[] = {"clamped to [0, 1]", "min to max", "|value|, 0 is black", "diverging, 0 is white"};
-  ImGui::TextDisabled("%s", names[int(mode)]);
+  char lo[32], hi[32];
+  std::snprintf(lo, sizeof lo, "%.3g", double(range.lo));
+  std::snprintf(hi, sizeof hi, "%.3g", double(range.hi));
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const float text_w = ImGui::CalcTextSize(lo).x + ImGui::CalcTextSize(hi).x + 3 * gap;
+  const float caption_w = ImGui::CalcTextSize(names[int(mode)]).x + gap;
+  const bool caption = width - text_w - caption_w >= 60.0f;
+  const float bar_w = std::max(20.0f, width - text_w - (caption ? caption_w : 0.0f));
+  ImGui::TextUnformatted(lo);
+  ImGui::SameLine();
+  ImGui::Image(strip.imgui_id(), ImVec2(std::min(bar_w, 360.0f), ImGui::GetTextLineHeight()));
+  ImGui::SameLine();
+  ImGui::TextUnformatted(hi);
+  if (caption) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", names[int(mode)]);
+  }
 }
 
 void ImageView::draw_values(ImDrawList* dl, const ViewTransform& tf, ImVec2 lo, ImVec2 hi) const {
