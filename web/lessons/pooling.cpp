@@ -13,6 +13,7 @@
 #include "image_view.h"
 #include "imgui.h"
 #include "lesson.h"
+#include "numeric_crop.h"
 #include "pool.h"
 #include "receptive_field.h"
 #include "widgets.h"
@@ -61,28 +62,10 @@ struct PoolLesson {
     if (k == key) return;
     const cl::Pool2dParams p = params_of(s);
     try {
-      // The crop: 8 x 8 pixels around the image centre, one channel (grey = mean of RGB).
-      cl::Tensor c(1, std::min(kCrop, ctx.input.h), std::min(kCrop, ctx.input.w));
-      // Where the picture changes most (largest variance on an 8-pixel grid), so max, mean and min differ.
-      crop_y = (ctx.input.h - c.h) / 2, crop_x = (ctx.input.w - c.w) / 2;
-      double best = -1;
-      for (int y = 0; y + c.h <= ctx.input.h; y += kCrop)
-        for (int x = 0; x + c.w <= ctx.input.w; x += kCrop) {
-          double sum = 0, sq = 0;
-          for (int yy = 0; yy < c.h; ++yy)
-            for (int xx = 0; xx < c.w; ++xx) {
-              const double v = ctx.input.at(0, y + yy, x + xx);
-              sum += v, sq += v * v;
-            }
-          const double n = double(c.h) * c.w, var = sq / n - (sum / n) * (sum / n);
-          if (var > best + 1e-12) best = var, crop_y = y, crop_x = x;
-        }
-      for (int y = 0; y < c.h; ++y)
-        for (int x = 0; x < c.w; ++x) {
-          float sum = 0;
-          for (int ch = 0; ch < ctx.input.c; ++ch) sum += ctx.input.at(ch, crop_y + y, crop_x + x);
-          c.at(0, y, x) = std::round(sum / float(ctx.input.c) * 100.0f) / 100.0f;  // two decimals: what the grid shows is what is pooled
-        }
+      // The crop: 8 x 8 grey pixels where the picture changes most, so max, mean and min differ.
+      NumericCrop found = busiest_crop(ctx.input, kCrop, kCrop, kCrop);
+      cl::Tensor c = std::move(found.grey);
+      crop_y = found.y, crop_x = found.x;
       cl::Tensor out = cl::pool2d(ctx.input, p);
       cl::Tensor cout;
       try {

@@ -15,6 +15,7 @@
 #include "kernel_editor.h"
 #include "kernels.h"
 #include "lesson.h"
+#include "numeric_crop.h"
 #include "step_through.h"
 #include "widgets.h"
 
@@ -70,26 +71,9 @@ struct StrideLesson {
     error.clear();
     try {
       // The crop: 9 x 9 grey pixels (two decimals, so what is shown is what is convolved) where the image varies most.
-      cl::Tensor c(1, std::min(kCrop, ctx.input.h), std::min(kCrop, ctx.input.w));
-      double best = -1;
-      crop_y = (ctx.input.h - c.h) / 2, crop_x = (ctx.input.w - c.w) / 2;
-      for (int y = 0; y + c.h <= ctx.input.h; y += kCrop)
-        for (int x = 0; x + c.w <= ctx.input.w; x += kCrop) {
-          double sum = 0, sq = 0;
-          for (int yy = 0; yy < c.h; ++yy)
-            for (int xx = 0; xx < c.w; ++xx) {
-              const double v = ctx.input.at(0, y + yy, x + xx);
-              sum += v, sq += v * v;
-            }
-          const double n = double(c.h) * c.w, var = sq / n - (sum / n) * (sum / n);
-          if (var > best + 1e-12) best = var, crop_y = y, crop_x = x;
-        }
-      for (int y = 0; y < c.h; ++y)
-        for (int x = 0; x < c.w; ++x) {
-          float sum = 0;
-          for (int ch = 0; ch < ctx.input.c; ++ch) sum += ctx.input.at(ch, crop_y + y, crop_x + x);
-          c.at(0, y, x) = std::round(sum / float(ctx.input.c) * 100.0f) / 100.0f;
-        }
+      NumericCrop found = busiest_crop(ctx.input, kCrop, kCrop, kCrop);
+      cl::Tensor c = std::move(found.grey);
+      crop_y = found.y, crop_x = found.x;
       const cl::Kernel2D kern = state_kernel(s, 0);
       cl::Weights cw(1, 1, kern.h, kern.w, kern.data);
       cl::Conv2dParams p = state_conv_params(s, kern.h, kern.w);
