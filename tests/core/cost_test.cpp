@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "expect.h"
+
 #include <cstdint>
 #include <string>
 
@@ -18,17 +20,6 @@ CostLayer layer(LayerKind kind, int out_channels, int k, int s = 1, int p = 0) {
   l.stride = {s, s};
   l.padding = {p, p};
   return l;
-}
-
-template <typename F>
-void expect_error(F f, ErrorCode code, const std::string& message) {
-  try {
-    f();
-    FAIL() << "expected an error: " << message;
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), code) << error_code_name(e.code());
-    EXPECT_EQ(std::string(e.what()), message);
-  }
 }
 
 TEST(Cost, Standard3x3At112) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "expect.h"
+
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -37,17 +39,6 @@ ErfOptions random_options(std::uint32_t seed, bool relu) {
   o.seed = seed;
   o.relu = relu;
   return o;
-}
-
-template <typename F>
-void expect_error(F f, ErrorCode code, const std::string& message) {
-  try {
-    f();
-    FAIL() << "expected an error: " << message;
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), code) << error_code_name(e.code());
-    EXPECT_EQ(std::string(e.what()), message);
-  }
 }
 
 double sum(const Tensor& t) {

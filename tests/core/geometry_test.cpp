@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "expect.h"
+
 #include <cstddef>
 #include <sstream>
 #include <string>
@@ -67,17 +69,6 @@ int size_or_zero(F f) {
     return f();
   } catch (const Error&) {
     return 0;
-  }
-}
-
-template <typename F>
-void expect_error(F f, ErrorCode code, const std::string& message) {
-  try {
-    f();
-    FAIL() << "expected an error: " << message;
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), code) << error_code_name(e.code());
-    EXPECT_EQ(std::string(e.what()), message);
   }
 }
 

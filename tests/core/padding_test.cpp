@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "expect.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,17 +16,6 @@ namespace {
 
 // The rows below were printed by numpy (np.pad modes constant, reflect, symmetric, edge, wrap) and
 // PyTorch 1.13 F.pad (reflect, replicate, circular), which agree wherever both define the mode.
-
-template <typename F>
-void expect_error(F f, ErrorCode code, const std::string& message) {
-  try {
-    f();
-    FAIL() << "expected an error: " << message;
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), code) << error_code_name(e.code()) << ": " << e.what();
-    EXPECT_EQ(std::string(e.what()), message);
-  }
-}
 
 Tensor row(std::vector<float> values) {
   const int n = int(values.size());

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "expect.h"
+
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -17,7 +19,8 @@ namespace {
 const float kInf = std::numeric_limits<float>::infinity();
 const float kNaN = std::numeric_limits<float>::quiet_NaN();
 
-// NaN must match NaN and infinities must match exactly; everything else within tol.
+// NaN must match NaN and infinities must match exactly; everything else within tol (pooling passes both
+// through, so expect.h's expect_tensor_near is too strict here).
 void expect_value(float got, float want, float tol, const std::string& where) {
   if (std::isnan(want)) {
     EXPECT_TRUE(std::isnan(got)) << "got " << got << " want NaN at " << where;
@@ -28,7 +31,7 @@ void expect_value(float got, float want, float tol, const std::string& where) {
   }
 }
 
-void expect_tensor_near(const Tensor& got, const Tensor& want, float tol) {
+void expect_tensor_matches(const Tensor& got, const Tensor& want, float tol) {
   ASSERT_EQ(got.c, want.c);
   ASSERT_EQ(got.h, want.h);
   ASSERT_EQ(got.w, want.w);
@@ -44,17 +47,6 @@ void expect_row(const Tensor& got, const std::vector<float>& want, float tol = 1
   ASSERT_EQ(got.h, 1);
   ASSERT_EQ(got.w, int(want.size()));
   for (int x = 0; x < got.w; ++x) expect_value(got.at(0, 0, x), want[x], tol, "x=" + std::to_string(x));
-}
-
-template <typename F>
-void expect_error(F f, ErrorCode code, const std::string& message) {
-  try {
-    f();
-    FAIL() << "expected an error: " << message;
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), code) << error_code_name(e.code()) << ": " << e.what();
-    EXPECT_EQ(std::string(e.what()), message);
-  }
 }
 
 Pool2dParams row_params(PoolMode mode, int k, int s, int pad, bool ceil_mode = false, bool include_pad = true,
@@ -152,10 +144,10 @@ TEST(Pool2d, AllPaddingDilatedWindowGivesInfinity) {
   p.stride = {1, 1};
   p.padding = {1, 1};
   p.dilation = {3, 3};
-  expect_tensor_near(pool2d(x, p), Tensor(1, 1, 1, {-kInf}), 0.0f);
+  expect_tensor_matches(pool2d(x, p), Tensor(1, 1, 1, {-kInf}), 0.0f);
   EXPECT_EQ(pool2d_argmax(x, p), (std::vector<int>{-1}));
   p.mode = PoolMode::Min;
-  expect_tensor_near(pool2d(x, p), Tensor(1, 1, 1, {kInf}), 0.0f);
+  expect_tensor_matches(pool2d(x, p), Tensor(1, 1, 1, {kInf}), 0.0f);
 }
 
 // PyTorch 1.13: F.max_pool2d(tensor([5., 5., 5.]).view(1,1,1,3), (1,2), (1,1), return_indices=True) -> 0 1.
@@ -243,7 +235,7 @@ TEST(Pool2d, MatchesReferenceOnSizeSweep) {
                       EXPECT_THROW(pool2d(in, p), Error);
                       continue;
                     }
-                    expect_tensor_near(pool2d(in, p), reference::pool2d(in, p), 1e-5f);
+                    expect_tensor_matches(pool2d(in, p), reference::pool2d(in, p), 1e-5f);
                     ++cases;
                   }
   EXPECT_GT(cases, 1000);
@@ -265,7 +257,7 @@ TEST(Pool2d, MatchesReferenceWithNaNsAndInfinities) {
         p.padding = {1, 1};
         p.ceil_mode = true;
         SCOPED_TRACE(std::string(pool_mode_name(mode)) + " n=" + std::to_string(n) + " k=" + std::to_string(k));
-        expect_tensor_near(pool2d(in, p), reference::pool2d(in, p), 0.0f);
+        expect_tensor_matches(pool2d(in, p), reference::pool2d(in, p), 0.0f);
       }
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "expect.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <random>
@@ -28,17 +30,6 @@ Layer pool(int k, int s) {
   Layer l = conv(k, s);
   l.type = Layer::Type::Pool;
   return l;
-}
-
-template <typename F>
-void expect_error(F f, ErrorCode code, const std::string& message) {
-  try {
-    f();
-    FAIL() << "expected an error: " << message;
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), code) << error_code_name(e.code());
-    EXPECT_EQ(std::string(e.what()), message);
-  }
 }
 
 TEST(ReceptiveField, TwoStacked3x3ConvsSee5x5NotNine) {
