@@ -10,12 +10,11 @@
 
 #include "conv2d.h"
 #include "conv2d_rows.h"
+#include "isa_test.h"
 #include "reference.h"
 
 namespace convlab {
 namespace {
-
-const PadMode kModes[] = {PadMode::Zeros, PadMode::Reflect, PadMode::Symmetric, PadMode::Replicate, PadMode::Circular};
 
 // Float sums in a different order than the reference's double sum: allow rounding relative to the
 // sum of |terms| (inputs and weights are within [-1, 1], so that is at most the tap count).
@@ -23,29 +22,12 @@ void expect_matches_reference(const Tensor& in, const Weights& wt, const Conv2dP
                               const std::string& what) {
   const Tensor got = conv2d(in, wt, p, bias);
   const Tensor want = reference::conv2d(in, wt, p, bias);
-  ASSERT_EQ(got.c, want.c) << what;
-  ASSERT_EQ(got.h, want.h) << what;
-  ASSERT_EQ(got.w, want.w) << what;
-  ASSERT_EQ(got.data.size(), want.data.size()) << what;
   const float tol = 2e-6f * float(wt.b * wt.kh * wt.kw + 1);
-  for (int c = 0; c < got.c; ++c)
-    for (int y = 0; y < got.h; ++y)
-      for (int x = 0; x < got.w; ++x)
-        ASSERT_NEAR(got.at(c, y, x), want.at(c, y, x), tol) << what << " at c=" << c << " y=" << y << " x=" << x;
+  expect_close(got, want, tol, what);
 }
 
-// Largest pad the mode accepts for an axis of length n, capped at `want`.
-int legal_pad(int want, int n, PadMode mode) { return std::min(want, mode == PadMode::Reflect ? n - 1 : n); }
-
-// Runs a test body once per instruction set: the best one for this CPU, then the baseline build.
-class Conv2dFast : public ::testing::TestWithParam<bool> {
- protected:
-  void SetUp() override { rows::force_baseline(GetParam()); }
-  void TearDown() override { rows::force_baseline(false); }
-};
-
-INSTANTIATE_TEST_SUITE_P(Isa, Conv2dFast, ::testing::Values(false, true),
-                         [](const ::testing::TestParamInfo<bool>& info) { return info.param ? "baseline" : "best"; });
+class Conv2dFast : public IsaTest {};
+INSTANTIATE_TEST_SUITE_P(Isa, Conv2dFast, ::testing::Values(false, true), isa_name);
 
 TEST_P(Conv2dFast, SamePaddingEveryModeKernelAndWidth) {
   std::uint32_t seed = 100;

@@ -8,20 +8,15 @@
 #include <string>
 
 #include "conv2d_rows.h"
+#include "isa_test.h"
 #include "conv_transpose.h"
 #include "reference_transpose_pool.h"
 
 namespace convlab {
 namespace {
 
-class ConvTransposeFast : public ::testing::TestWithParam<bool> {
- protected:
-  void SetUp() override { rows::force_baseline(GetParam()); }
-  void TearDown() override { rows::force_baseline(false); }
-};
-
-INSTANTIATE_TEST_SUITE_P(Isa, ConvTransposeFast, ::testing::Values(false, true),
-                         [](const ::testing::TestParamInfo<bool>& info) { return info.param ? "baseline" : "best"; });
+class ConvTransposeFast : public IsaTest {};
+INSTANTIATE_TEST_SUITE_P(Isa, ConvTransposeFast, ::testing::Values(false, true), isa_name);
 
 TEST_P(ConvTransposeFast, WidthSweepKernelsStridesDilationsGroups) {
   std::uint32_t seed = 1;
@@ -49,15 +44,8 @@ TEST_P(ConvTransposeFast, WidthSweepKernelsStridesDilationsGroups) {
         const std::string what = "cin " + std::to_string(sh.cin) + " cout_g " + std::to_string(sh.cout_g) + " k" +
                                  std::to_string(k) + " s" + std::to_string(p.stride.h) + "x" + std::to_string(p.stride.w) +
                                  " " + std::to_string(h) + "x" + std::to_string(w);
-        ASSERT_EQ(got.c, want.c) << what;
-        ASSERT_EQ(got.h, want.h) << what;
-        ASSERT_EQ(got.w, want.w) << what;
-        ASSERT_EQ(got.data.size(), want.data.size()) << what;
         const float tol = 4e-6f * float(sh.cin * k * k + 1);
-        for (int c = 0; c < got.c; ++c)
-          for (int y = 0; y < got.h; ++y)
-            for (int x = 0; x < got.w; ++x)
-              ASSERT_NEAR(got.at(c, y, x), want.at(c, y, x), tol) << what << " at c=" << c << " y=" << y << " x=" << x;
+        ASSERT_NO_FATAL_FAILURE(expect_close(got, want, tol, what));
       }
 }
 

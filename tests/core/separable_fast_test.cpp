@@ -9,13 +9,12 @@
 #include <string>
 
 #include "conv2d_rows.h"
+#include "isa_test.h"
 #include "reference.h"
 #include "separable.h"
 
 namespace convlab {
 namespace {
-
-const PadMode kModes[] = {PadMode::Zeros, PadMode::Reflect, PadMode::Symmetric, PadMode::Replicate, PadMode::Circular};
 
 std::vector<float> random_vector(int n, std::uint32_t seed) {
   const Tensor t = reference::random_tensor(1, 1, n, seed);
@@ -27,27 +26,12 @@ void expect_matches_reference(const Tensor& in, const std::vector<float>& col, c
   const Tensor got = separable_conv2d(in, col, row, p);
   p.groups = in.c;
   const Tensor want = reference::conv2d(in, depthwise_weights(outer(col, row), in.c), p);
-  ASSERT_EQ(got.c, want.c) << what;
-  ASSERT_EQ(got.h, want.h) << what;
-  ASSERT_EQ(got.w, want.w) << what;
-  ASSERT_EQ(got.data.size(), want.data.size()) << what;
   const float tol = 4e-6f * float(col.size() * row.size() + 1);
-  for (int c = 0; c < got.c; ++c)
-    for (int y = 0; y < got.h; ++y)
-      for (int x = 0; x < got.w; ++x)
-        ASSERT_NEAR(got.at(c, y, x), want.at(c, y, x), tol) << what << " at c=" << c << " y=" << y << " x=" << x;
+  expect_close(got, want, tol, what);
 }
 
-int legal_pad(int want, int n, PadMode mode) { return std::min(want, mode == PadMode::Reflect ? n - 1 : n); }
-
-class SeparableFast : public ::testing::TestWithParam<bool> {
- protected:
-  void SetUp() override { rows::force_baseline(GetParam()); }
-  void TearDown() override { rows::force_baseline(false); }
-};
-
-INSTANTIATE_TEST_SUITE_P(Isa, SeparableFast, ::testing::Values(false, true),
-                         [](const ::testing::TestParamInfo<bool>& info) { return info.param ? "baseline" : "best"; });
+class SeparableFast : public IsaTest {};
+INSTANTIATE_TEST_SUITE_P(Isa, SeparableFast, ::testing::Values(false, true), isa_name);
 
 TEST_P(SeparableFast, SamePaddingEveryModeKernelAndWidth) {
   std::uint32_t seed = 10;
