@@ -28,19 +28,11 @@ Tensor conv2d_output_shape(const Tensor& input, const Weights& weight, const Con
   check_weights("weight", weight);
   check_stride(p.stride);
   check_dilation(p.dilation);
-  if (p.groups < 1) fail(ErrorCode::InvalidGroups, "groups must be >= 1, got " + std::to_string(p.groups));
-  if (input.c % p.groups != 0)
-    fail(ErrorCode::InvalidGroups, "groups must divide the input channels " + std::to_string(input.c) + ", got " +
-                                       std::to_string(p.groups));
-  if (weight.a % p.groups != 0)
-    fail(ErrorCode::InvalidGroups, "groups must divide the output channels " + std::to_string(weight.a) + ", got " +
-                                       std::to_string(p.groups));
+  check_groups(p.groups, input.c, weight.a);
   if (weight.b != input.c / p.groups)
     fail(ErrorCode::ShapeMismatch, "weight dimension 1 must be input channels / groups = " +
                                        std::to_string(input.c / p.groups) + ", got " + std::to_string(weight.b));
-  if (!bias.empty() && bias.size() != std::size_t(weight.a))
-    fail(ErrorCode::ShapeMismatch, "bias length must be the output channels " + std::to_string(weight.a) +
-                                       ", got " + std::to_string(bias.size()));
+  check_bias(bias.size(), weight.a);
   check_padding(p.padding, p.padding_mode, input.h, input.w);
   const int oh = conv_output_size(input.h, weight.kh, p.stride.h, p.padding.top + p.padding.bottom, p.dilation.h, "height");
   const int ow = conv_output_size(input.w, weight.kw, p.stride.w, p.padding.left + p.padding.right, p.dilation.w, "width");

@@ -52,15 +52,6 @@ int conv_size(int in, int kernel, int stride, int pad, int dilation, const char*
   return conv_output_size(in, kernel, stride, 2 * pad, dilation, axis);
 }
 
-void check_groups(int groups, int in_c, int out_c) {
-  if (groups < 1) fail(ErrorCode::InvalidGroups, "groups must be >= 1, got " + std::to_string(groups));
-  if (in_c % groups != 0)
-    fail(ErrorCode::InvalidGroups, "groups must divide the input channels " + std::to_string(in_c) + ", got " +
-                                       std::to_string(groups));
-  if (out_c % groups != 0)
-    fail(ErrorCode::InvalidGroups, "groups must divide the output channels " + std::to_string(out_c) + ", got " +
-                                       std::to_string(groups));
-}
 
 }  // namespace
 

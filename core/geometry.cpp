@@ -16,6 +16,22 @@ void check_dilation(Pair d) {
   if (d.h < 1 || d.w < 1) fail(ErrorCode::InvalidDilation, "dilation must be >= 1, got " + pair_text(d));
 }
 
+void check_groups(int groups, int in_c, int out_c) {
+  if (groups < 1) fail(ErrorCode::InvalidGroups, "groups must be >= 1, got " + std::to_string(groups));
+  if (in_c % groups != 0)
+    fail(ErrorCode::InvalidGroups, "groups must divide the input channels " + std::to_string(in_c) + ", got " +
+                                       std::to_string(groups));
+  if (out_c % groups != 0)
+    fail(ErrorCode::InvalidGroups, "groups must divide the output channels " + std::to_string(out_c) + ", got " +
+                                       std::to_string(groups));
+}
+
+void check_bias(std::size_t bias_length, std::int64_t out_channels) {
+  if (bias_length != 0 && std::int64_t(bias_length) != out_channels)
+    fail(ErrorCode::ShapeMismatch, "bias length must be the output channels " + std::to_string(out_channels) + ", got " +
+                                       std::to_string(bias_length));
+}
+
 static void check_positive(ErrorCode code, const char* what, const char* axis, int value) {
   if (value < 1)
     fail(code, std::string(what) + " " + axis + " must be >= 1, got " + std::to_string(value));

@@ -1,5 +1,8 @@
 // Shape formulas (PyTorch's), each a tiny named function. They return the size or throw a named Error.
 #pragma once
+#include <cstddef>
+#include <cstdint>
+
 #include "tensor.h"
 
 namespace convlab {
@@ -21,5 +24,9 @@ int conv_transpose_output_size(int in, int kernel, int stride, int pad, int outp
 
 void check_stride(Pair stride);      // each >= 1
 void check_dilation(Pair dilation);  // each >= 1
+// groups >= 1 and dividing both channel counts (InvalidGroups).
+void check_groups(int groups, int in_channels, int out_channels);
+// An empty bias, or one value per output channel (ShapeMismatch).
+void check_bias(std::size_t bias_length, std::int64_t out_channels);
 
 }  // namespace convlab
