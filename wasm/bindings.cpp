@@ -143,13 +143,19 @@ val kernel_result(const cl::Kernel2D& k) {
 
 // ---- convolution, padding ----------------------------------------------------------------------------
 
+// Stride, dilation, four-sided padding and its mode: what conv2d and separableConv2d share.
+cl::Conv2dParams conv_params(const val& opts) {
+  cl::Conv2dParams p;
+  p.stride = pair_field(opts, "stride");
+  p.dilation = pair_field(opts, "dilation");
+  p.padding = pad4_field(opts, "padding");
+  p.padding_mode = pad_mode_field(opts, "paddingMode");
+  return p;
+}
+
 val conv2d(val input, val weight, val opts) {
   return guarded([&] {
-    cl::Conv2dParams p;
-    p.stride = pair_field(opts, "stride");
-    p.dilation = pair_field(opts, "dilation");
-    p.padding = pad4_field(opts, "padding");
-    p.padding_mode = pad_mode_field(opts, "paddingMode");
+    cl::Conv2dParams p = conv_params(opts);
     p.groups = int_field(opts, "groups");
     return tensor_result(cl::conv2d(tensor_arg(input), weights_arg(weight), p, bias_field(opts)));
   });
@@ -238,12 +244,7 @@ val separate(val kernel, double tolerance) {
 
 val separable_conv2d(val input, val column, val row, val opts) {
   return guarded([&] {
-    cl::Conv2dParams p;
-    p.stride = pair_field(opts, "stride");
-    p.dilation = pair_field(opts, "dilation");
-    p.padding = pad4_field(opts, "padding");
-    p.padding_mode = pad_mode_field(opts, "paddingMode");
-    return tensor_result(cl::separable_conv2d(tensor_arg(input), floats(column), floats(row), p));
+    return tensor_result(cl::separable_conv2d(tensor_arg(input), floats(column), floats(row), conv_params(opts)));
   });
 }
 
