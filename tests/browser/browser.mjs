@@ -2,6 +2,7 @@
 // browser), WebGL2 on the CPU through SwiftShader, the site served on 127.0.0.1, and a record of every
 // console error and page error so a test can fail on them.
 import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,4 +55,20 @@ export async function distinctColours(page, png) {
     for (let i = 0; i < d.length; i += 4 * 7) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
     return seen.size;
   }, png.toString('base64'));
+}
+
+// The page's state API from a test: read the published numbers, set URL keys, read the last error.
+export const readout = (page) => page.evaluate(() => window.playground.readout());
+export const setState = (page, s) => page.evaluate((x) => { window.playground.setState(x); }, s);
+export const lastError = (page) => page.evaluate(() => window.playground.lastError());
+
+// Waits (frames) until pred(readout) holds; returns the readout.
+export async function until(page, pred, what, timeout = 20000) {
+  const t0 = Date.now();
+  for (;;) {
+    const r = await readout(page);
+    if (pred(r)) return r;
+    if (Date.now() - t0 > timeout) assert.fail(`timed out waiting for ${what}; readout ${JSON.stringify(r)}`);
+    await page.waitForTimeout(50);
+  }
 }

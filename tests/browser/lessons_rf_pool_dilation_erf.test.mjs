@@ -4,26 +4,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { openBrowser, waitForReady, distinctColours, shotDir } from './browser.mjs';
+import { openBrowser, waitForReady, distinctColours, shotDir, readout, setState, lastError, until } from './browser.mjs';
 
 let env;
 before(async () => { env = await openBrowser(); });
 after(async () => { await env?.close(); });
-
-const readout = (page) => page.evaluate(() => window.playground.readout());
-const setState = (page, s) => page.evaluate((x) => { window.playground.setState(x); }, s);
-const lastError = (page) => page.evaluate(() => window.playground.lastError());
-
-// Waits (frames) until pred(readout) holds; returns the readout.
-async function until(page, pred, what, timeout = 20000) {
-  const t0 = Date.now();
-  for (;;) {
-    const r = await readout(page);
-    if (pred(r)) return r;
-    if (Date.now() - t0 > timeout) assert.fail(`timed out waiting for ${what}; readout ${JSON.stringify(r)}`);
-    await page.waitForTimeout(50);
-  }
-}
 
 async function open(lesson, hash = '') {
   const page = await env.newPage();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { deflateSync, crc32 } from 'node:zlib';
-import { openBrowser, waitForReady, distinctColours, shotDir } from './browser.mjs';
+import { openBrowser, waitForReady, distinctColours, shotDir, lastError } from './browser.mjs';
 
 let env;
 before(async () => { env = await openBrowser(); });
@@ -43,7 +43,6 @@ const bombHeader = (width, height) => Buffer.concat([SIGNATURE, chunk('IHDR', ih
 
 const state = (page) => page.evaluate(() => window.playground.getState());
 const imageInfo = (page) => page.evaluate(() => window.playground.imageInfo());
-const lastError = (page) => page.evaluate(() => window.playground.lastError());
 const noticeText = (page) => page.evaluate(() => document.getElementById('notice').textContent);
 
 // Everything in the document that an injection would add to: elements and inline handlers.
