@@ -1,8 +1,10 @@
 // embind bindings of the core: the thin C++ edge of the JS API. Every function takes plain JS objects
 // that wasm/convlab.mjs has already normalised (integers checked, names spelled out, pairs expanded),
 // returns a plain object, and never lets a C++ exception reach JS: errors come back as {error, code}
-// and the wrapper throws them as JS Errors. Inputs are copied into std::vectors and results copied out
-// (typed_memory_view(...).slice()), so nothing allocated here outlives a call.
+// and the wrapper throws them as JS Errors. Plain inputs are copied into std::vectors and results copied
+// out (typed_memory_view(...).slice()), so nothing allocated for them outlives a call. A HeapTensor (a
+// cl::Tensor owned by JS through embind) is read in place, and an op on one returns a new HeapTensor:
+// no copies at all, for callers that run many ops on the same image.
 #include <emscripten/bind.h>
 #include <emscripten/heap.h>
 #include <emscripten/val.h>
@@ -76,6 +78,26 @@ cl::Tensor tensor_arg(const val& t) {
   return cl::Tensor(int_field(t, "c"), int_field(t, "h"), int_field(t, "w"), floats(t["data"]));
 }
 
+// An input tensor: {handle: HeapTensor} is read in place, {c, h, w, data} is copied in.
+class TensorIn {
+ public:
+  explicit TensorIn(const val& t) : heap_(t.hasOwnProperty("handle")) {
+    if (heap_) {
+      ptr_ = t["handle"].as<cl::Tensor*>(emscripten::allow_raw_pointers());
+    } else {
+      copy_ = tensor_arg(t);
+      ptr_ = &copy_;
+    }
+  }
+  const cl::Tensor& get() const { return *ptr_; }
+  bool heap() const { return heap_; }  // results of ops on a heap tensor stay in the heap
+
+ private:
+  bool heap_;
+  cl::Tensor copy_;
+  const cl::Tensor* ptr_ = nullptr;
+};
+
 cl::Weights weights_arg(const val& t) {
   return cl::Weights(int_field(t, "a"), int_field(t, "b"), int_field(t, "kh"), int_field(t, "kw"), floats(t["data"]));
 }
@@ -127,6 +149,17 @@ val tensor_result(const cl::Tensor& t) {
   return r;
 }
 
+// {shape, handle}: the tensor moves into a new embind-owned cl::Tensor; JS deletes it.
+val heap_result(cl::Tensor&& t) {
+  val r = val::object();
+  r.set("shape", int_array({t.c, t.h, t.w}));
+  r.set("handle", val(std::move(t)));
+  return r;
+}
+
+// The result of an op whose input was `in`: in the heap when the input was.
+val result_for(const TensorIn& in, cl::Tensor&& t) { return in.heap() ? heap_result(std::move(t)) : tensor_result(t); }
+
 val weights_result(const cl::Weights& w) {
   val r = val::object();
   r.set("shape", int_array({w.a, w.b, w.kh, w.kw}));
@@ -157,7 +190,8 @@ val conv2d(val input, val weight, val opts) {
   return guarded([&] {
     cl::Conv2dParams p = conv_params(opts);
     p.groups = int_field(opts, "groups");
-    return tensor_result(cl::conv2d(tensor_arg(input), weights_arg(weight), p, bias_field(opts)));
+    const TensorIn x(input);
+    return result_for(x, cl::conv2d(x.get(), weights_arg(weight), p, bias_field(opts)));
   });
 }
 
@@ -173,14 +207,15 @@ cl::ConvTranspose2dParams transpose_params(const val& opts) {
 
 val conv_transpose2d(val input, val weight, val opts) {
   return guarded([&] {
-    return tensor_result(cl::conv_transpose2d(tensor_arg(input), weights_arg(weight), transpose_params(opts), bias_field(opts)));
+    const TensorIn x(input);
+    return result_for(x, cl::conv_transpose2d(x.get(), weights_arg(weight), transpose_params(opts), bias_field(opts)));
   });
 }
 
 val conv_transpose2d_steps(val input, val weight, val opts) {
   return guarded([&] {
     const cl::TransposedSteps s =
-        cl::conv_transpose2d_steps(tensor_arg(input), weights_arg(weight), transpose_params(opts), bias_field(opts));
+        cl::conv_transpose2d_steps(TensorIn(input).get(), weights_arg(weight), transpose_params(opts), bias_field(opts));
     val r = val::object();
     r.set("zeroInserted", tensor_result(s.zero_inserted));
     r.set("padded", tensor_result(s.padded));
@@ -192,7 +227,10 @@ val conv_transpose2d_steps(val input, val weight, val opts) {
 }
 
 val pad(val input, val opts) {
-  return guarded([&] { return tensor_result(cl::pad(tensor_arg(input), pad4_field(opts, "padding"), pad_mode_field(opts, "paddingMode"))); });
+  return guarded([&] {
+    const TensorIn x(input);
+    return result_for(x, cl::pad(x.get(), pad4_field(opts, "padding"), pad_mode_field(opts, "paddingMode")));
+  });
 }
 
 val same_padding(int kh, int kw, int dh, int dw) {
@@ -217,11 +255,11 @@ val pool2d(val input, val opts) {
     p.dilation = pair_field(opts, "dilation");
     p.ceil_mode = bool_field(opts, "ceilMode");
     p.count_include_pad = bool_field(opts, "countIncludePad");
-    const cl::Tensor x = tensor_arg(input);
+    const TensorIn x(input);
     val r = val::object();
-    r.set("output", tensor_result(cl::pool2d(x, p)));
+    r.set("output", result_for(x, cl::pool2d(x.get(), p)));
     if (bool_field(opts, "returnIndices")) {
-      const std::vector<int> idx = cl::pool2d_argmax(x, p);
+      const std::vector<int> idx = cl::pool2d_argmax(x.get(), p);
       r.set("indices", val(emscripten::typed_memory_view(idx.size(), idx.data())).call<val>("slice"));
     }
     return r;
@@ -244,7 +282,8 @@ val separate(val kernel, double tolerance) {
 
 val separable_conv2d(val input, val column, val row, val opts) {
   return guarded([&] {
-    return tensor_result(cl::separable_conv2d(tensor_arg(input), floats(column), floats(row), conv_params(opts)));
+    const TensorIn x(input);
+    return result_for(x, cl::separable_conv2d(x.get(), floats(column), floats(row), conv_params(opts)));
   });
 }
 
@@ -387,7 +426,8 @@ val to_rgba(val tensor, int channel, std::string mode) {
     else if (mode == "abs") m = cl::DisplayMode::Absolute;
     else if (mode == "diverging") m = cl::DisplayMode::Diverging;
     else invalid("mode must be one of clamp, minmax, abs, diverging, got " + mode);
-    const cl::Tensor t = tensor_arg(tensor);
+    const TensorIn in(tensor);
+    const cl::Tensor& t = in.get();
     cl::DisplayRange range{0, 0};
     const std::vector<std::uint8_t> rgba = cl::to_rgba8(t, channel, m, &range);
     val r = val::object();
@@ -400,6 +440,21 @@ val to_rgba(val tensor, int channel, std::string mode) {
     return r;
   });
 }
+
+// ---- heap tensors ------------------------------------------------------------------------------------
+
+// {c, h, w, data} copied once into a new heap tensor.
+val heap_tensor(val t) {
+  return guarded([&] {
+    cl::Tensor x = tensor_arg(t);
+    cl::check_tensor("tensor", x);
+    return heap_result(std::move(x));
+  });
+}
+
+// A Float32Array over the tensor's storage in the wasm heap: no copy, valid until the heap grows or the
+// tensor is deleted (the wrapper hands out a fresh view on every access).
+val heap_tensor_view(const cl::Tensor& t) { return val(emscripten::typed_memory_view(t.data.size(), t.data.data())); }
 
 // ---- debugging -----------------------------------------------------------------------------------------
 
@@ -415,6 +470,9 @@ val heap_info() {
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(convlab_core) {
+  emscripten::class_<cl::Tensor>("HeapTensor");
+  emscripten::function("heapTensor", &heap_tensor);
+  emscripten::function("heapTensorView", &heap_tensor_view);
   emscripten::function("conv2d", &conv2d);
   emscripten::function("convTranspose2d", &conv_transpose2d);
   emscripten::function("convTranspose2dSteps", &conv_transpose2d_steps);

@@ -149,14 +149,39 @@ export interface RGBAImage {
   range: [number, number];
 }
 
+/**
+ * A [C, H, W] tensor kept in the wasm heap (lab.tensor()). Ops given one read it in place and return
+ * HeapTensors: nothing is copied per call. Free it with delete() (a dropped one is freed when collected).
+ */
+export class HeapTensor {
+  private constructor();
+  readonly shape: readonly [number, number, number];
+  /** A view of the wasm heap, no copy: use it at once; a later ConvLab call may detach it. */
+  readonly data: Float32Array;
+  readonly deleted: boolean;
+  /** A plain copy, independent of the heap. */
+  toObject(): Tensor;
+  /** Frees the storage; later use throws; a second call does nothing. */
+  delete(): void;
+}
+
 export interface ConvLab {
+  /** Copies a tensor once into the wasm heap. */
+  tensor(t: TensorInput): HeapTensor;
+  conv2d(input: HeapTensor, weight: WeightInput, opts?: ConvOptions): HeapTensor;
   conv2d(input: TensorInput, weight: WeightInput, opts?: ConvOptions): Tensor;
+  convTranspose2d(input: HeapTensor, weight: WeightInput, opts?: ConvTransposeOptions): HeapTensor;
   convTranspose2d(input: TensorInput, weight: WeightInput, opts?: ConvTransposeOptions): Tensor;
-  convTranspose2dSteps(input: TensorInput, weight: WeightInput, opts?: ConvTransposeOptions): TransposedSteps;
+  convTranspose2dSteps(input: TensorInput | HeapTensor, weight: WeightInput, opts?: ConvTransposeOptions): TransposedSteps;
+  pad(input: HeapTensor, opts?: { padding?: number | [number, number] | [number, number, number, number]; paddingMode?: PaddingMode }): HeapTensor;
   pad(input: TensorInput, opts?: { padding?: number | [number, number] | [number, number, number, number]; paddingMode?: PaddingMode }): Tensor;
+  pool2d(input: HeapTensor, opts: PoolOptions & { returnIndices?: false }): HeapTensor;
+  pool2d(input: HeapTensor, opts: PoolOptions & { returnIndices: true }): { output: HeapTensor; indices: Int32Array };
   pool2d(input: TensorInput, opts: PoolOptions & { returnIndices?: false }): Tensor;
   pool2d(input: TensorInput, opts: PoolOptions & { returnIndices: true }): { output: Tensor; indices: Int32Array };
   separate(kernel: Kernel2DInput, opts?: { tolerance?: number }): Separation;
+  separableConv2d(input: HeapTensor, column: FloatsInput, row: FloatsInput,
+    opts?: { stride?: Pair; padding?: Padding; dilation?: Pair; paddingMode?: PaddingMode }): HeapTensor;
   separableConv2d(input: TensorInput, column: FloatsInput, row: FloatsInput,
     opts?: { stride?: Pair; padding?: Padding; dilation?: Pair; paddingMode?: PaddingMode }): Tensor;
   outputSize(opts: OutputSizeOptions): number | [number, number];
@@ -170,7 +195,7 @@ export interface ConvLab {
   transpose(kernel: Kernel2DInput): Kernel2D;
   normalise(kernel: Kernel2DInput): Kernel2D;
   fromRGBA(image: ImageDataLike, opts?: { channels?: 1 | 3 }): Tensor;
-  toRGBA(tensor: TensorInput, opts?: { mode?: DisplayMode; channel?: number }): RGBAImage;
+  toRGBA(tensor: TensorInput | HeapTensor, opts?: { mode?: DisplayMode; channel?: number }): RGBAImage;
   /** Debugging: bytes malloc holds in the wasm heap (a leak check). */
   _heapBytes(): number;
   /** Debugging: the wasm memory size in bytes. */

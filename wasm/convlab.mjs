@@ -107,6 +107,8 @@ function shaped(name, t, rank) {
   return { shape: t.shape, data: floatData(`${name}.data`, t.data, count) };
 }
 
+// [H, W] of an input already checked by #input (a HeapTensor or a plain tensor).
+const inputHW = (t) => [t.shape[1], t.shape[2]];
 const tensor3 = (name, t) => { const { shape, data } = shaped(name, t, 3); return { c: shape[0], h: shape[1], w: shape[2], data }; };
 const weight4 = (name, t) => { const { shape, data } = shaped(name, t, 4); return { a: shape[0], b: shape[1], kh: shape[2], kw: shape[3], data }; };
 const kernel2 = (name, t) => { const { shape, data } = shaped(name, t, 2); return { h: shape[0], w: shape[1], data }; };
@@ -173,6 +175,52 @@ function layerList(layers) {
   return { layers: out, pairs };
 }
 
+// ---- heap tensors -------------------------------------------------------------------------------------
+
+const heapEntries = new WeakMap();  // HeapTensor -> {core, handle}: the embind-owned cl::Tensor
+// A HeapTensor dropped without delete() is freed when it is garbage-collected.
+const finalizer = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry((handle) => { if (!handle.isDeleted()) handle.delete(); }) : null;
+
+/**
+ * A [C, H, W] tensor kept in the wasm heap (made by lab.tensor()). Ops given a HeapTensor read it in
+ * place and return HeapTensors, so a page that runs many ops on one image copies nothing per call.
+ * Free it with delete(); one that is only dropped is freed when garbage-collected.
+ */
+export class HeapTensor {
+  constructor(core, result) {
+    this.shape = Object.freeze(result.shape);
+    heapEntries.set(this, { core, handle: result.handle });
+    finalizer?.register(this, result.handle, this);
+  }
+
+  /**
+   * The values as a Float32Array view of the wasm heap: no copy. Read or write it at once; any later
+   * ConvLab call may grow the heap and detach the view (ask for .data again), and delete() frees it.
+   */
+  get data() {
+    const e = this.#entry('data');
+    return e.core.heapTensorView(e.handle);
+  }
+
+  /** A plain {shape, data} copy, independent of the heap. */
+  toObject() { return { shape: [...this.shape], data: this.data.slice() }; }
+
+  get deleted() { const e = heapEntries.get(this); return !e || e.handle.isDeleted(); }
+
+  /** Frees the heap storage; later use throws. Calling it again does nothing. */
+  delete() {
+    if (this.deleted) return;
+    finalizer?.unregister(this);
+    heapEntries.get(this).handle.delete();
+  }
+
+  #entry(what) {
+    if (this.deleted) fail(`HeapTensor [${this.shape.join(', ')}] was deleted; cannot read its ${what}`);
+    return heapEntries.get(this);
+  }
+}
+
 const axisValue = (p, pairs) => (pairs ? p : p[0] === p[1] ? p[0] : p);
 
 class ConvLab {
@@ -183,22 +231,42 @@ class ConvLab {
     this.#presets = core.kernelPresets();
   }
 
+  // ---- heap tensors ----------------------------------------------------------------------------------
+
+  /** Copies {shape: [C, H, W], data} once into the wasm heap; see HeapTensor. */
+  tensor(t) { return new HeapTensor(this.#core, unwrap(this.#core.heapTensor(tensor3('tensor', t)))); }
+
+  // An input tensor for the binding: a HeapTensor of this module by handle, anything else checked and copied.
+  #input(name, t) {
+    if (!(t instanceof HeapTensor)) return tensor3(name, t);
+    const e = heapEntries.get(t);
+    if (t.deleted) fail(`${name} is a HeapTensor that was deleted`);
+    if (e.core !== this.#core) fail(`${name} is a HeapTensor of another ConvLab instance`);
+    return { handle: e.handle };
+  }
+
+  // A tensor result: a HeapTensor when the binding left it in the heap (the input was one).
+  #output(r) { return r.handle ? new HeapTensor(this.#core, r) : r; }
+
   // ---- convolution and padding ---------------------------------------------------------------------
 
-  /** Cross-correlation exactly as torch.nn.functional.conv2d (+ Conv2d's padding_mode). */
+  /**
+   * Cross-correlation exactly as torch.nn.functional.conv2d (+ Conv2d's padding_mode). Tensor ops
+   * return a HeapTensor when their input is one, a plain {shape, data} otherwise.
+   */
   conv2d(input, weight, opts) {
     const o = checkOptions('conv2d', opts, ['bias', 'stride', 'padding', 'dilation', 'groups', 'paddingMode']);
-    const x = tensor3('input', input), w = weight4('weight', weight);
+    const x = this.#input('input', input), w = weight4('weight', weight);
     const stride = pair('stride', o.stride, 1, 1), dilation = pair('dilation', o.dilation, 1, 1);
     const groups = int('groups', o.groups ?? 1, 1);
     const padding = convPadding(o.padding, [w.kh, w.kw], dilation, stride, this.#core);
-    checkPadded(x.h, x.w, padding);
-    return unwrap(this.#core.conv2d(x, w, { stride, dilation, padding, groups, bias: bias(o.bias), paddingMode: padMode(o.paddingMode) }));
+    checkPadded(...inputHW(input), padding);
+    return this.#output(unwrap(this.#core.conv2d(x, w, { stride, dilation, padding, groups, bias: bias(o.bias), paddingMode: padMode(o.paddingMode) })));
   }
 
   #transposeArgs(name, input, weight, opts) {
     const o = checkOptions(name, opts, ['bias', 'stride', 'padding', 'outputPadding', 'dilation', 'groups']);
-    const x = tensor3('input', input), w = weight4('weight', weight);
+    const x = this.#input('input', input), w = weight4('weight', weight);
     return [x, w, {
       stride: pair('stride', o.stride, 1, 1), padding: pair('padding', o.padding, 0, 0),
       outputPadding: pair('outputPadding', o.outputPadding, 0, 0), dilation: pair('dilation', o.dilation, 1, 1),
@@ -208,10 +276,10 @@ class ConvLab {
 
   /** torch.nn.functional.conv_transpose2d: weight [Cin, Cout/groups, kh, kw]. */
   convTranspose2d(input, weight, opts) {
-    return unwrap(this.#core.convTranspose2d(...this.#transposeArgs('convTranspose2d', input, weight, opts)));
+    return this.#output(unwrap(this.#core.convTranspose2d(...this.#transposeArgs('convTranspose2d', input, weight, opts))));
   }
 
-  /** The same result built in three steps: zero insertion, padding (or cropping), correlation with the rotated kernel. */
+  /** The same result built in three steps: zero insertion, padding (or cropping), correlation with the rotated kernel (plain tensors). */
   convTranspose2dSteps(input, weight, opts) {
     return unwrap(this.#core.convTranspose2dSteps(...this.#transposeArgs('convTranspose2dSteps', input, weight, opts)));
   }
@@ -219,11 +287,11 @@ class ConvLab {
   /** The padded tensor itself: [C, H + top + bottom, W + left + right]. */
   pad(input, opts) {
     const o = checkOptions('pad', opts, ['padding', 'paddingMode']);
-    const x = tensor3('input', input);
+    const x = this.#input('input', input);
     if (o.padding === 'same' || o.padding === 'valid') fail(`padding must be a number, [h, w] or [top, bottom, left, right], got ${show(o.padding)}`, 'InvalidPadding');
     const padding = convPadding(o.padding, [1, 1], [1, 1], [1, 1], this.#core);
-    checkPadded(x.h, x.w, padding);
-    return unwrap(this.#core.pad(x, { padding, paddingMode: padMode(o.paddingMode) }));
+    checkPadded(...inputHW(input), padding);
+    return this.#output(unwrap(this.#core.pad(x, { padding, paddingMode: padMode(o.paddingMode) })));
   }
 
   // ---- pooling ---------------------------------------------------------------------------------------
@@ -231,7 +299,7 @@ class ConvLab {
   /** max_pool2d / avg_pool2d / -max_pool2d(-x). With returnIndices: {output, indices} (flat y * W + x per channel). */
   pool2d(input, opts) {
     const o = checkOptions('pool2d', opts, ['mode', 'kernel', 'stride', 'padding', 'dilation', 'ceilMode', 'countIncludePad', 'returnIndices']);
-    const x = tensor3('input', input);
+    const x = this.#input('input', input);
     const mode = oneOf('mode', o.mode, POOL_MODES, 'max');
     const kernel = pair('kernel', o.kernel, undefined, 1);
     const returnIndices = bool('returnIndices', o.returnIndices, false);
@@ -241,6 +309,7 @@ class ConvLab {
       dilation: pair('dilation', o.dilation, 1, 1), ceilMode: bool('ceilMode', o.ceilMode, false),
       countIncludePad: bool('countIncludePad', o.countIncludePad, true), returnIndices,
     }));
+    r.output = this.#output(r.output);
     return returnIndices ? r : r.output;
   }
 
@@ -257,14 +326,14 @@ class ConvLab {
   /** Every channel convolved with outer(column, row), as a column pass then a row pass. */
   separableConv2d(input, column, row, opts) {
     const o = checkOptions('separableConv2d', opts, ['stride', 'padding', 'dilation', 'paddingMode']);
-    const x = tensor3('input', input);
+    const x = this.#input('input', input);
     const col = floatData('column', column), r = floatData('row', row);
     if (col.length < 1) fail('column length must be >= 1, got 0', 'InvalidKernel');
     if (r.length < 1) fail('row length must be >= 1, got 0', 'InvalidKernel');
     const stride = pair('stride', o.stride, 1, 1), dilation = pair('dilation', o.dilation, 1, 1);
     const padding = convPadding(o.padding, [col.length, r.length], dilation, stride, this.#core);
-    checkPadded(x.h, x.w, padding);
-    return unwrap(this.#core.separableConv2d(x, col, r, { stride, dilation, padding, paddingMode: padMode(o.paddingMode) }));
+    checkPadded(...inputHW(input), padding);
+    return this.#output(unwrap(this.#core.separableConv2d(x, col, r, { stride, dilation, padding, paddingMode: padMode(o.paddingMode) })));
   }
 
   // ---- geometry --------------------------------------------------------------------------------------
@@ -416,10 +485,11 @@ class ConvLab {
    */
   toRGBA(tensor, opts) {
     const o = checkOptions('toRGBA', opts, ['mode', 'channel']);
-    const t = tensor3('tensor', tensor);
+    const t = this.#input('tensor', tensor);
     const mode = oneOf('mode', o.mode, DISPLAY_MODES, 'clamp');
     const channel = o.channel === undefined || o.channel === null ? -1 : int('channel', o.channel, -1);
-    if (channel >= t.c) fail(`channel must be within 0..${t.c - 1}, got ${channel}`);
+    const channels = tensor instanceof HeapTensor ? tensor.shape[0] : t.c;
+    if (channel >= channels) fail(`channel must be within 0..${channels - 1}, got ${channel}`);
     const r = unwrap(this.#core.toRGBA(t, channel, mode));
     return { width: r.width, height: r.height, data: new Uint8ClampedArray(r.data.buffer), range: r.range };
   }
