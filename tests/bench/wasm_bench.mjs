@@ -4,13 +4,13 @@
 //
 // For each case of tests/bench/convlab_bench.cpp that the JS API can express, this runs
 // the native benchmark for that case (--benchmark_format=json, median of its repetitions), then times
-// lab.conv2d on the same shapes in this Node process (median of --reps calls after a warm-up), and
-// prints wasm / native ratios against the native best build (AVX2+FMA here) and the native baseline
-// build (SSE2: the same 4-float vector width as wasm SIMD128).
-//
-// A JS API call also copies the input into the wasm heap and the result out again (bindings.cpp).
-// The `copies` column times exactly those copies in JS (Float32Array set + slice of the same sizes);
-// `core` = wasm - copies estimates the convolution alone, which is what the native figure measures.
+// the same op on the same shapes through convlab.mjs in this Node process (median of --reps calls after
+// a warm-up), two ways:
+//   heap:  the input is a HeapTensor (lab.tensor) and so is the result: no copies, the core alone plus
+//          the call's bookkeeping. This is what the native figure measures, so wasm/native uses it.
+//   plain: {shape, data} in, {shape, data} out: the input is copied into the heap and the result out.
+// Ratios are against the native best build (AVX2+FMA here) and, where the case has one, the native
+// baseline build (SSE2: the same 4-float vector width as wasm SIMD128).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -87,24 +87,20 @@ for (const c of CASES) {
   const input = { shape: [c.c, c.h, c.w], data: randomFloats(c.c * c.h * c.w, 1) };
   const weight = { shape: c.wshape, data: randomFloats(c.wshape.reduce((a, b) => a * b, 1), 2).map((v) => v - 0.5) };
   if (c.wshape.length !== 4) weight.shape = undefined;  // plain vectors (separable) or unused (pooling)
-  let outLength = 0;
   const call = c.call ?? ((l, x, wt) => l.conv2d(x, wt, c.opts));
-  const wasm = timeMs(() => { outLength = call(lab, input, weight).data.length; });
-  const copies = timeMs(() => {
-    const heap = new Float32Array(input.data.length);  // convertJSArrayToNumberVector: zeroed vector + set
-    heap.set(input.data);
-    return new Float32Array(outLength).slice();        // typed_memory_view(...).slice() of the result
-  });
-  const core = Math.max(wasm - copies, 0);
-  rows.push({
-    case: c.name, 'native ms': native.convlab, 'native sse2 ms': native.convlab_baseline, 'wasm ms': wasm,
-    'copies ms': copies, 'core ms': core, 'wasm/native': wasm / native.convlab,
-    'core/native': core / native.convlab, 'core/native sse2': core / native.convlab_baseline,
-  });
-  const r = rows[rows.length - 1];
-  const sse2 = r['native sse2 ms'] === undefined ? '-' : r['native sse2 ms'].toFixed(2);
-  console.log(`${c.name.padEnd(28)} native ${r['native ms'].toFixed(2)} ms (sse2 ${sse2})  wasm ${wasm.toFixed(2)} ms` +
-              ` (copies ${copies.toFixed(2)}, core ${core.toFixed(2)})  core/native ${r['core/native'].toFixed(2)}x` +
-              `  core/native-sse2 ${Number.isNaN(r['core/native sse2']) ? '-' : r['core/native sse2'].toFixed(2)}x  wasm/native ${r['wasm/native'].toFixed(2)}x`);
+  const plain = timeMs(() => call(lab, input, weight));
+  const x = lab.tensor(input);
+  const heap = timeMs(() => call(lab, x, weight).delete());
+  x.delete();
+  const r = {
+    case: c.name, 'native ms': native.convlab, 'native sse2 ms': native.convlab_baseline, 'wasm heap ms': heap,
+    'wasm plain ms': plain, 'wasm/native': heap / native.convlab, 'wasm/native sse2': heap / native.convlab_baseline,
+    'plain/native': plain / native.convlab,
+  };
+  rows.push(r);
+  const f = (v) => (v === undefined || Number.isNaN(v) ? '-' : v.toFixed(2));
+  console.log(`${c.name.padEnd(28)} native ${f(r['native ms'])} ms (sse2 ${f(r['native sse2 ms'])})  wasm ${f(heap)} ms` +
+              ` (plain API ${f(plain)})  wasm/native ${f(r['wasm/native'])}x  wasm/native-sse2 ${f(r['wasm/native sse2'])}x` +
+              `  plain/native ${f(r['plain/native'])}x`);
 }
 if (args.json !== undefined) console.log(JSON.stringify(rows, null, 2));
