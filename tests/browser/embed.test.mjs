@@ -243,7 +243,10 @@ test('the example tutorial page: both lessons embed, postMessage drives the stri
 
 test('without WebGL2 or WebAssembly the page says so instead of breaking', async () => {
   const cases = [
-    ['webgl2', () => { const get = HTMLCanvasElement.prototype.getContext; HTMLCanvasElement.prototype.getContext = function (type, ...rest) { return type === 'webgl2' ? null : get.call(this, type, ...rest); }; }, /needs WebGL2/],
+    // No WebGL2 interface at all (page.js checks that before loading anything), and an interface whose
+    // context cannot be made, e.g. a blocklisted GPU (main.cpp reports that when SDL asks for it).
+    ['webgl2', () => { delete window.WebGL2RenderingContext; }, /needs WebGL2/],
+    ['webgl2-context', () => { const get = HTMLCanvasElement.prototype.getContext; HTMLCanvasElement.prototype.getContext = function (type, ...rest) { return type === 'webgl2' ? null : get.call(this, type, ...rest); }; }, /WebGL2 is not available/],
     ['wasm', () => { delete window.WebAssembly; }, /needs WebAssembly/],
   ];
   for (const [name, disable, message] of cases) {

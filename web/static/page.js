@@ -27,7 +27,9 @@ window.convlabFatal = fatal;
 
 function browserSupported() {
   if (typeof WebAssembly !== 'object') { fatal('ConvLab needs WebAssembly, which this browser does not offer.'); return false; }
-  if (!document.createElement('canvas').getContext('webgl2')) {
+  // The interface only: a throwaway context would cost ~0.2 s of start-up. If the real context cannot be
+  // made (a blocklisted GPU), main.cpp reports it through convlabFatal.
+  if (typeof WebGL2RenderingContext !== 'function') {
     fatal('ConvLab needs WebGL2, which this browser or its settings do not offer. Try an up-to-date Chrome, Firefox or Safari.');
     return false;
   }
@@ -194,14 +196,31 @@ window.addEventListener('message', async (event) => {
 // ---- images -----------------------------------------------------------------------------------------
 const SAMPLE_FILES = { chelsea: 'chelsea.png', coffee: 'coffee.png', astronaut: 'astronaut.png', camera: 'camera.png', rocket: 'rocket.jpg', brick: 'brick.png' };
 
+// Fetch and decode of a sample: the start image's begins before the wasm module is loaded (below), and
+// the module's request for it then reuses the same promise instead of waiting for a second fetch.
+const decodedSamples = new Map();
+function decodeSample(name) {
+  let pending = decodedSamples.get(name);
+  if (!pending) {
+    pending = (async () => {
+      const response = await fetch(`assets/images/${SAMPLE_FILES[name]}`);
+      if (!response.ok) throw new Error(`The sample image ${name} could not be loaded (HTTP ${response.status}).`);
+      const bitmap = await createImageBitmap(await response.blob());
+      const pixels = rasterise(bitmap);
+      bitmap.close();
+      return pixels;
+    })();
+    decodedSamples.set(name, pending);
+    pending.catch(() => decodedSamples.delete(name));  // a failed fetch is retried on the next request
+  }
+  return pending;
+}
+
 async function loadSample(name) {
-  const file = SAMPLE_FILES[name];
-  if (!file) return;
-  const response = await fetch(`assets/images/${file}`);
-  if (!response.ok) throw new Error(`The sample image ${name} could not be loaded (HTTP ${response.status}).`);
-  const bitmap = await createImageBitmap(await response.blob());
-  const pixels = rasterise(bitmap);
-  bitmap.close();
+  if (!SAMPLE_FILES[name]) return;
+  const pending = decodeSample(name);
+  decodedSamples.delete(name);  // the module keeps its images; a later request fetches anew
+  const pixels = await pending;
   (await moduleReady).setImage(name, pixels.width, pixels.height, new Uint8Array(pixels.data.buffer));
 }
 window.convlabRequestImage = (name) => {
@@ -294,6 +313,8 @@ if (browserSupported()) {
   ready.then(() => clearTimeout(slow), () => clearTimeout(slow));
   const startHash = initialHash();
   urlHash = startHash;
+  const startImage = hashToState(startHash).img ?? 'chelsea';
+  if (SAMPLE_FILES[startImage]) decodeSample(startImage).catch(() => {});  // reported when the module asks for it
   import('./playground.js')
     .then(({ default: createPlayground }) => createPlayground({
       canvas: document.getElementById('canvas'),
