@@ -69,12 +69,14 @@ void App::init() {
 }
 
 void App::show_error(const std::string& message) {
+  dirty_ = true;
   error_ = message;
   error_from_lesson_ = false;
   last_error_ = message;
 }
 
 void App::set_image(const std::string& name, int width, int height, std::vector<std::uint8_t> rgba) {
+  dirty_ = true;
   if (width < 1 || height < 1 || rgba.size() != std::size_t(width) * height * 4) {
     show_error("the image " + name + " could not be read: its size does not match its pixels");
     return;
@@ -85,6 +87,7 @@ void App::set_image(const std::string& name, int width, int height, std::vector<
 }
 
 std::string App::set_state_hash(const std::string& hash, bool partial) {
+  dirty_ = true;
   const ParseResult r = partial ? apply_hash(state_, hash) : apply_hash(State{}, hash);
   if (!r.error.empty()) {
     last_error_ = r.error;
@@ -95,6 +98,7 @@ std::string App::set_state_hash(const std::string& hash, bool partial) {
 }
 
 void App::load_initial_hash(const std::string& hash) {
+  dirty_ = true;
   const ParseResult r = from_hash(hash);
   state_ = r.state;
   if (!r.error.empty()) show_error("This link could not be read, so ConvLab shows its defaults. " + r.error);
@@ -225,6 +229,7 @@ void App::notify_page() {
   const std::string hash = to_hash(state_);
   if (hash != last_hash_) {
     last_hash_ = hash;
+    dirty_ = true;  // one more frame sees the new state from the start
     call_page("convlabStateChanged", hash);
   }
   if (!announced_ready_ && !input_.empty()) {
@@ -238,6 +243,8 @@ void App::notify_page() {
 }
 
 void App::frame() {
+  dirty_ = false;
+  animating_ = false;
   update_input();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
@@ -265,7 +272,7 @@ void App::frame() {
   if (const Lesson* lesson = find_lesson(state_.lesson)) {
     std::string lesson_error;
     readout_.clear();
-    LessonContext ctx{state_, input_, input_generation_, embed, lesson_error, readout_};
+    LessonContext ctx{state_, input_, input_generation_, embed, lesson_error, readout_, animating_};
     if (input_.empty()) ImGui::TextDisabled("Loading the image...");
     else lesson->draw(ctx);
     // Lessons report errors only in the frame that recomputes, so clear one once the state has moved on

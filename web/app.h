@@ -29,6 +29,9 @@ class App {
   // The image the lessons work on: {"name":...,"width":...,"height":...} (width 0 while it loads).
   std::string image_info_json() const;
   void show_error(const std::string& message);
+  // Whether the next frame must be drawn although no input arrived: the page changed the state or the
+  // image, a lesson animates, or the first image is not on screen yet. main.cpp skips frames otherwise.
+  bool wants_frame() const { return dirty_ || animating_ || !announced_ready_; }
 
  private:
   void update_input();
@@ -50,5 +53,7 @@ class App {
   std::string last_hash_ = "\x01";
   std::map<std::string, std::string> readout_;
   bool announced_ready_ = false;
+  bool dirty_ = true;       // changed from outside a frame (the page's calls), or the state moved in one
+  bool animating_ = false;  // the last frame's lesson asked for the next (LessonContext::keep_drawing)
   double ready_at_ = 0;
 };

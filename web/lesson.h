@@ -19,10 +19,14 @@ struct LessonContext {
   // The numbers the lesson shows (output shape, formula, field size, MACs...), published each frame so
   // tests can compare them with the core: window.playground.readout() returns them as an object.
   std::map<std::string, std::string>& readout;
+  // Set by keep_drawing(): the page skips frames while nothing changes (main.cpp), so a lesson that
+  // changes by itself, with no input (playback, a computation spread over frames), must ask for the next.
+  bool& animating;
 
   bool visible(const char* control) const;  // false when embed mode hides this control id
   void publish(const std::string& key, const std::string& value) { readout[key] = value; }
   void publish(const std::string& key, double value);
+  void keep_drawing() { animating = true; }
 };
 
 struct Lesson {

@@ -1,49 +1,100 @@
-// The playground's platform layer: SDL2 window + WebGL2 context + Dear ImGui, one frame per
+// The playground's platform layer: SDL2 window + WebGL2 context + Dear ImGui, called on every
 // requestAnimationFrame through emscripten_set_main_loop. Everything the learner sees lives in App.
+//
+// Frames are drawn on demand. A rAF in which nothing can have changed (no input event, no resize, no call
+// from the page, no lesson animating: App::wants_frame) makes no GL call, and the canvas keeps showing
+// the last frame. After anything happens, frames keep coming for kTailMs so that what ImGui settles over
+// a few frames (auto-sized windows and tooltips appear a frame late, hover states) is on screen too.
 #include <GLES3/gl3.h>
 #include <SDL.h>
 #include <emscripten.h>
+#include <emscripten/bind.h>
 #include <emscripten/html5.h>
 
 #include <cstdio>
+#include <string>
 
 #include "app.h"
 #include "imgui.h"
-#include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl.h"
+#include "imgui_renderer.h"
 
 namespace {
 
-SDL_Window* g_window = nullptr;
+constexpr double kTailMs = 500;
 
-// The canvas fills the browser window; SDL does not follow CSS resizes by itself, so match it each frame.
-void follow_canvas_size() {
+SDL_Window* g_window = nullptr;
+double g_draw_until = 0;     // emscripten_get_now() until which frames are drawn
+bool g_skipped_last = false;
+
+// Totals since start, for tests and benchmarks (window.convlabFrameStats()). busy = the whole callback
+// of a drawn frame; app = ImGui's frame with App::frame (incl. any recompute); gl = issuing the GL calls.
+struct FrameStats {
+  double drawn = 0, skipped = 0, busy_ms = 0, app_ms = 0, gl_ms = 0;
+} g_stats;
+
+// The canvas fills the browser window; SDL does not follow CSS resizes by itself, so match it each
+// frame. True when the size changed.
+bool follow_canvas_size() {
   double css_w = 0, css_h = 0;
   emscripten_get_element_css_size("#canvas", &css_w, &css_h);
   int w = 0, h = 0;
   SDL_GetWindowSize(g_window, &w, &h);
-  if (int(css_w) != w || int(css_h) != h) SDL_SetWindowSize(g_window, int(css_w), int(css_h));
+  if (int(css_w) == w && int(css_h) == h) return false;
+  SDL_SetWindowSize(g_window, int(css_w), int(css_h));
+  return true;
 }
 
 void frame() {
-  follow_canvas_size();
+  const double t0 = emscripten_get_now();
+  bool input = follow_canvas_size();
   SDL_Event event;
-  while (SDL_PollEvent(&event)) ImGui_ImplSDL2_ProcessEvent(&event);
-  ImGui_ImplOpenGL3_NewFrame();
+  while (SDL_PollEvent(&event)) {
+    ImGui_ImplSDL2_ProcessEvent(&event);
+    input = true;
+  }
+  App& app = App::instance();
+  // An active item (a held button or slider, a text field with its blinking cursor) may change without events.
+  if (input || app.wants_frame() || ImGui::IsAnyItemActive()) g_draw_until = t0 + kTailMs;
+  if (t0 >= g_draw_until) {
+    ++g_stats.skipped;
+    g_skipped_last = true;
+    return;
+  }
+  imgui_renderer::new_frame();
   ImGui_ImplSDL2_NewFrame();
+  // After skipped frames SDL's clock says seconds went by: playback must not jump ahead by that much.
+  if (g_skipped_last) ImGui::GetIO().DeltaTime = 1.0f / 60.0f;
+  g_skipped_last = false;
   ImGui::NewFrame();
-  App::instance().frame();
+  app.frame();
   ImGui::Render();
+  const double t1 = emscripten_get_now();
   int fb_w = 0, fb_h = 0;
   SDL_GL_GetDrawableSize(g_window, &fb_w, &fb_h);
   glViewport(0, 0, fb_w, fb_h);
+  glDisable(GL_SCISSOR_TEST);
   glClearColor(0.09f, 0.10f, 0.12f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  imgui_renderer::render(ImGui::GetDrawData());
   SDL_GL_SwapWindow(g_window);
+  const double t2 = emscripten_get_now();
+  ++g_stats.drawn;
+  g_stats.busy_ms += t2 - t0;
+  g_stats.app_ms += t1 - t0;
+  g_stats.gl_ms += t2 - t1;
+}
+
+std::string frame_stats_json() {
+  char buf[192];
+  std::snprintf(buf, sizeof buf, R"({"drawn":%.0f,"skipped":%.0f,"busyMs":%.3f,"appMs":%.3f,"glMs":%.3f})", g_stats.drawn,
+                g_stats.skipped, g_stats.busy_ms, g_stats.app_ms, g_stats.gl_ms);
+  return buf;
 }
 
 }  // namespace
+
+EMSCRIPTEN_BINDINGS(frame_stats) { emscripten::function("frameStats", &frame_stats_json); }
 
 // argv[1]: the page's URL hash, so the first frame already shows the linked state.
 int main(int argc, char** argv) {
@@ -74,7 +125,12 @@ int main(int argc, char** argv) {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // no file system on the web; the URL holds the state
   ImGui_ImplSDL2_InitForOpenGL(g_window, gl);
-  ImGui_ImplOpenGL3_Init("#version 300 es");
+  if (!imgui_renderer::init()) {
+    EM_ASM(if (window.convlabFatal) window.convlabFatal('ConvLab could not set up WebGL2 drawing.'););
+    return 1;
+  }
+  // Frame counts and times, cumulative: {drawn, skipped, busyMs, appMs, glMs} (see FrameStats).
+  EM_ASM(window.convlabFrameStats = () => JSON.parse(Module.frameStats()););
   App::instance().init();
   if (argc > 1) App::instance().load_initial_hash(argv[1]);
   emscripten_set_main_loop(frame, 0, true);

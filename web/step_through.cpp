@@ -236,6 +236,7 @@ void ConvStepThrough::update(LessonContext& ctx, const StepConv& conv) {
   conv_ = conv;
   State& s = ctx.state;
   const bool moved = player_.update(s, conv.cells());
+  if (player_.playing()) ctx.keep_drawing();
   cell_ = s.step >= 0 ? step_cell(conv, s.step) : StepCell{};
   if (cell_.index < 0) return;
   if (moved && s.zoom > 0.0f) {  // playing while zoomed in: keep the window in view

@@ -265,6 +265,7 @@ struct ErfLesson {
       do {
         if (!step(ctx)) break;
       } while (!done() && now_ms() - t0 < kFrameBudgetMs);
+      if (!done()) ctx.keep_drawing();
     }
     ImGui::Spacing();
     draw_table(ctx);
