@@ -1,13 +1,21 @@
-// Browser benchmark of the playground page: time to first frame, idle frame time, and the frame time and
-// core time (the kernel lesson's compute_ms readout) while every frame recomputes a convolution of a
-// 1024x1024 RGB image with a 3x3, 5x5 and 7x7 kernel. Prints a table; asserts nothing (speed is never
-// asserted in tests). Run after a wasm build:  node tests/bench/page_bench.mjs
-// Headless Chromium draws WebGL2 with SwiftShader on the CPU here, so frame times include software
-// rendering that a real GPU would not pay; the core time does not.
+// Browser benchmark of the playground page on a 1024x1024 RGB upload in the kernel lesson:
+//   - first frame: page load to the first frame with an image (localhost; includes the wasm compile);
+//   - idle: the rAF interval with nothing happening, and how many of those frames the page drew or skipped
+//     (it draws on demand, so an idle page should skip them all);
+//   - redraw: a setState that changes nothing on every frame, so every frame is drawn but none recomputes;
+//   - recompute: a kernel change on every frame (3x3, 5x5, 7x7), so every frame recomputes and draws.
+// For each it prints the frame interval (what the learner gets) next to the main thread's own busy time
+// per drawn frame, split into app (ImGui + App::frame, which includes the core's convolution) and gl
+// (issuing the GL calls), from window.convlabFrameStats(); core is the kernel lesson's compute_ms. An
+// interval much longer than busy is time spent waiting for the GPU: here headless Chromium draws WebGL2
+// with SwiftShader on the CPU (2 cores shared with the main thread), which a real GPU would not cost.
+// Prints a table; asserts nothing (speed is never asserted in tests). Run after a wasm build:
+//   node tests/bench/page_bench.mjs              (CONVLAB_SITE=build/site-x for another build folder)
 import { openBrowser, waitForReady } from '../browser/browser.mjs';
 
 const FRAMES = 30;
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const fmt = (x, w = 7) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a').padStart(w);
 
 const env = await openBrowser();
 try {
@@ -30,37 +38,52 @@ try {
   });
   await page.setInputFiles('#file', { name: 'bench.png', mimeType: 'image/png', buffer: Buffer.from(b64, 'base64') });
   await page.waitForFunction(() => { const i = window.playground.imageInfo?.(); return i && i.width === 1024 && i.height === 1024; }, null, { timeout: 30000 });
+  await page.waitForTimeout(1000);  // past the page's tail of frames after the last change
 
-  const idle = await page.evaluate(async (n) => {
-    const t = [];
+  // Runs n rAFs; before each, change(i) (if any). Returns the frame intervals, the compute_ms readouts and
+  // the frame statistics' difference over the run (null where the build does not publish them).
+  const run = (what, k) => page.evaluate(async ({ what, k, n }) => {
+    const stats = () => (window.convlabFrameStats ? window.convlabFrameStats() : null);
+    const rAF = () => new Promise((r) => requestAnimationFrame(r));
+    await rAF();
+    const before = stats();
+    const frame = [], core = [];
     let last = performance.now();
-    for (let i = 0; i < n; i++) { await new Promise((r) => requestAnimationFrame(r)); const now = performance.now(); t.push(now - last); last = now; }
-    return t;
-  }, FRAMES);
+    for (let i = 0; i < n; i++) {
+      if (what === 'redraw') window.playground.setState({});
+      // Alternate two kernels of the same size so every frame recomputes.
+      if (what === 'recompute') window.playground.setState({ kp: i % 2 ? 'gaussian' : 'mean', k });
+      await rAF();
+      const now = performance.now();
+      frame.push(now - last);
+      last = now;
+      core.push(Number(window.playground.readout().compute_ms));
+    }
+    const after = stats();
+    const delta = before && after ? Object.fromEntries(Object.keys(after).map((key) => [key, after[key] - before[key]])) : null;
+    return { frame, core, delta };
+  }, { what, k, n: FRAMES });
 
   const rows = [];
-  for (const k of [3, 5, 7]) {
-    const r = await page.evaluate(async ({ k, n }) => {
-      const frame = [], core = [];
-      let last = performance.now();
-      for (let i = 0; i < n; i++) {
-        // Alternate two kernels of the same size so every frame recomputes.
-        window.playground.setState({ kp: i % 2 ? 'gaussian' : 'mean', k });
-        await new Promise((r) => requestAnimationFrame(r));
-        await new Promise((r) => requestAnimationFrame(r));
-        const now = performance.now();
-        frame.push((now - last) / 2);
-        last = now;
-        core.push(Number(window.playground.readout().compute_ms));
-      }
-      return { frame, core };
-    }, { k, n: FRAMES });
-    rows.push({ k, frame: median(r.frame), core: median(r.core.filter(Number.isFinite)) });
-  }
+  const add = (label, r, withCore) => {
+    const d = r.delta;
+    const per = (key) => (d && d.drawn > 0 ? d[key] / d.drawn : NaN);
+    rows.push({
+      label, frame: median(r.frame), drawn: d ? d.drawn : NaN, skipped: d ? d.skipped : NaN,
+      busy: per('busyMs'), app: per('appMs'), gl: per('glMs'), core: withCore ? median(r.core.filter(Number.isFinite)) : NaN,
+    });
+  };
+  add('idle', await run('idle'), false);
+  add('redraw, no recompute', await run('redraw'), false);
+  for (const k of [3, 5, 7]) add(`recompute ${k}x${k}`, await run('recompute', k), true);
+
   console.log(`first frame: ${firstFrameMs} ms (localhost, includes wasm compile and the first image)`);
-  console.log(`idle frame: ${median(idle).toFixed(1)} ms median`);
-  console.log('kernel  core ms/recompute  frame ms (recompute every frame)  fps');
-  for (const r of rows) console.log(`${r.k}x${r.k}     ${r.core.toFixed(1).padStart(8)}           ${r.frame.toFixed(1).padStart(8)}                        ${(1000 / r.frame).toFixed(0)}`);
+  console.log(`${FRAMES} rAFs per row; frame = median rAF interval; busy/app/gl = main thread ms per drawn frame (mean)`);
+  console.log('case                     frame ms    fps  drawn/skipped   busy ms   app ms    gl ms   core ms');
+  for (const r of rows) {
+    const counts = Number.isFinite(r.drawn) ? `${r.drawn}/${r.skipped}` : 'n/a';
+    console.log(`${r.label.padEnd(22)} ${fmt(r.frame, 9)} ${(1000 / r.frame).toFixed(0).padStart(6)}  ${counts.padStart(13)} ${fmt(r.busy, 9)} ${fmt(r.app, 8)} ${fmt(r.gl, 8)} ${fmt(r.core, 9)}`);
+  }
   if (page.problems.length) console.log('page problems:', page.problems);
 } finally {
   await env.close();
