@@ -177,6 +177,7 @@ function layerList(layers) {
 
 // ---- heap tensors -------------------------------------------------------------------------------------
 
+const MAKE_HEAP_TENSOR = Symbol('HeapTensor');  // only this module constructs them
 const heapEntries = new WeakMap();  // HeapTensor -> {core, handle}: the embind-owned cl::Tensor
 // A HeapTensor dropped without delete() is freed when it is garbage-collected.
 const finalizer = typeof FinalizationRegistry === 'function'
@@ -188,7 +189,8 @@ const finalizer = typeof FinalizationRegistry === 'function'
  * Free it with delete(); one that is only dropped is freed when garbage-collected.
  */
 export class HeapTensor {
-  constructor(core, result) {
+  constructor(token, core, result) {
+    if (token !== MAKE_HEAP_TENSOR) fail('a HeapTensor is made by lab.tensor() or returned by an op, not with new');
     this.shape = Object.freeze(result.shape);
     heapEntries.set(this, { core, handle: result.handle });
     finalizer?.register(this, result.handle, this);
@@ -234,7 +236,7 @@ class ConvLab {
   // ---- heap tensors ----------------------------------------------------------------------------------
 
   /** Copies {shape: [C, H, W], data} once into the wasm heap; see HeapTensor. */
-  tensor(t) { return new HeapTensor(this.#core, unwrap(this.#core.heapTensor(tensor3('tensor', t)))); }
+  tensor(t) { return new HeapTensor(MAKE_HEAP_TENSOR, this.#core, unwrap(this.#core.heapTensor(tensor3('tensor', t)))); }
 
   // An input tensor for the binding: a HeapTensor of this module by handle, anything else checked and copied.
   #input(name, t) {
@@ -246,7 +248,7 @@ class ConvLab {
   }
 
   // A tensor result: a HeapTensor when the binding left it in the heap (the input was one).
-  #output(r) { return r.handle ? new HeapTensor(this.#core, r) : r; }
+  #output(r) { return r.handle ? new HeapTensor(MAKE_HEAP_TENSOR, this.#core, r) : r; }
 
   // ---- convolution and padding ---------------------------------------------------------------------
 

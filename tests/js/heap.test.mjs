@@ -120,6 +120,9 @@ test('a HeapTensor of another instance is refused; bad tensors are refused by la
   assert.throws(() => lab.tensor({ shape: [1, 2, 2], data: new Float32Array(3) }), { name: 'ConvLabError', code: 'InvalidShape' });
   assert.throws(() => lab.tensor({ shape: [0, 2, 2], data: new Float32Array(0) }), { name: 'ConvLabError', code: 'InvalidShape' });
   assert.throws(() => lab.tensor(new Float32Array(4)), { name: 'ConvLabError' });
+  assert.throws(() => new mod.HeapTensor(null, {}, { shape: [1, 1, 1], handle: {} }), { name: 'ConvLabError', message: /lab.tensor/ });
+  const fake = Object.create(mod.HeapTensor.prototype);
+  assert.throws(() => lab.conv2d(fake, tensor([1, 1, 1, 1], [1])), { name: 'ConvLabError', message: /deleted/ });
 });
 
 test('a view taken before the heap grows is replaced by asking for data again', () => {
