@@ -59,6 +59,7 @@ struct KernelLesson {
   cl::Conv2dParams params;
   std::string snippet;
   double compute_ms = 0;
+  cl::DisplayMode display_mode = cl::DisplayMode::Clamp;  // what "auto" resolved to, for the readout
   ConvStepThrough step;
 
   void compute(LessonContext& ctx) {
@@ -94,6 +95,7 @@ struct KernelLesson {
     const std::string dk = s.display + "|" + key;
     if (dk != display_key && !output.empty()) {
       output_view.set(output, s.display);
+      display_mode = resolve_display(s.display, output);  // once per change: it reads every output value
       display_key = dk;
     }
     if (!error.empty()) ctx.error = error;
@@ -301,10 +303,10 @@ struct KernelLesson {
       ctx.publish("padding", std::to_string(params.padding.top) + "," + std::to_string(params.padding.bottom) + "," +
                                  std::to_string(params.padding.left) + "," + std::to_string(params.padding.right));
       ctx.publish("compute_ms", compute_ms);
-      ctx.publish("display", std::string(resolve_display(s.display, output) == cl::DisplayMode::Clamp ? "clamp"
-                                         : resolve_display(s.display, output) == cl::DisplayMode::MinMax ? "minmax"
-                                         : resolve_display(s.display, output) == cl::DisplayMode::Absolute ? "abs"
-                                                                                                         : "diverging"));
+      ctx.publish("display", std::string(display_mode == cl::DisplayMode::Clamp      ? "clamp"
+                                         : display_mode == cl::DisplayMode::MinMax   ? "minmax"
+                                         : display_mode == cl::DisplayMode::Absolute ? "abs"
+                                                                                     : "diverging"));
       ctx.publish("snippet_chars", double(snippet.size()));
     }
     const float right_w = ImGui::GetContentRegionAvail().x;
