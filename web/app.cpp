@@ -35,8 +35,12 @@ void apply_style() {
   st.ItemSpacing = ImVec2(8, 7);
   st.WindowPadding = ImVec2(14, 12);
   ImVec4* c = st.Colors;
+  // Child windows are not filled: the frame is cleared to their colour (App::kBackground) and the main
+  // window draws no background, so nested children (lesson > column > panel) do not paint the same pixels
+  // again and again. With WebGL in software (SwiftShader) every layer of fill costs milliseconds.
+  // Children that want a colour of their own (error banner, notes) push one.
   c[ImGuiCol_WindowBg] = ImVec4(0.090f, 0.098f, 0.118f, 1.0f);
-  c[ImGuiCol_ChildBg] = ImVec4(0.110f, 0.118f, 0.141f, 1.0f);
+  c[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
   c[ImGuiCol_MenuBarBg] = ImVec4(0.125f, 0.133f, 0.160f, 1.0f);
   c[ImGuiCol_FrameBg] = ImVec4(0.160f, 0.172f, 0.204f, 1.0f);
   c[ImGuiCol_Header] = ImVec4(0.231f, 0.357f, 0.580f, 0.55f);
@@ -251,7 +255,7 @@ void App::frame() {
   ImGui::SetNextWindowSize(vp->WorkSize);
   const bool embed = state_.embed;
   ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                           ImGuiWindowFlags_NoBringToFrontOnFocus;
+                           ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground;
   if (!embed) flags |= ImGuiWindowFlags_MenuBar;
   ImGui::Begin("ConvLab", nullptr, flags);
   if (!embed) draw_menu_bar();

@@ -12,6 +12,8 @@
 class App {
  public:
   static App& instance();
+  // The page's background: main.cpp clears to it, and no window or child paints it again (see apply_style).
+  static constexpr float kBackground[3] = {0.110f, 0.118f, 0.141f};
   void init();
   void frame();
 

@@ -123,8 +123,9 @@ Hover ImageView::draw(const char* id, ImVec2 size, State& state, const Overlay& 
   const ImVec2 hi(lo.x + size.x, lo.y + size.y);
   ImGui::InvisibleButton("view", size, ImGuiButtonFlags_MouseButtonLeft);
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(lo, hi, IM_COL32(24, 26, 31, 255));
+  const ImU32 box_colour = IM_COL32(24, 26, 31, 255);
   if (tensor_.empty()) {
+    dl->AddRectFilled(lo, hi, box_colour);
     dl->AddText(ImVec2(lo.x + 8, lo.y + 8), IM_COL32(160, 160, 160, 255), "no image yet");
     ImGui::PopID();
     return hover;
@@ -156,6 +157,14 @@ Hover ImageView::draw(const char* id, ImVec2 size, State& state, const Overlay& 
     state.cy = std::clamp(state.cy - io.MouseDelta.y / (tf.scale * tensor_.h), 0.0f, 1.0f);
   }
 
+  // The box's colour only where the (opaque) image leaves it uncovered: a zoomed image fills the box,
+  // and filling under it would cost a second layer of pixels for nothing.
+  const ImVec2 a(std::clamp(tf.origin.x, lo.x, hi.x), std::clamp(tf.origin.y, lo.y, hi.y));
+  const ImVec2 b(std::clamp(tf.origin.x + tensor_.w * tf.scale, lo.x, hi.x), std::clamp(tf.origin.y + tensor_.h * tf.scale, lo.y, hi.y));
+  if (a.y > lo.y) dl->AddRectFilled(lo, ImVec2(hi.x, a.y), box_colour);
+  if (b.y < hi.y) dl->AddRectFilled(ImVec2(lo.x, b.y), hi, box_colour);
+  if (a.x > lo.x) dl->AddRectFilled(ImVec2(lo.x, a.y), ImVec2(a.x, b.y), box_colour);
+  if (b.x < hi.x) dl->AddRectFilled(ImVec2(b.x, a.y), ImVec2(hi.x, b.y), box_colour);
   dl->PushClipRect(lo, hi, true);
   dl->AddImage(texture_.imgui_id(), tf.to_screen(0, 0), tf.to_screen(float(tensor_.w), float(tensor_.h)));
   if (tf.scale >= 8.0f) draw_values(dl, tf, lo, hi);

@@ -74,7 +74,7 @@ void frame() {
   SDL_GL_GetDrawableSize(g_window, &fb_w, &fb_h);
   glViewport(0, 0, fb_w, fb_h);
   glDisable(GL_SCISSOR_TEST);
-  glClearColor(0.09f, 0.10f, 0.12f, 1.0f);
+  glClearColor(App::kBackground[0], App::kBackground[1], App::kBackground[2], 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   imgui_renderer::render(ImGui::GetDrawData());
   SDL_GL_SwapWindow(g_window);
