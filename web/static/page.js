@@ -117,11 +117,13 @@ function writeUrl(hash, now = false) {
 }
 
 // The learner edited the hash, or went back/forward to an older one: show exactly that state.
-window.addEventListener('hashchange', () => {
+// The event's own URL, not location: a frame that ran between the edit and this event may already have
+// written the current state over the address bar (replaceState fires no event), and the edit would be lost.
+window.addEventListener('hashchange', (event) => {
   if (!mod) return;
-  const hash = location.hash.slice(1);
+  const hash = new URL(event.newURL).hash.slice(1);
   clearTimeout(urlTimer);
-  urlHash = hash;
+  urlHash = location.hash.slice(1);  // what the address bar shows now, so the next write puts the state there
   if (hash === mod.getStateHash()) return;
   const error = mod.setStateHash(hash, false);
   if (error) {
