@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "error.h"
@@ -31,11 +32,12 @@ Tensor from_rgba8(const std::uint8_t* rgba, int width, int height, int channels)
 
 namespace {
 
-// Round half up of 255 * t, t clamped to [0, 1].
+// Round half up of 255 * t, t clamped to [0, 1] (NaN -> 0). Branch-free so that loops of it vectorise;
+// the argument of the cast is >= 0.5, where truncation is floor (no libm call).
 std::uint8_t to_byte(double t) {
-  if (!(t > 0)) return 0;
-  if (t >= 1) return 255;
-  return std::uint8_t(std::floor(t * 255.0 + 0.5));
+  t = t > 0 ? t : 0.0;
+  t = t < 1 ? t : 1.0;
+  return std::uint8_t(int(t * 255.0 + 0.5));
 }
 
 void diverging_colour(double t, std::uint8_t* rgb) {
@@ -45,86 +47,122 @@ void diverging_colour(double t, std::uint8_t* rgb) {
   const double frac = f - i;
   for (int c = 0; c < 3; ++c) {
     const double a = kDivergingStops[i][c], b = kDivergingStops[i + 1][c];
-    rgb[c] = std::uint8_t(std::floor(a + (b - a) * frac + 0.5));
+    rgb[c] = std::uint8_t(int(a + (b - a) * frac + 0.5));  // >= 0.5: truncation is floor
   }
 }
 
-// Position t in [0, 1] along the mode's range of value v (finite or +-Inf, never NaN).
-// MinMax of a constant image returns 0.5 (byte 128) for the constant itself.
-double position(float v, DisplayMode mode, double lo, double hi) {
+// Position u[i] in [0, 1] of value p[i] along the mode's range (finite or +-Inf; NaN values give
+// anything, their pixels are painted over). MinMax of a constant image puts the constant at 0.5 (byte
+// 128). The cases that do not depend on the value are decided outside the loops, so the loops vectorise.
+void positions(DisplayMode mode, const float* p, int n, double lo, double hi, double* u) {
   switch (mode) {
-    case DisplayMode::Clamp: return v;
+    case DisplayMode::Clamp:
+      for (int i = 0; i < n; ++i) u[i] = p[i];
+      return;
     case DisplayMode::MinMax:
-      if (hi > lo) return (double(v) - lo) / (hi - lo);
-      return v > lo ? 1.0 : v < lo ? 0.0 : 0.5;
+      if (hi > lo)
+        for (int i = 0; i < n; ++i) u[i] = (double(p[i]) - lo) / (hi - lo);
+      else
+        for (int i = 0; i < n; ++i) u[i] = p[i] > lo ? 1.0 : p[i] < lo ? 0.0 : 0.5;
+      return;
     case DisplayMode::Absolute:
-      if (hi > 0) return std::abs(double(v)) / hi;
-      return v != 0 ? 1.0 : 0.0;
+      if (hi > 0)
+        for (int i = 0; i < n; ++i) u[i] = std::abs(double(p[i])) / hi;
+      else
+        for (int i = 0; i < n; ++i) u[i] = p[i] != 0 ? 1.0 : 0.0;
+      return;
     case DisplayMode::Diverging:
-      if (hi > 0) return 0.5 + double(v) / (2.0 * hi);
-      return v > 0 ? 1.0 : v < 0 ? 0.0 : 0.5;
+      if (hi > 0)
+        for (int i = 0; i < n; ++i) u[i] = 0.5 + double(p[i]) / (2.0 * hi);
+      else
+        for (int i = 0; i < n; ++i) u[i] = p[i] > 0 ? 1.0 : p[i] < 0 ? 0.0 : 0.5;
+      return;
   }
-  return 0;
+}
+
+// Finite min, max and max |x| of a plane, folded into the running values (lo > hi: none seen yet).
+// Eight independent lanes of selects (v - v == 0 is false exactly for NaN and +-Inf), so the loop
+// vectorises without -ffast-math; min and max of floats are exact in any order.
+void finite_range(const float* p, std::size_t n, float& lo, float& hi, float& max_abs) {
+  constexpr int kLanes = 8;
+  float l[kLanes], h[kLanes], m[kLanes];
+  for (int j = 0; j < kLanes; ++j) l[j] = lo, h[j] = hi, m[j] = max_abs;
+  const auto fold = [&](int j, float v) {
+    const bool finite = v - v == 0;
+    l[j] = finite && v < l[j] ? v : l[j];
+    h[j] = finite && v > h[j] ? v : h[j];
+    const float a = finite ? std::abs(v) : 0.0f;
+    m[j] = a > m[j] ? a : m[j];
+  };
+  std::size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int j = 0; j < kLanes; ++j) fold(j, p[i + j]);
+  for (; i < n; ++i) fold(0, p[i]);
+  for (int j = 0; j < kLanes; ++j) lo = std::min(lo, l[j]), hi = std::max(hi, h[j]), max_abs = std::max(max_abs, m[j]);
 }
 
 }  // namespace
 
+// Plane-at-a-time over chunks that stay in cache: positions, then bytes, then one interleaving pass into
+// RGBA that also paints NaN pixels. This runs on every drag in the page (a 1024x1024 RGB output), so the
+// per-value work is a few vectorised operations rather than a per-pixel switch.
 std::vector<std::uint8_t> to_rgba8(const Tensor& t, int channel, DisplayMode mode, DisplayRange* range_used) {
   check_tensor("tensor", t);
   if (channel < -1 || channel >= t.c)
     fail(ErrorCode::InvalidArgument, "channel must be -1 or within 0.." + std::to_string(t.c - 1) + ", got " +
                                          std::to_string(channel));
   // The displayed channels: planes[k] feeds output colour k; one plane means grey (or the colour map).
-  std::vector<int> planes;
+  std::vector<const float*> planes;
   if (channel >= 0)
-    planes = {channel};
+    planes = {t.plane(channel)};
   else
-    for (int c = 0; c < std::min(t.c, 3); ++c) planes.push_back(c);
+    for (int c = 0; c < std::min(t.c, 3); ++c) planes.push_back(t.plane(c));
   if (mode == DisplayMode::Diverging && planes.size() > 1)
     fail(ErrorCode::InvalidArgument, "diverging display needs one channel: pass a channel >= 0 for a " +
                                          std::to_string(t.c) + "-channel tensor, got -1");
 
-  // Range over the finite values of the displayed planes.
-  double lo = 0, hi = 0, max_abs = 0;
-  bool any = false;
+  // Range over the finite values of the displayed planes (min, max and |x| of floats are exact in float).
+  float flo = std::numeric_limits<float>::infinity(), fhi = -flo, fmax_abs = 0;
   const std::size_t n = std::size_t(t.h) * t.w;
-  for (int c : planes) {
-    const float* p = t.plane(c);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!std::isfinite(p[i])) continue;
-      const double v = p[i];
-      if (!any) lo = hi = v, any = true;
-      lo = std::min(lo, v);
-      hi = std::max(hi, v);
-      max_abs = std::max(max_abs, std::abs(v));
-    }
-  }
+  for (const float* p : planes) finite_range(p, n, flo, fhi, fmax_abs);
+  if (flo > fhi) flo = fhi = 0;  // no finite value
+  double lo = flo, hi = fhi;
   DisplayRange range{0.0f, 1.0f};
   switch (mode) {
     case DisplayMode::Clamp: lo = 0, hi = 1; break;
-    case DisplayMode::MinMax: range = {float(lo), float(hi)}; break;
-    case DisplayMode::Absolute: lo = 0, hi = max_abs, range = {0.0f, float(max_abs)}; break;
-    case DisplayMode::Diverging: lo = -max_abs, hi = max_abs, range = {float(-max_abs), float(max_abs)}; break;
+    case DisplayMode::MinMax: range = {flo, fhi}; break;
+    case DisplayMode::Absolute: lo = 0, hi = fmax_abs, range = {0.0f, fmax_abs}; break;
+    case DisplayMode::Diverging: lo = -double(fmax_abs), hi = fmax_abs, range = {-fmax_abs, fmax_abs}; break;
   }
   if (range_used) *range_used = range;
 
   std::vector<std::uint8_t> out(n * 4);
-  for (std::size_t i = 0; i < n; ++i) {
-    std::uint8_t* px = &out[4 * i];
-    px[3] = 255;
-    bool nan = false;
-    for (int c : planes) nan = nan || std::isnan(t.plane(c)[i]);
-    if (nan) {
-      std::copy(kNanColour, kNanColour + 3, px);
-      continue;
+  constexpr int kChunk = 512;
+  double u[kChunk];
+  std::uint8_t bytes[3][kChunk] = {};
+  std::uint8_t nan[kChunk];
+  const bool grey = planes.size() == 1;
+  for (std::size_t i0 = 0; i0 < n; i0 += kChunk) {
+    const int m = int(std::min<std::size_t>(kChunk, n - i0));
+    std::uint8_t* px = out.data() + 4 * i0;
+    std::fill(nan, nan + m, 0);
+    for (std::size_t k = 0; k < planes.size(); ++k) {
+      const float* p = planes[k] + i0;
+      for (int i = 0; i < m; ++i) nan[i] |= std::isnan(p[i]);
+      positions(mode, p, m, lo, hi, u);
+      if (mode == DisplayMode::Diverging)
+        for (int i = 0; i < m; ++i) diverging_colour(u[i], px + 4 * i);
+      else
+        for (int i = 0; i < m; ++i) bytes[k][i] = to_byte(u[i]);
     }
-    if (mode == DisplayMode::Diverging) {
-      diverging_colour(position(t.plane(planes[0])[i], mode, lo, hi), px);
-    } else if (planes.size() == 1) {
-      px[0] = px[1] = px[2] = to_byte(position(t.plane(planes[0])[i], mode, lo, hi));
-    } else {
-      px[2] = 0;
-      for (std::size_t k = 0; k < planes.size(); ++k) px[k] = to_byte(position(t.plane(planes[k])[i], mode, lo, hi));
+    for (int i = 0; i < m; ++i, px += 4) {
+      if (mode != DisplayMode::Diverging) {
+        px[0] = bytes[0][i];
+        px[1] = grey ? bytes[0][i] : bytes[1][i];
+        px[2] = grey ? bytes[0][i] : bytes[2][i];  // two planes: bytes[2] stays 0 (blue off)
+      }
+      px[3] = 255;
+      if (nan[i]) px[0] = kNanColour[0], px[1] = kNanColour[1], px[2] = kNanColour[2];
     }
   }
   return out;

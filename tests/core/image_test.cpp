@@ -154,6 +154,78 @@ TEST(ToRgba8, ChannelSelection) {
   EXPECT_EQ(to_rgba8(Tensor(3, 1, 1, {0, 2, 4}), 1, DisplayMode::Diverging), rgba({{178, 24, 43}}));
 }
 
+// The display mapping pixel by pixel, straight from image.h's definitions (doubles throughout): the
+// reference for the core's plane-at-a-time loops.
+Bytes per_pixel_rgba8(const Tensor& t, int channel, DisplayMode mode) {
+  std::vector<int> planes;
+  if (channel >= 0) planes = {channel};
+  else for (int c = 0; c < std::min(t.c, 3); ++c) planes.push_back(c);
+  double lo = 0, hi = 0, m = 0;
+  bool any = false;
+  for (int c : planes)
+    for (int y = 0; y < t.h; ++y)
+      for (int x = 0; x < t.w; ++x) {
+        const double v = t.at(c, y, x);
+        if (!std::isfinite(v)) continue;
+        lo = any ? std::min(lo, v) : v;
+        hi = any ? std::max(hi, v) : v;
+        m = std::max(m, std::abs(v));
+        any = true;
+      }
+  const auto byte = [](double u) { return u > 0 ? u >= 1 ? 255 : int(std::floor(u * 255 + 0.5)) : 0; };
+  Bytes out;
+  for (int y = 0; y < t.h; ++y)
+    for (int x = 0; x < t.w; ++x) {
+      bool nan = false;
+      for (int c : planes) nan = nan || std::isnan(t.at(c, y, x));
+      int px[3] = {0, 0, 0};
+      if (nan) {
+        px[0] = 255, px[2] = 255;
+      } else {
+        for (std::size_t k = 0; k < planes.size(); ++k) {
+          const double v = t.at(planes[k], y, x);
+          double u = v;  // Clamp
+          if (mode == DisplayMode::MinMax) u = hi > lo ? (v - lo) / (hi - lo) : v > lo ? 1 : v < lo ? 0 : 0.5;
+          if (mode == DisplayMode::Absolute) u = m > 0 ? std::abs(v) / m : v != 0 ? 1 : 0;
+          if (mode == DisplayMode::Diverging) {
+            u = m > 0 ? 0.5 + v / (2 * m) : v > 0 ? 1 : v < 0 ? 0 : 0.5;
+            u = std::min(1.0, std::max(0.0, u));
+            const int i = std::min(3, int(u * 4));
+            for (int ch = 0; ch < 3; ++ch) {
+              const double a = kDivergingStops[i][ch], b = kDivergingStops[i + 1][ch];
+              px[ch] = int(std::floor(a + (b - a) * (u * 4 - i) + 0.5));
+            }
+          } else {
+            px[k] = byte(u);
+          }
+        }
+        if (planes.size() == 1 && mode != DisplayMode::Diverging) px[1] = px[2] = px[0];
+      }
+      out.insert(out.end(), {std::uint8_t(px[0]), std::uint8_t(px[1]), std::uint8_t(px[2]), 255});
+    }
+  return out;
+}
+
+TEST(ToRgba8, EqualsThePerPixelDefinitionOnRandomTensors) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> value(-3.0f, 3.0f);
+  std::uniform_int_distribution<int> size(1, 40), special(0, 30);
+  for (int trial = 0; trial < 200; ++trial) {
+    const int c = 1 + trial % 4;
+    Tensor t(c, size(rng), size(rng));
+    for (float& v : t.data) {
+      const int s = special(rng);
+      v = s == 0 ? kNan : s == 1 ? kInf : s == 2 ? -kInf : trial % 5 == 0 ? 0.25f : value(rng);  // some constant images
+    }
+    for (DisplayMode mode : {DisplayMode::Clamp, DisplayMode::MinMax, DisplayMode::Absolute, DisplayMode::Diverging})
+      for (int channel = -1; channel < c; ++channel) {
+        if (mode == DisplayMode::Diverging && channel < 0 && c > 1) continue;  // refused, tested above
+        EXPECT_EQ(to_rgba8(t, channel, mode), per_pixel_rgba8(t, channel, mode))
+            << "trial " << trial << " mode " << int(mode) << " channel " << channel;
+      }
+  }
+}
+
 TEST(ToRgba8, NamedErrors) {
   expect_error(ErrorCode::InvalidArgument, "channel must be -1 or within 0..2, got 3",
                [] { to_rgba8(Tensor(3, 2, 2), 3, DisplayMode::Clamp); });
