@@ -13,7 +13,7 @@ target_include_directories(imgui PUBLIC "${IMGUI_DIR}" "${IMGUI_DIR}/backends" "
 # Input goes through imgui_impl_sdl; drawing through our own web/imgui_renderer.cpp (WebGL2, no state
 # queries), not imgui_impl_opengl3.
 target_compile_definitions(imgui PUBLIC IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
-target_compile_options(imgui PRIVATE ${CONVLAB_WASM_EH})
+target_compile_options(imgui PRIVATE -fexceptions)
 
 file(GLOB CONVLAB_WEB_SOURCES CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/web/*.cpp" "${CMAKE_SOURCE_DIR}/web/lessons/*.cpp")
 add_executable(playground ${CONVLAB_WEB_SOURCES})
@@ -21,7 +21,7 @@ target_include_directories(playground PRIVATE "${CMAKE_SOURCE_DIR}/web")
 target_compile_options(playground PRIVATE ${CONVLAB_WASM_FLAGS} -Wall -Wextra)
 target_link_libraries(playground PRIVATE convlab_core imgui "${SDL2_WASM_DIR}/lib/libSDL2.a")
 target_link_options(playground PRIVATE
-  ${CONVLAB_WASM_EH} -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB -sABORTING_MALLOC=0
+  -fexceptions -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB -sABORTING_MALLOC=0
   -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 --bind
   -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createPlayground -sENVIRONMENT=web
   -sEXPORTED_RUNTIME_METHODS=FS

@@ -4,14 +4,10 @@ set(CONVLAB_SITE_DIR "${CMAKE_SOURCE_DIR}/build/site" CACHE PATH "The static sit
 file(MAKE_DIRECTORY "${CONVLAB_SITE_DIR}")
 
 # C++ exceptions cross no boundary (bindings catch them), but the core throws, so they must work.
-# WebAssembly's own exception handling (-fwasm-exceptions), not Emscripten's JS emulation: with the
-# emulation every call that may throw inside a function with destructors goes out to a JS invoke_*
-# trampoline and back (in the page ~6 ms of each recompute went to the row-pass calls alone).
-set(CONVLAB_WASM_EH -fwasm-exceptions)
-set(CONVLAB_WASM_FLAGS ${CONVLAB_WASM_EH} -msimd128)
+set(CONVLAB_WASM_FLAGS -fexceptions -msimd128)
 target_compile_options(convlab_core PRIVATE ${CONVLAB_WASM_FLAGS})
 set(CONVLAB_WASM_LINK
-  ${CONVLAB_WASM_EH} -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB -sABORTING_MALLOC=0
+  -fexceptions -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB -sABORTING_MALLOC=0
   -sMODULARIZE=1 -sEXPORT_ES6=1 -sENVIRONMENT=web,worker -sFILESYSTEM=0)
 
 # ---- the JS API module: convlab_core.mjs/.wasm (emscripten) + convlab.mjs (our wrapper) ------------
