@@ -22,8 +22,9 @@ namespace convlab::rows {
 constexpr int kMaxTaps = CONVLAB_MAX_TAPS;
 
 // out[x] = (accumulate ? out[x] : bias) + sum_{t < taps} w[t] * p[t][x], x in [0, n).
-// out must not overlap any p[t] row.
-using PassFn = void (*)(float* out, const float* const* p, const float* w, int n, float bias);
+// out must not overlap any p[t] row. noexcept: under Emscripten's exception emulation a call through a
+// pointer that may throw goes out to a JS trampoline and back, once per row pass.
+using PassFn = void (*)(float* out, const float* const* p, const float* w, int n, float bias) noexcept;
 
 struct PassTable {
   const char* isa;              // "avx2+fma", "sse2" or "wasm-simd128", "scalar"

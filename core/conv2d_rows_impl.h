@@ -7,7 +7,7 @@ namespace CONVLAB_ROWS_NS {
 // Two partial sums (even and odd taps) halve the floating-point dependency chain per output element,
 // so the out-of-order core keeps enough iterations in flight; then base + (s0 + s1).
 template <int NT, bool ACC>
-void pass(float* CONVLAB_RESTRICT out, const float* const* ptrs, const float* wts, int n, float bias) {
+void pass(float* CONVLAB_RESTRICT out, const float* const* ptrs, const float* wts, int n, float bias) noexcept {
   const float* p[NT];
   float w[NT];
   for (int t = 0; t < NT; ++t) {

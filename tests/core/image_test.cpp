@@ -226,6 +226,28 @@ TEST(ToRgba8, EqualsThePerPixelDefinitionOnRandomTensors) {
   }
 }
 
+// Values on and next to every rounding boundary, where a float estimate of 255 t + 0.5 could pick the
+// wrong byte: the bytes must still be the exact formula's.
+TEST(ToRgba8, EqualsThePerPixelDefinitionAtEveryRoundingBoundary) {
+  std::vector<float> values;
+  for (int k = 0; k < 255; ++k)
+    for (const double lo : {0.0, -1.7, 0.3}) {
+      const double range = lo == 0.3 ? 1e-3 : 3.9;
+      const float v = float(lo + range * (k + 0.5) / 255.0);
+      values.insert(values.end(), {std::nextafter(v, -kInf), v, std::nextafter(v, kInf)});
+    }
+  for (float lo : {0.0f, -1.7f, 0.3f}) {
+    // The range ends themselves, so that MinMax maps [lo, lo + range] as the boundaries above assume.
+    const float range = lo == 0.3f ? 1e-3f : 3.9f;
+    Tensor t(1, 1, int(values.size()) + 2);
+    std::copy(values.begin(), values.end(), t.data.begin());
+    t.data[values.size()] = lo;
+    t.data[values.size() + 1] = lo + range;
+    for (DisplayMode mode : {DisplayMode::Clamp, DisplayMode::MinMax, DisplayMode::Absolute})
+      EXPECT_EQ(to_rgba8(t, 0, mode), per_pixel_rgba8(t, 0, mode)) << "lo " << lo << " mode " << int(mode);
+  }
+}
+
 TEST(ToRgba8, NamedErrors) {
   expect_error(ErrorCode::InvalidArgument, "channel must be -1 or within 0..2, got 3",
                [] { to_rgba8(Tensor(3, 2, 2), 3, DisplayMode::Clamp); });
