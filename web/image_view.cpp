@@ -41,7 +41,7 @@ cl::DisplayMode resolve_display(const std::string& display, const cl::Tensor& t)
 
 void ImageView::set(const cl::Tensor& t, const std::string& display, int channel) {
   tensor_ = t;
-  mode_ = resolve_display(display, t);
+  mode_ = resolved_ = resolve_display(display, t);
   channel_ = channel;
   // A diverging map shows one signed quantity. Chosen automatically for a signed colour image it would
   // hide two channels, so auto shows |value| of all three instead; asked for, it shows the first channel.

@@ -34,6 +34,9 @@ class ImageView {
   void set(const convlab::Tensor& t, const std::string& display = "auto", int channel = -1);
   bool empty() const { return tensor_.empty(); }
   const convlab::Tensor& tensor() const { return tensor_; }
+  // What `display` resolved to for the tensor (auto -> clamp, min-max or diverging), before a signed
+  // colour image is switched to |value|: the mode a readout names.
+  convlab::DisplayMode resolved_display() const { return resolved_; }
 
   // Draws at the cursor in a box of `size` (legend included when the mapping is not plain clamp).
   // `pad` widens the drawn area by that many pixels around the image (for padded-border overlays).
@@ -43,7 +46,7 @@ class ImageView {
   void draw_values(ImDrawList* dl, const ViewTransform& tf, ImVec2 lo, ImVec2 hi) const;
   convlab::Tensor tensor_;
   Texture texture_;
-  convlab::DisplayMode mode_ = convlab::DisplayMode::Clamp;
+  convlab::DisplayMode mode_ = convlab::DisplayMode::Clamp, resolved_ = convlab::DisplayMode::Clamp;
   convlab::DisplayRange range_{0, 1};
   int channel_ = -1;
 };

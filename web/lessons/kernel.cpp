@@ -95,7 +95,7 @@ struct KernelLesson {
     const std::string dk = s.display + "|" + key;
     if (dk != display_key && !output.empty()) {
       output_view.set(output, s.display);
-      display_mode = resolve_display(s.display, output);  // once per change: it reads every output value
+      display_mode = output_view.resolved_display();
       display_key = dk;
     }
     if (!error.empty()) ctx.error = error;
