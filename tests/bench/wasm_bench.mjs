@@ -71,7 +71,7 @@ function nativeTimes(name) {
 }
 
 function timeMs(fn) {
-  for (let i = 0; i < 2; i++) fn();  // warm-up: tier-up, heap growth
+  for (let i = 0; i < 5; i++) fn();  // warm-up: tier-up from Liftoff to TurboFan, heap growth
   const ts = [];
   for (let i = 0; i < reps; i++) { const t0 = performance.now(); fn(); ts.push(performance.now() - t0); }
   return median(ts);

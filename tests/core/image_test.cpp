@@ -226,6 +226,24 @@ TEST(ToRgba8, EqualsThePerPixelDefinitionOnRandomTensors) {
   }
 }
 
+// Large tensors (many chunks of to_rgba8's plane-at-a-time loops): the exact bytes, values on rounding
+// boundaries, NaN, +-Inf and signed zeros included.
+TEST(ToRgba8, LargeTensorsEqualThePerPixelDefinition) {
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> value(-1.5f, 2.5f);
+  std::uniform_int_distribution<int> special(0, 200);
+  for (int c : {1, 3}) {
+    Tensor t(c, 512, 520);
+    for (float& v : t.data) {
+      const int s = special(rng);
+      v = s == 0 ? kNan : s == 1 ? kInf : s == 2 ? -kInf : s == 3 ? -0.0f : s == 4 ? float((s + rng() % 255 + 0.5) / 255.0) : value(rng);
+    }
+    for (DisplayMode mode : {DisplayMode::Clamp, DisplayMode::MinMax, DisplayMode::Absolute})
+      for (int channel = -1; channel < c; ++channel)
+        EXPECT_EQ(to_rgba8(t, channel, mode), per_pixel_rgba8(t, channel, mode)) << c << " channels, mode " << int(mode) << ", channel " << channel;
+  }
+}
+
 // Values on and next to every rounding boundary, where a float estimate of 255 t + 0.5 could pick the
 // wrong byte: the bytes must still be the exact formula's.
 TEST(ToRgba8, EqualsThePerPixelDefinitionAtEveryRoundingBoundary) {
