@@ -3,12 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <functional>
 #include <limits>
 #include <random>
 #include <string>
 
 #include "error.h"
+#include "expect.h"
 
 namespace convlab {
 namespace {
@@ -16,16 +16,6 @@ namespace {
 using Bytes = std::vector<std::uint8_t>;
 const float kNan = std::numeric_limits<float>::quiet_NaN();
 const float kInf = std::numeric_limits<float>::infinity();
-
-void expect_error(ErrorCode code, const std::string& message, const std::function<void()>& f) {
-  try {
-    f();
-    FAIL() << "expected an error: " << message;
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), code) << e.what();
-    EXPECT_EQ(std::string(e.what()), message);
-  }
-}
 
 // RGBA of a grey byte.
 Bytes grey(std::initializer_list<int> values) {
@@ -267,15 +257,14 @@ TEST(ToRgba8, EqualsThePerPixelDefinitionAtEveryRoundingBoundary) {
 }
 
 TEST(ToRgba8, NamedErrors) {
-  expect_error(ErrorCode::InvalidArgument, "channel must be -1 or within 0..2, got 3",
-               [] { to_rgba8(Tensor(3, 2, 2), 3, DisplayMode::Clamp); });
-  expect_error(ErrorCode::InvalidArgument, "channel must be -1 or within 0..2, got -2",
-               [] { to_rgba8(Tensor(3, 2, 2), -2, DisplayMode::Clamp); });
-  expect_error(ErrorCode::InvalidArgument,
-               "diverging display needs one channel: pass a channel >= 0 for a 3-channel tensor, got -1",
-               [] { to_rgba8(Tensor(3, 2, 2), -1, DisplayMode::Diverging); });
-  expect_error(ErrorCode::InvalidShape, "tensor dimensions must be >= 1, got 0x0x0",
-               [] { to_rgba8(Tensor(), -1, DisplayMode::Clamp); });
+  expect_error([] { to_rgba8(Tensor(3, 2, 2), 3, DisplayMode::Clamp); }, ErrorCode::InvalidArgument,
+               "channel must be -1 or within 0..2, got 3");
+  expect_error([] { to_rgba8(Tensor(3, 2, 2), -2, DisplayMode::Clamp); }, ErrorCode::InvalidArgument,
+               "channel must be -1 or within 0..2, got -2");
+  expect_error([] { to_rgba8(Tensor(3, 2, 2), -1, DisplayMode::Diverging); }, ErrorCode::InvalidArgument,
+               "diverging display needs one channel: pass a channel >= 0 for a 3-channel tensor, got -1");
+  expect_error([] { to_rgba8(Tensor(), -1, DisplayMode::Clamp); }, ErrorCode::InvalidShape,
+               "tensor dimensions must be >= 1, got 0x0x0");
 }
 
 TEST(ColormapLegend, GreyRampsAndDivergingStops) {
@@ -288,8 +277,8 @@ TEST(ColormapLegend, GreyRampsAndDivergingStops) {
   // The legend agrees with the display of the same positions.
   const Bytes legend = colormap_legend(DisplayMode::Diverging, 9);
   EXPECT_EQ(to_rgba8(Tensor(1, 1, 9, {-4, -3, -2, -1, 0, 1, 2, 3, 4}), -1, DisplayMode::Diverging), legend);
-  expect_error(ErrorCode::InvalidShape, "legend width must be >= 1, got 0",
-               [] { colormap_legend(DisplayMode::Clamp, 0); });
+  expect_error([] { colormap_legend(DisplayMode::Clamp, 0); }, ErrorCode::InvalidShape,
+               "legend width must be >= 1, got 0");
 }
 
 TEST(DownscaleRgba8, IntegerFactorAveragesBlocks) {
@@ -340,15 +329,14 @@ TEST(DownscaleRgba8, SizesAndCopies) {
 
 TEST(DownscaleRgba8, NamedErrors) {
   const Bytes px(4, 0);
-  expect_error(ErrorCode::InvalidShape, "max side must be >= 1, got 0",
-               [&] { downscale_rgba8(px.data(), 1, 1, 0, nullptr, nullptr); });
-  expect_error(ErrorCode::InvalidShape, "image dimensions must be >= 1, got 1x0x4",
-               [&] { downscale_rgba8(px.data(), 0, 1, 8, nullptr, nullptr); });
-  expect_error(ErrorCode::InvalidArgument, "image data must not be null",
-               [&] { downscale_rgba8(nullptr, 1, 1, 8, nullptr, nullptr); });
-  expect_error(ErrorCode::InvalidArgument, "channels must be 1 or 3, got 4",
-               [&] { from_rgba8(px.data(), 1, 1, 4); });
-  expect_error(ErrorCode::InvalidArgument, "image data must not be null", [&] { from_rgba8(nullptr, 1, 1, 3); });
+  expect_error([&] { downscale_rgba8(px.data(), 1, 1, 0, nullptr, nullptr); }, ErrorCode::InvalidShape,
+               "max side must be >= 1, got 0");
+  expect_error([&] { downscale_rgba8(px.data(), 0, 1, 8, nullptr, nullptr); }, ErrorCode::InvalidShape,
+               "image dimensions must be >= 1, got 1x0x4");
+  expect_error([&] { downscale_rgba8(nullptr, 1, 1, 8, nullptr, nullptr); }, ErrorCode::InvalidArgument,
+               "image data must not be null");
+  expect_error([&] { from_rgba8(px.data(), 1, 1, 4); }, ErrorCode::InvalidArgument, "channels must be 1 or 3, got 4");
+  expect_error([&] { from_rgba8(nullptr, 1, 1, 3); }, ErrorCode::InvalidArgument, "image data must not be null");
 }
 
 }  // namespace

@@ -3,11 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <functional>
 #include <set>
 #include <string>
 
 #include "error.h"
+#include "expect.h"
 
 namespace convlab {
 namespace {
@@ -23,16 +23,6 @@ double sum(const Kernel2D& k) {
   double s = 0;
   for (float v : k.data) s += v;
   return s;
-}
-
-void expect_error(ErrorCode code, const std::string& message, const std::function<void()>& f) {
-  try {
-    f();
-    FAIL() << "expected an error: " << message;
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), code) << e.what();
-    EXPECT_EQ(std::string(e.what()), message);
-  }
 }
 
 TEST(Kernels, IdentityAndMean) {
@@ -163,7 +153,7 @@ TEST(Kernels, EmbossDirectionsAreRotationsAndTransposesOfEachOther) {
   expect_kernel_eq(emboss(EmbossTop | EmbossRight), transpose(emboss(EmbossBottom | EmbossLeft)));
   expect_kernel_eq(emboss(EmbossTop | EmbossBottom), id);
   expect_kernel_eq(emboss(0), id);
-  expect_error(ErrorCode::InvalidArgument, "emboss directions must be a mask within 0..15, got 16", [] { emboss(16); });
+  expect_error([] { emboss(16); }, ErrorCode::InvalidArgument, "emboss directions must be a mask within 0..15, got 16");
 }
 
 TEST(Kernels, FlipTransposeNormalise) {
@@ -203,18 +193,18 @@ TEST(Kernels, RegistryListsEveryPresetAndBuildsIt) {
 }
 
 TEST(Kernels, NamedErrors) {
-  expect_error(ErrorCode::InvalidArgument, "kernel preset \"xyz\" is unknown", [] { kernel_preset("xyz"); });
-  expect_error(ErrorCode::InvalidKernel, "kernel size must be >= 1, got 0", [] { kernel_preset("mean", 0); });
-  expect_error(ErrorCode::InvalidKernel, "kernel size must be >= 1, got -3", [] { gaussian(-3); });
-  expect_error(ErrorCode::InvalidKernel, "sobel kernel size must be odd and between 3 and 31, got 4",
-               [] { kernel_preset("sobel_x", 4); });
-  expect_error(ErrorCode::InvalidKernel, "sobel kernel size must be odd and between 3 and 31, got 33",
-               [] { sobel_y(33); });
-  expect_error(ErrorCode::InvalidKernel, "sobel kernel size must be odd and between 3 and 31, got 1",
-               [] { sobel_x(1); });
-  expect_error(ErrorCode::InvalidArgument, "sigma must be finite, got nan",
-               [] { kernel_preset("gaussian", 3, std::nanf("")); });
-  expect_error(ErrorCode::InvalidArgument, "laplacian neighbours must be 4 or 8, got 6", [] { laplacian(6); });
+  expect_error([] { kernel_preset("xyz"); }, ErrorCode::InvalidArgument, "kernel preset \"xyz\" is unknown");
+  expect_error([] { kernel_preset("mean", 0); }, ErrorCode::InvalidKernel, "kernel size must be >= 1, got 0");
+  expect_error([] { gaussian(-3); }, ErrorCode::InvalidKernel, "kernel size must be >= 1, got -3");
+  expect_error([] { kernel_preset("sobel_x", 4); }, ErrorCode::InvalidKernel,
+               "sobel kernel size must be odd and between 3 and 31, got 4");
+  expect_error([] { sobel_y(33); }, ErrorCode::InvalidKernel,
+               "sobel kernel size must be odd and between 3 and 31, got 33");
+  expect_error([] { sobel_x(1); }, ErrorCode::InvalidKernel,
+               "sobel kernel size must be odd and between 3 and 31, got 1");
+  expect_error([] { kernel_preset("gaussian", 3, std::nanf("")); }, ErrorCode::InvalidArgument,
+               "sigma must be finite, got nan");
+  expect_error([] { laplacian(6); }, ErrorCode::InvalidArgument, "laplacian neighbours must be 4 or 8, got 6");
 }
 
 }  // namespace

@@ -3,11 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <functional>
 #include <random>
 #include <string>
 
 #include "error.h"
+#include "expect.h"
 #include "kernels.h"
 #include "reference.h"
 
@@ -35,16 +35,6 @@ void expect_factors_reproduce(const Kernel2D& k, const Separation& s, double tol
   for (int y = 0; y < k.h; ++y)
     for (int x = 0; x < k.w; ++x)
       EXPECT_NEAR(double(s.column[y]) * s.row[x], k.at(y, x), tol) << "at y=" << y << " x=" << x;
-}
-
-void expect_error(ErrorCode code, const std::string& message, const std::function<void()>& f) {
-  try {
-    f();
-    FAIL() << "expected an error: " << message;
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), code) << e.what();
-    EXPECT_EQ(std::string(e.what()), message);
-  }
 }
 
 TEST(Separate, RandomRankOneKernelsHaveZeroResidual) {
@@ -187,24 +177,14 @@ TEST(Separate, ToleranceDecides) {
 TEST(Separate, NamedErrors) {
   Kernel2D bad(2, 2, {1, 2, 3, 4});
   bad.at(0, 1) = std::nanf("");
-  expect_error(ErrorCode::InvalidKernel, "kernel value at (0, 1) must be finite, got nan", [&] { separate(bad); });
-  expect_error(ErrorCode::InvalidArgument, "tolerance must be >= 0, got -1.000000",
-               [&] { separate(identity(3), -1.0); });
+  expect_error([&] { separate(bad); }, ErrorCode::InvalidKernel, "kernel value at (0, 1) must be finite, got nan");
+  expect_error([&] { separate(identity(3), -1.0); }, ErrorCode::InvalidArgument,
+               "tolerance must be >= 0, got -1.000000");
   Kernel2D empty;
-  expect_error(ErrorCode::InvalidShape, "kernel dimensions must be >= 1, got 0x0", [&] { separate(empty); });
+  expect_error([&] { separate(empty); }, ErrorCode::InvalidShape, "kernel dimensions must be >= 1, got 0x0");
 }
 
 // ---- separable_conv2d == conv2d with the outer-product kernel ----------------------------------------
-
-void expect_tensor_near(const Tensor& got, const Tensor& want, float tol) {
-  ASSERT_EQ(got.c, want.c);
-  ASSERT_EQ(got.h, want.h);
-  ASSERT_EQ(got.w, want.w);
-  for (int c = 0; c < got.c; ++c)
-    for (int y = 0; y < got.h; ++y)
-      for (int x = 0; x < got.w; ++x)
-        ASSERT_NEAR(got.at(c, y, x), want.at(c, y, x), tol) << "at c=" << c << " y=" << y << " x=" << x;
-}
 
 TEST(SeparableConv2d, MatchesFullConvOnSizeSweepAllModes) {
   std::mt19937 rng(5);
@@ -271,34 +251,32 @@ TEST(SeparableConv2d, SeparatedGaussianBlursLikeTheFullKernel) {
 
 TEST(SeparableConv2d, NamedErrors) {
   const Tensor in(3, 5, 5);
-  expect_error(ErrorCode::InvalidKernel, "column length must be >= 1, got 0",
-               [&] { separable_conv2d(in, {}, {1.0f}, {}); });
-  expect_error(ErrorCode::InvalidKernel, "row length must be >= 1, got 0",
-               [&] { separable_conv2d(in, {1.0f}, {}, {}); });
+  expect_error([&] { separable_conv2d(in, {}, {1.0f}, {}); }, ErrorCode::InvalidKernel,
+               "column length must be >= 1, got 0");
+  expect_error([&] { separable_conv2d(in, {1.0f}, {}, {}); }, ErrorCode::InvalidKernel,
+               "row length must be >= 1, got 0");
   Conv2dParams p;
   p.stride = {0, 1};
-  expect_error(ErrorCode::InvalidStride, "stride must be >= 1, got 0x1", [&] { separable_conv2d(in, {1}, {1}, p); });
+  expect_error([&] { separable_conv2d(in, {1}, {1}, p); }, ErrorCode::InvalidStride, "stride must be >= 1, got 0x1");
   p = {};
   p.dilation = {1, 0};
-  expect_error(ErrorCode::InvalidDilation, "dilation must be >= 1, got 1x0",
-               [&] { separable_conv2d(in, {1}, {1}, p); });
+  expect_error([&] { separable_conv2d(in, {1}, {1}, p); }, ErrorCode::InvalidDilation,
+               "dilation must be >= 1, got 1x0");
   p = {};
   p.groups = 2;
-  expect_error(ErrorCode::InvalidGroups,
-               "groups must be 1 or the input channels 3 for a separable (per-channel) convolution, got 2",
-               [&] { separable_conv2d(in, {1}, {1}, p); });
+  expect_error([&] { separable_conv2d(in, {1}, {1}, p); }, ErrorCode::InvalidGroups,
+               "groups must be 1 or the input channels 3 for a separable (per-channel) convolution, got 2");
   p = {};
   p.padding = {5, 0, 0, 0};
   p.padding_mode = PadMode::Reflect;
-  expect_error(ErrorCode::InvalidPadding, "padding top must be < input size 5 for reflect padding, got 5",
-               [&] { separable_conv2d(in, {1}, {1}, p); });
-  expect_error(ErrorCode::KernelTooLarge,
-               "kernel width 7 (dilated span 7) must fit the padded input width 5, got output width < 1",
-               [&] { separable_conv2d(in, {1}, std::vector<float>(7, 1.0f), {}); });
+  expect_error([&] { separable_conv2d(in, {1}, {1}, p); }, ErrorCode::InvalidPadding,
+               "padding top must be < input size 5 for reflect padding, got 5");
+  expect_error([&] { separable_conv2d(in, {1}, std::vector<float>(7, 1.0f), {}); }, ErrorCode::KernelTooLarge,
+               "kernel width 7 (dilated span 7) must fit the padded input width 5, got output width < 1");
   Tensor broken = in;
   broken.data.pop_back();
-  expect_error(ErrorCode::InvalidShape, "input data length must be 75 to match its shape, got 74",
-               [&] { separable_conv2d(broken, {1}, {1}, {}); });
+  expect_error([&] { separable_conv2d(broken, {1}, {1}, {}); }, ErrorCode::InvalidShape,
+               "input data length must be 75 to match its shape, got 74");
 }
 
 }  // namespace
