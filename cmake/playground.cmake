@@ -10,7 +10,7 @@ add_library(imgui STATIC
   "${IMGUI_DIR}/imgui.cpp" "${IMGUI_DIR}/imgui_draw.cpp" "${IMGUI_DIR}/imgui_tables.cpp"
   "${IMGUI_DIR}/imgui_widgets.cpp" "${IMGUI_DIR}/backends/imgui_impl_sdl.cpp")
 target_include_directories(imgui PUBLIC "${IMGUI_DIR}" "${IMGUI_DIR}/backends" "${SDL2_WASM_DIR}/include/SDL2")
-# Input goes through imgui_impl_sdl; drawing through our own web/imgui_renderer.cpp (WebGL2, no state
+# Input goes through imgui_impl_sdl; drawing through our own web/webgl_renderer.cpp (WebGL2, no state
 # queries), not imgui_impl_opengl3.
 target_compile_definitions(imgui PUBLIC IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
 target_compile_options(imgui PRIVATE -fexceptions)

@@ -17,7 +17,7 @@
 #include "app.h"
 #include "imgui.h"
 #include "imgui_impl_sdl.h"
-#include "imgui_renderer.h"
+#include "webgl_renderer.h"
 
 namespace {
 
@@ -61,7 +61,7 @@ void frame() {
     g_skipped_last = true;
     return;
   }
-  imgui_renderer::new_frame();
+  webgl_renderer::new_frame();
   ImGui_ImplSDL2_NewFrame();
   // After skipped frames SDL's clock says seconds went by: playback must not jump ahead by that much.
   if (g_skipped_last) ImGui::GetIO().DeltaTime = 1.0f / 60.0f;
@@ -76,7 +76,7 @@ void frame() {
   glDisable(GL_SCISSOR_TEST);
   glClearColor(App::kBackground[0], App::kBackground[1], App::kBackground[2], 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
-  imgui_renderer::render(ImGui::GetDrawData());
+  webgl_renderer::render(ImGui::GetDrawData());
   SDL_GL_SwapWindow(g_window);
   const double t2 = emscripten_get_now();
   ++g_stats.drawn;
@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // no file system on the web; the URL holds the state
   ImGui_ImplSDL2_InitForOpenGL(g_window, gl);
-  if (!imgui_renderer::init()) {
+  if (!webgl_renderer::init()) {
     EM_ASM(if (window.convlabFatal) window.convlabFatal('ConvLab could not set up WebGL2 drawing.'););
     return 1;
   }

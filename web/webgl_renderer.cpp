@@ -1,4 +1,4 @@
-#include "imgui_renderer.h"
+#include "webgl_renderer.h"
 
 #include <GLES3/gl3.h>
 
@@ -9,7 +9,7 @@
 
 #include "imgui.h"
 
-namespace imgui_renderer {
+namespace webgl_renderer {
 namespace {
 
 struct Objects {
@@ -54,7 +54,7 @@ GLuint compile(GLenum kind, const char* source) {
   if (!ok) {
     char log[1024] = "";
     glGetShaderInfoLog(shader, sizeof log, nullptr, log);
-    std::fprintf(stderr, "imgui_renderer: %s shader: %s\n", kind == GL_VERTEX_SHADER ? "vertex" : "fragment", log);
+    std::fprintf(stderr, "webgl_renderer: %s shader: %s\n", kind == GL_VERTEX_SHADER ? "vertex" : "fragment", log);
   }
   return shader;
 }
@@ -104,7 +104,7 @@ bool init() {
   if (!ok) {
     char log[1024] = "";
     glGetProgramInfoLog(g.program, sizeof log, nullptr, log);
-    std::fprintf(stderr, "imgui_renderer: link: %s\n", log);
+    std::fprintf(stderr, "webgl_renderer: link: %s\n", log);
     return false;
   }
   g.u_scale = glGetUniformLocation(g.program, "u_scale");
@@ -201,4 +201,4 @@ void shutdown() {
   g = Objects{};
 }
 
-}  // namespace imgui_renderer
+}  // namespace webgl_renderer

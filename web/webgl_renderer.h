@@ -1,4 +1,5 @@
-// Dear ImGui's draw lists on WebGL2: one program, one vertex array and two buffers made once and reused.
+// Dear ImGui's draw lists on WebGL2 (our own renderer; Dear ImGui itself comes from Debian's source package):
+// one program, one vertex array and two buffers made once and reused.
 // It replaces imgui_impl_opengl3, whose RenderDrawData saves and restores the GL state around every frame
 // with glGetIntegerv/glIsEnabled. In the browser each of those is a synchronous getParameter that waits
 // for the GPU process to finish the previous frame (~60 ms in Chromium's software WebGL), so the main
@@ -8,7 +9,7 @@
 
 struct ImDrawData;
 
-namespace imgui_renderer {
+namespace webgl_renderer {
 
 // After ImGui::CreateContext, with the WebGL2 context current. False (and a message on stderr) if the
 // shaders do not compile.
@@ -18,4 +19,4 @@ void new_frame();
 void render(const ImDrawData* data);
 void shutdown();
 
-}  // namespace imgui_renderer
+}  // namespace webgl_renderer
