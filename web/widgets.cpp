@@ -1,5 +1,7 @@
 #include "widgets.h"
 
+#include <algorithm>
+
 #include <emscripten.h>
 #include <emscripten/val.h>
 
@@ -34,6 +36,14 @@ void lesson_header(const char* title, const char* summary) {
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
   ImGui::Separator();
+}
+
+LeftColumn begin_left_column(const char* id, float min_wide, float fraction, float min_w, float max_w, float stacked_h) {
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const bool wide = avail >= min_wide;
+  const LeftColumn c{wide, wide ? std::clamp(avail * fraction, min_w, max_w) : avail};
+  ImGui::BeginChild(id, ImVec2(c.left_w, wide ? 0.0f : stacked_h), false);
+  return c;
 }
 
 void shape_line(const char* op, const convlab::Tensor& in, const convlab::Tensor& out) {

@@ -93,10 +93,7 @@ struct DepthwiseLesson {
     lesson_header("Depthwise convolution: one kernel per channel",
                   "With groups = channels, each input channel is filtered by its own 2-D kernel and becomes its own output "
                   "channel: nothing is mixed across channels, so 3 channels in give 3 channels out, and colour survives.");
-    const ImVec2 avail0 = ImGui::GetContentRegionAvail();
-    const bool wide = avail0.x >= 900;
-    const float left_w = wide ? std::clamp(avail0.x * (s.depth ? 0.5f : 0.34f), 330.0f, s.depth ? 580.0f : 400.0f) : avail0.x;
-    ImGui::BeginChild("dw-left", ImVec2(left_w, wide ? 0.0f : 360.0f), false);
+    const auto [wide, left_w] = begin_left_column("dw-left", 900, (s.depth ? 0.5f : 0.34f), 330.0f, s.depth ? 580.0f : 400.0f, 360.0f);
     if (ctx.visible("kernel-editor")) kernel_editor(s, ctx.input.c, 9);
     compute(ctx);
     if (!output.empty()) {

@@ -73,12 +73,8 @@ struct DilationLesson {
       input_view.set(ctx.input);
       view_generation = ctx.input_generation;
     }
-    const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const bool wide = avail.x >= 820;
-    const float left_w = wide ? std::clamp(avail.x * 0.36f, 330.0f, 420.0f) : avail.x;
-
     // ---- left: kernel, dilation, padding, numbers ----------------------------------------------
-    ImGui::BeginChild("dil-left", ImVec2(left_w, wide ? 0.0f : 420.0f), false);
+    const auto [wide, left_w] = begin_left_column("dil-left", 820, 0.36f, 330.0f, 420.0f, 420.0f);
     if (ctx.visible("kernel-editor")) kernel_editor(s, ctx.input.c, 9);
     if (ctx.visible("dilation")) {
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);

@@ -247,11 +247,7 @@ struct ErfLesson {
     lesson_header("Effective receptive field: which pixels really matter",
                   "The theoretical field says which pixels can reach a unit; the gradient of the unit with respect to "
                   "each pixel says how much each one does. Most of it sits in a small central bump.");
-    const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const bool wide = avail.x >= 820;
-    const float left_w = wide ? std::clamp(avail.x * 0.44f, 400.0f, 520.0f) : avail.x;
-
-    ImGui::BeginChild("erf-left", ImVec2(left_w, wide ? 0.0f : 420.0f), false);
+    const auto [wide, left_w] = begin_left_column("erf-left", 820, 0.44f, 400.0f, 520.0f, 420.0f);
     controls(ctx);
 
     // The sweep: restart on any change, then a few depths per frame.

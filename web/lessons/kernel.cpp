@@ -246,11 +246,7 @@ struct KernelLesson {
     lesson_header("The kernel slides over the image",
                   "Each output pixel is the sum of the kernel's values times the pixels under it (cross-correlation, as "
                   "PyTorch's conv2d and OpenCV's filter2D compute it). Pick a kernel, then step through the sums.");
-    const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const bool wide = avail.x >= 860;
-    const float left_w = wide ? std::clamp(avail.x * 0.35f, 330.0f, 410.0f) : avail.x;
-
-    ImGui::BeginChild("kernel-left", ImVec2(left_w, wide ? 0.0f : 560.0f), false);
+    const auto [wide, left_w] = begin_left_column("kernel-left", 860, 0.35f, 330.0f, 410.0f, 560.0f);
     if (ctx.visible("kernel-editor")) kernel_editor(s, ctx.input.c, 15);
     compute(ctx);
     ImGui::Spacing();

@@ -233,10 +233,7 @@ struct PaddingLesson {
     lesson_header("Padding: what the kernel reads beyond the edge",
                   "Near the border part of the window falls outside the image. Without padding those positions are skipped and "
                   "the output shrinks; with padding the image is first grown by a border whose pixels each mode fills differently.");
-    const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const bool wide = avail.x >= 860;
-    const float left_w = wide ? std::clamp(avail.x * 0.36f, 340.0f, 420.0f) : avail.x;
-    ImGui::BeginChild("padding-left", ImVec2(left_w, wide ? 0.0f : 640.0f), false);
+    const auto [wide, left_w] = begin_left_column("padding-left", 860, 0.36f, 340.0f, 420.0f, 640.0f);
     controls(ctx);
     compute(ctx);
     if (!output.empty()) {

@@ -165,10 +165,7 @@ struct PointwiseLesson {
     lesson_header("Pointwise (1x1) convolution: mixing channels",
                   "A 1 x 1 kernel sees one pixel, but through all its channels: each output channel is a weighted sum of the "
                   "input channels at the same pixel. Together the kernels form a matrix (outputs x inputs) applied to every pixel.");
-    const ImVec2 avail0 = ImGui::GetContentRegionAvail();
-    const bool wide = avail0.x >= 900;
-    const float left_w = wide ? std::clamp(avail0.x * 0.34f, 320.0f, 400.0f) : avail0.x;
-    ImGui::BeginChild("pw-left", ImVec2(left_w, wide ? 0.0f : 420.0f), false);
+    const auto [wide, left_w] = begin_left_column("pw-left", 900, 0.34f, 320.0f, 400.0f, 420.0f);
     ImGui::PushTextWrapPos(0.0f);
     if (ctx.visible("mix")) {
       if (ImGui::RadioButton("RGB -> grey (1 x 3)", s.mix == "gray") && s.mix != "gray") s.mix = "gray", s.mix_values.clear();

@@ -159,10 +159,6 @@ struct RfLesson {
       input_view.set(ctx.input);
       view_generation = ctx.input_generation;
     }
-    const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const bool wide = avail.x >= 820;
-    const float left_w = wide ? std::clamp(avail.x * 0.45f, 400.0f, 540.0f) : avail.x;
-
     // ---- geometry from the core --------------------------------------------------------------
     std::vector<cl::FieldInfo> fields;
     std::vector<cl::Pair> sizes;
@@ -178,7 +174,7 @@ struct RfLesson {
     int L = s.rf_layer < 0 || s.rf_layer >= n ? n - 1 : s.rf_layer;
 
     // ---- left: the stack and its numbers -------------------------------------------------------
-    ImGui::BeginChild("rf-left", ImVec2(left_w, wide ? 0.0f : 360.0f), false);
+    const auto [wide, left_w] = begin_left_column("rf-left", 820, 0.45f, 400.0f, 540.0f, 360.0f);
     ImGui::TextUnformatted("Layers");
     help("The stack lives in the link, so a URL reproduces it. Pool and conv layers have the same geometry.");
     if (ctx.visible("layers")) layer_stack_editor(s);

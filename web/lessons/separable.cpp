@@ -148,10 +148,7 @@ struct SeparableLesson {
                   "A kernel that is a column times a row (rank 1) can be applied as a vertical 1-D pass and then a horizontal "
                   "one: kh + kw multiplications per pixel instead of kh x kw. Gaussian, box and Sobel kernels are separable; "
                   "the Laplacian is not.");
-    const ImVec2 avail0 = ImGui::GetContentRegionAvail();
-    const bool wide = avail0.x >= 900;
-    const float left_w = wide ? std::clamp(avail0.x * 0.36f, 330.0f, 430.0f) : avail0.x;
-    ImGui::BeginChild("sep-left", ImVec2(left_w, wide ? 0.0f : 460.0f), false);
+    const auto [wide, left_w] = begin_left_column("sep-left", 900, 0.36f, 330.0f, 430.0f, 460.0f);
     if (ctx.visible("kernel-editor")) kernel_editor(s, ctx.input.c, 11);
     compute(ctx);
     if (!full.empty()) draw_numbers(ctx);

@@ -254,10 +254,7 @@ struct StrideLesson {
     lesson_header("Stride: the window jumps",
                   "With stride s the window moves s pixels between neighbouring output pixels, so the output is about s times "
                   "smaller on each axis. Every dot on the grid is one window position, and one output pixel.");
-    const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const bool wide = avail.x >= 860;
-    const float left_w = wide ? std::clamp(avail.x * 0.33f, 320.0f, 390.0f) : avail.x;
-    ImGui::BeginChild("stride-left", ImVec2(left_w, wide ? 0.0f : 560.0f), false);
+    const auto [wide, left_w] = begin_left_column("stride-left", 860, 0.33f, 320.0f, 390.0f, 560.0f);
     controls(ctx);
     compute(ctx);
     if (!crop_out.empty()) {
