@@ -33,6 +33,13 @@ export async function openBrowser() {
       page.problems = problems;
       return page;
     },
+    // A new page at the playground with this URL hash, once its first frame is drawn.
+    async openAt(hash, viewport) {
+      const page = await this.newPage(viewport);
+      await page.goto(`${server.url}#${hash}`);
+      await waitForReady(page);
+      return page;
+    },
     async close() { await browser.close(); await server.close(); },
   };
 }

@@ -4,16 +4,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { openBrowser, waitForReady, distinctColours, shotDir, readout, setState, lastError, until } from './browser.mjs';
+import { openBrowser, distinctColours, shotDir, readout, setState, lastError, until } from './browser.mjs';
 
 let env;
 before(async () => { env = await openBrowser(); });
 after(async () => { await env?.close(); });
 
 async function open(lesson, hash = '') {
-  const page = await env.newPage();
-  await page.goto(`${env.url}#lesson=${lesson}${hash}`);
-  await waitForReady(page);
+  const page = await env.openAt(`lesson=${lesson}${hash}`);
   // The JS API and the sample image decoded exactly as the page decodes it (same rasterise()).
   await page.evaluate(async () => {
     const m = await import('/convlab.mjs');

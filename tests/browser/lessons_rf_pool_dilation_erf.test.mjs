@@ -4,18 +4,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { openBrowser, waitForReady, distinctColours, shotDir, readout, setState, lastError, until } from './browser.mjs';
+import { openBrowser, distinctColours, shotDir, readout, setState, lastError, until } from './browser.mjs';
 
 let env;
 before(async () => { env = await openBrowser(); });
 after(async () => { await env?.close(); });
 
-async function open(lesson, hash = '') {
-  const page = await env.newPage();
-  await page.goto(`${env.url}#lesson=${lesson}${hash}`);
-  await waitForReady(page);
-  return page;
-}
+const open = (lesson, hash = '') => env.openAt(`lesson=${lesson}${hash}`);
 
 // ---- plain-JS references ------------------------------------------------------------------------
 // "c3p1,p2,c3d2" -> layers (pool stride defaults to its kernel).

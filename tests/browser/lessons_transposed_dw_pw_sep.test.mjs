@@ -5,18 +5,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { openBrowser, waitForReady, distinctColours, shotDir } from './browser.mjs';
+import { openBrowser, distinctColours, shotDir } from './browser.mjs';
 
 let env;
 before(async () => { env = await openBrowser(); });
 after(async () => { await env?.close(); });
 
-async function open(hash) {
-  const page = await env.newPage();
-  await page.goto(`${env.url}#${hash}`);
-  await waitForReady(page);
-  return page;
-}
+const open = (hash) => env.openAt(hash);
 
 // Waits until the lesson's readout satisfies `check` (the readout is published every frame, so a
 // setState shows up a frame or two later) and returns it.
