@@ -54,6 +54,12 @@ void ImageView::set(const cl::Tensor& t, const std::string& display, int channel
   texture_.upload(rgba.data(), t.w, t.h);
 }
 
+void ImageView::set_generation(const cl::Tensor& t, int generation) {
+  if (generation == generation_) return;
+  set(t);
+  generation_ = generation;
+}
+
 static void draw_legend(cl::DisplayMode mode, cl::DisplayRange range, float width) {
   static Texture strips[4];
   Texture& strip = strips[int(mode)];

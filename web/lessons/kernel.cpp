@@ -53,21 +53,16 @@ std::string conv_key(const LessonContext& ctx) {
 struct KernelLesson {
   ImageView input_view, output_view;
   std::string key, display_key, error;
-  int input_view_generation = -1;
   cl::Tensor output;
   cl::Weights weights;
   cl::Conv2dParams params;
   std::string snippet;
   double compute_ms = 0;
-  cl::DisplayMode display_mode = cl::DisplayMode::Clamp;  // what "auto" resolved to, for the readout
   ConvStepThrough step;
 
   void compute(LessonContext& ctx) {
     const State& s = ctx.state;
-    if (input_view_generation != ctx.input_generation) {
-      input_view.set(ctx.input);
-      input_view_generation = ctx.input_generation;
-    }
+    input_view.set_generation(ctx.input, ctx.input_generation);
     const std::string k = conv_key(ctx);
     if (k != key) {
       key = k;
@@ -95,7 +90,6 @@ struct KernelLesson {
     const std::string dk = s.display + "|" + key;
     if (dk != display_key && !output.empty()) {
       output_view.set(output, s.display);
-      display_mode = output_view.resolved_display();
       display_key = dk;
     }
     if (!error.empty()) ctx.error = error;
@@ -299,6 +293,7 @@ struct KernelLesson {
       ctx.publish("padding", std::to_string(params.padding.top) + "," + std::to_string(params.padding.bottom) + "," +
                                  std::to_string(params.padding.left) + "," + std::to_string(params.padding.right));
       ctx.publish("compute_ms", compute_ms);
+      const cl::DisplayMode display_mode = output_view.resolved_display();  // what "auto" became
       ctx.publish("display", std::string(display_mode == cl::DisplayMode::Clamp      ? "clamp"
                                          : display_mode == cl::DisplayMode::MinMax   ? "minmax"
                                          : display_mode == cl::DisplayMode::Absolute ? "abs"

@@ -115,7 +115,6 @@ struct RfLesson {
   cl::Tensor map;  // the chosen layer's output grid, drawn as the image through mean filters
   PathGrid paths;
   Hover last_in, last_map;  // last frame's hovers (the overlay is drawn before draw() returns this frame's)
-  int view_generation = -1;
 
   // The chosen layer's output grid as a picture: grey input through mean filters (conv) and max pooling.
   void build_map(LessonContext& ctx, int L) {
@@ -155,10 +154,7 @@ struct RfLesson {
     lesson_header("Receptive field: what one unit can see",
                   "Stack conv and pool layers, then hover a unit (on the image or on the layer's grid) to see the exact "
                   "input rectangle it reads, and how the rectangles of the layers below it grow into it.");
-    if (view_generation != ctx.input_generation) {
-      input_view.set(ctx.input);
-      view_generation = ctx.input_generation;
-    }
+    input_view.set_generation(ctx.input, ctx.input_generation);
     // ---- geometry from the core --------------------------------------------------------------
     std::vector<cl::FieldInfo> fields;
     std::vector<cl::Pair> sizes;

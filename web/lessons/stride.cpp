@@ -46,7 +46,6 @@ ImU32 window_colour(int i, int alpha) {
 struct StrideLesson {
   ImageView input_view, output_view;
   std::string key, display_key, error;
-  int input_view_generation = -1;
   cl::Tensor crop, crop_out, output;
   cl::Weights crop_w, weights;
   cl::Conv2dParams params;
@@ -55,10 +54,7 @@ struct StrideLesson {
 
   void compute(LessonContext& ctx) {
     const State& s = ctx.state;
-    if (input_view_generation != ctx.input_generation) {
-      input_view.set(ctx.input);
-      input_view_generation = ctx.input_generation;
-    }
+    input_view.set_generation(ctx.input, ctx.input_generation);
     std::string k = std::to_string(ctx.input_generation) + "|" + s.preset + "|" + std::to_string(s.kh) + "x" + std::to_string(s.kw) +
                     "|" + std::to_string(s.sigma) + (s.depth ? "D" : "-") + "|" + std::to_string(s.pad) + s.pad_mode + "|" +
                     std::to_string(s.stride) + "|" + std::to_string(s.dilation);
