@@ -40,6 +40,7 @@ cl::DisplayMode resolve_display(const std::string& display, const cl::Tensor& t)
 }
 
 void ImageView::set(const cl::Tensor& t, const std::string& display, int channel) {
+  key_.clear();
   tensor_ = t;
   mode_ = resolved_ = resolve_display(display, t);
   channel_ = channel;
@@ -54,10 +55,10 @@ void ImageView::set(const cl::Tensor& t, const std::string& display, int channel
   texture_.upload(rgba.data(), t.w, t.h);
 }
 
-void ImageView::set_generation(const cl::Tensor& t, int generation) {
-  if (generation == generation_) return;
-  set(t);
-  generation_ = generation;
+void ImageView::set_for(const std::string& key, const cl::Tensor& t, const std::string& display, int channel) {
+  if (!key_.empty() && key == key_) return;
+  set(t, display, channel);
+  key_ = key;
 }
 
 static void draw_legend(cl::DisplayMode mode, cl::DisplayRange range, float width) {

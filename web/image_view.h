@@ -32,9 +32,9 @@ class ImageView {
   // auto = clamp for values in [0, 1], diverging when any value is negative, else min-max.
   // channel -1 shows all (RGB or grey), otherwise one channel.
   void set(const convlab::Tensor& t, const std::string& display = "auto", int channel = -1);
-  // set(t) unless the view already shows this generation of t (ctx.input_generation for the input image):
-  // lessons call it every frame, and only a new image is converted for display again.
-  void set_generation(const convlab::Tensor& t, int generation);
+  // set(t, display, channel) unless the view already shows `key`, a name of what t was computed from
+  // (and how it is displayed). Lessons call it every frame; only a change converts t for display again.
+  void set_for(const std::string& key, const convlab::Tensor& t, const std::string& display = "auto", int channel = -1);
   bool empty() const { return tensor_.empty(); }
   const convlab::Tensor& tensor() const { return tensor_; }
   // What `display` resolved to for the tensor (auto -> clamp, min-max or diverging), before a signed
@@ -52,7 +52,7 @@ class ImageView {
   convlab::DisplayMode mode_ = convlab::DisplayMode::Clamp, resolved_ = convlab::DisplayMode::Clamp;
   convlab::DisplayRange range_{0, 1};
   int channel_ = -1;
-  int generation_ = -1;
+  std::string key_;  // what set_for last showed; set() forgets it
 };
 
 convlab::DisplayMode resolve_display(const std::string& display, const convlab::Tensor& t);

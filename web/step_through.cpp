@@ -275,6 +275,11 @@ void ConvStepThrough::pick(State& s, const Hover& h) const {
   s.step = h.y * conv_.output->w + h.x;
 }
 
+float ConvStepThrough::panel_height(float avail_h) const {
+  if (!active()) return 0.0f;
+  return std::min(avail_h * 0.56f, 90.0f + float(cell_.rows.size()) * (float(cell_.kh) * 28.0f + 8.0f));
+}
+
 void ConvStepThrough::panel(LessonContext& /*ctx*/) {
   if (cell_.index < 0 || cell_.rows.empty()) return;
   const int channels = conv_.input->c;

@@ -103,8 +103,10 @@ class ConvStepThrough {
   Overlay output_overlay() const;
   // Clicking the output view picks that cell (and turns the step-through on).
   void pick(State& s, const Hover& output_hover) const;
-  // The numeric panel (nothing when off).
+  // The numeric panel (nothing when off), and the height it wants out of `avail_h` (0 when off): one
+  // kernel grid per input channel, at most a little over half of what is left for the views.
   void panel(LessonContext& ctx);
+  float panel_height(float avail_h) const;
 
  private:
   StepPlayer player_;

@@ -68,7 +68,7 @@ struct DilationLesson {
     lesson_header("Dilation: a kernel with holes",
                   "Dilation d spreads the kernel's taps d pixels apart. A 3x3 kernel with d = 2 still reads 9 pixels but "
                   "spans 5 x 5: a wider view for the same weights and the same cost.");
-    input_view.set_generation(ctx.input, ctx.input_generation);
+    input_view.set_for(std::to_string(ctx.input_generation), ctx.input);
     // ---- left: kernel, dilation, padding, numbers ----------------------------------------------
     const auto [wide, left_w] = begin_left_column("dil-left", 820, 0.36f, 330.0f, 420.0f, 420.0f);
     if (ctx.visible("kernel-editor")) kernel_editor(s, ctx.input.c, 9);

@@ -52,7 +52,7 @@ std::string conv_key(const LessonContext& ctx) {
 
 struct KernelLesson {
   ImageView input_view, output_view;
-  std::string key, display_key, error;
+  std::string key, error;
   cl::Tensor output;
   cl::Weights weights;
   cl::Conv2dParams params;
@@ -62,7 +62,7 @@ struct KernelLesson {
 
   void compute(LessonContext& ctx) {
     const State& s = ctx.state;
-    input_view.set_generation(ctx.input, ctx.input_generation);
+    input_view.set_for(std::to_string(ctx.input_generation), ctx.input);
     const std::string k = conv_key(ctx);
     if (k != key) {
       key = k;
@@ -82,16 +82,11 @@ struct KernelLesson {
                        "ConvLab, lesson 'kernel': " + s.preset + " " + std::to_string(weights.kh) + "x" + std::to_string(weights.kw) +
                            " on the '" + s.image + "' image"};
         snippet = pytorch_conv2d_snippet(pc);
-        display_key.clear();
       } catch (const std::exception& e) {
         error = e.what();  // keep the previous output
       }
     }
-    const std::string dk = s.display + "|" + key;
-    if (dk != display_key && !output.empty()) {
-      output_view.set(output, s.display);
-      display_key = dk;
-    }
+    if (!output.empty()) output_view.set_for(s.display + "|" + key, output, s.display);
     if (!error.empty()) ctx.error = error;
   }
 
@@ -301,9 +296,7 @@ struct KernelLesson {
       ctx.publish("snippet_chars", double(snippet.size()));
     }
     const float right_w = ImGui::GetContentRegionAvail().x;
-    const float panel_h = step.active() ? std::min(ImGui::GetContentRegionAvail().y * 0.56f,
-                                                   90.0f + float(step.cell().rows.size()) * (float(step.cell().kh) * 28.0f + 8.0f))
-                                        : 0.0f;
+    const float panel_h = step.panel_height(ImGui::GetContentRegionAvail().y);
     const float img_h = std::max(180.0f, ImGui::GetContentRegionAvail().y - panel_h - ImGui::GetTextLineHeightWithSpacing() - 8);
     const float half = (right_w - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
     const int pad_view = std::max({params.padding.top, params.padding.left, params.padding.bottom, params.padding.right});

@@ -56,7 +56,7 @@ bool preset_has_size(const std::string& name) {
 
 struct PaddingLesson {
   ImageView padded_view, output_view;
-  std::string key, display_key, error;
+  std::string key, error;
   cl::Tensor padded, output;
   cl::Weights weights;
   cl::Conv2dParams params;
@@ -83,16 +83,11 @@ struct PaddingLesson {
         weights = std::move(w);
         params = p;
         padded_view.set(padded);
-        display_key.clear();
       } catch (const std::exception& e) {
         error = e.what();
       }
     }
-    const std::string dk = s.display + "|" + key;
-    if (dk != display_key && !output.empty()) {
-      output_view.set(output, s.display);
-      display_key = dk;
-    }
+    if (!output.empty()) output_view.set_for(s.display + "|" + key, output, s.display);
     if (!error.empty()) ctx.error = error;
   }
 
@@ -258,9 +253,7 @@ struct PaddingLesson {
     if (ctx.visible("step")) step.controls(ctx);
 
     const float right_w = ImGui::GetContentRegionAvail().x;
-    const float panel_h = step.active() ? std::min(ImGui::GetContentRegionAvail().y * 0.56f,
-                                                   90.0f + float(step.cell().rows.size()) * (float(step.cell().kh) * 28.0f + 8.0f))
-                                        : 0.0f;
+    const float panel_h = step.panel_height(ImGui::GetContentRegionAvail().y);
     const float img_h = std::max(180.0f, ImGui::GetContentRegionAvail().y - panel_h - ImGui::GetTextLineHeightWithSpacing() - 8);
     const float half = (right_w - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
     const Overlay window = step.input_overlay(float(p.left), float(p.top));

@@ -154,7 +154,7 @@ struct RfLesson {
     lesson_header("Receptive field: what one unit can see",
                   "Stack conv and pool layers, then hover a unit (on the image or on the layer's grid) to see the exact "
                   "input rectangle it reads, and how the rectangles of the layers below it grow into it.");
-    input_view.set_generation(ctx.input, ctx.input_generation);
+    input_view.set_for(std::to_string(ctx.input_generation), ctx.input);
     // ---- geometry from the core --------------------------------------------------------------
     std::vector<cl::FieldInfo> fields;
     std::vector<cl::Pair> sizes;

@@ -45,7 +45,7 @@ ImU32 window_colour(int i, int alpha) {
 
 struct StrideLesson {
   ImageView input_view, output_view;
-  std::string key, display_key, error;
+  std::string key, error;
   cl::Tensor crop, crop_out, output;
   cl::Weights crop_w, weights;
   cl::Conv2dParams params;
@@ -54,7 +54,7 @@ struct StrideLesson {
 
   void compute(LessonContext& ctx) {
     const State& s = ctx.state;
-    input_view.set_generation(ctx.input, ctx.input_generation);
+    input_view.set_for(std::to_string(ctx.input_generation), ctx.input);
     std::string k = std::to_string(ctx.input_generation) + "|" + s.preset + "|" + std::to_string(s.kh) + "x" + std::to_string(s.kw) +
                     "|" + std::to_string(s.sigma) + (s.depth ? "D" : "-") + "|" + std::to_string(s.pad) + s.pad_mode + "|" +
                     std::to_string(s.stride) + "|" + std::to_string(s.dilation);
@@ -84,16 +84,11 @@ struct StrideLesson {
       output = std::move(out);
       weights = std::move(w);
       params = p;
-      display_key.clear();
     } catch (const std::exception& e) {
       error = e.what();
       ctx.error = error;
     }
-    const std::string dk = s.display + "|" + key;
-    if (dk != display_key && !output.empty()) {
-      output_view.set(output, s.display);
-      display_key = dk;
-    }
+    if (!output.empty()) output_view.set_for(s.display + "|" + key, output, s.display);
   }
 
   void controls(LessonContext& ctx) {
