@@ -242,3 +242,14 @@ test('autoplay walks the step-through over play_from..play_to and loops', async 
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test('stride: a display mode set from outside (URL, setState, another lesson) reaches the output view', async () => {
+  const page = await open('stride', '&kp=sobel_x');
+  await until(page, (x) => x.output_shape, 'first readout');
+  const before = await page.screenshot();
+  await setState(page, { disp: 'clamp' });  // not part of what the lesson recomputes on
+  await page.waitForTimeout(500);
+  assert.ok(!before.equals(await page.screenshot()), 'the output view was not redrawn in the new display mode');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

@@ -59,34 +59,36 @@ struct StrideLesson {
                     "|" + std::to_string(s.sigma) + (s.depth ? "D" : "-") + "|" + std::to_string(s.pad) + s.pad_mode + "|" +
                     std::to_string(s.stride) + "|" + std::to_string(s.dilation);
     for (float v : s.values) k += "," + std::to_string(v);
+    // The display mode is not part of the key: a mode changed elsewhere (the kernel lesson, the URL) must
+    // still reach the output view, so an unchanged key skips only the recompute.
     if (k == key) {
       if (!error.empty()) ctx.error = error;
-      return;
-    }
-    key = k;
-    error.clear();
-    try {
-      // The crop: 9 x 9 grey pixels (two decimals, so what is shown is what is convolved) where the image varies most.
-      NumericCrop found = busiest_crop(ctx.input, kCrop, kCrop, kCrop);
-      cl::Tensor c = std::move(found.grey);
-      crop_y = found.y, crop_x = found.x;
-      const cl::Kernel2D kern = state_kernel(s, 0);
-      cl::Weights cw(1, 1, kern.h, kern.w, kern.data);
-      cl::Conv2dParams p = state_conv_params(s, kern.h, kern.w);
-      cl::Tensor cout = cl::conv2d(c, cw, p);  // the crop first: its errors are the lesson's
-      cl::Weights w = state_depthwise(s, ctx.input.c);
-      cl::Conv2dParams pf = p;
-      pf.groups = ctx.input.c;
-      cl::Tensor out = cl::conv2d(ctx.input, w, pf);
-      crop = std::move(c);
-      crop_out = std::move(cout);
-      crop_w = std::move(cw);
-      output = std::move(out);
-      weights = std::move(w);
-      params = p;
-    } catch (const std::exception& e) {
-      error = e.what();
-      ctx.error = error;
+    } else {
+      key = k;
+      error.clear();
+      try {
+        // The crop: 9 x 9 grey pixels (two decimals, so what is shown is what is convolved) where the image varies most.
+        NumericCrop found = busiest_crop(ctx.input, kCrop, kCrop, kCrop);
+        cl::Tensor c = std::move(found.grey);
+        crop_y = found.y, crop_x = found.x;
+        const cl::Kernel2D kern = state_kernel(s, 0);
+        cl::Weights cw(1, 1, kern.h, kern.w, kern.data);
+        cl::Conv2dParams p = state_conv_params(s, kern.h, kern.w);
+        cl::Tensor cout = cl::conv2d(c, cw, p);  // the crop first: its errors are the lesson's
+        cl::Weights w = state_depthwise(s, ctx.input.c);
+        cl::Conv2dParams pf = p;
+        pf.groups = ctx.input.c;
+        cl::Tensor out = cl::conv2d(ctx.input, w, pf);
+        crop = std::move(c);
+        crop_out = std::move(cout);
+        crop_w = std::move(cw);
+        output = std::move(out);
+        weights = std::move(w);
+        params = p;
+      } catch (const std::exception& e) {
+        error = e.what();
+        ctx.error = error;
+      }
     }
     if (!output.empty()) output_view.set_for(s.display + "|" + key, output, s.display);
   }
