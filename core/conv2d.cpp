@@ -172,11 +172,7 @@ class RowRing {
 // group are listed once (which ring row, which column offset); per output row and segment their
 // pointers are resolved, then each output channel of the group runs its weights over them in passes
 // of at most rows::kMaxTaps taps (the first pass writes bias + sum, the others add).
-//
-// With one output channel per group (depthwise, single-filter and plain 1-channel convolutions) the
-// output rows come out in memory order, so the output's storage grows a row at a time (zeroed while
-// it is in cache, then overwritten): never a whole zero-fill pass over memory first, which costs as
-// much as the 3x3 arithmetic.
+// The segments of a row cover it and every row's first pass writes, so the output starts unset.
 Tensor conv2d(const Tensor& input, const Weights& weight, const Conv2dParams& p, const std::vector<float>& bias) {
   const Tensor shape = conv2d_output_shape(input, weight, p, bias);
   const rows::PassTable& kernels = rows::pass_table();
@@ -185,16 +181,7 @@ Tensor conv2d(const Tensor& input, const Weights& weight, const Conv2dParams& p,
   const int taps = cin_g * kh * kw;
   const int oh = shape.h, ow = shape.w;
 
-  Tensor out;
-  const bool append = cout_g == 1;
-  if (append) {
-    out.c = shape.c;
-    out.h = oh;
-    out.w = ow;
-    out.data.reserve(std::size_t(shape.c) * oh * ow);
-  } else {
-    out = Tensor(shape.c, oh, ow);
-  }
+  Tensor out = Tensor::uninitialized(shape.c, oh, ow);
 
   RowRing ring(input, p, effective_kernel(kh, p.dilation.h), effective_kernel(kw, p.dilation.w), ow);
   // Tap t = (j * kh + ky) * kw + kx reads ring row j * kh + ky from tap_offset[t] on.
@@ -212,12 +199,6 @@ Tensor conv2d(const Tensor& input, const Weights& weight, const Conv2dParams& p,
   for (int g = 0; g < p.groups; ++g) {
     ring.reset(g * cin_g, cin_g);
     for (int y = 0; y < oh; ++y) {
-      float* row_out = nullptr;
-      if (append) {
-        const std::size_t end = out.data.size();
-        out.data.resize(end + ow);
-        row_out = out.data.data() + end;
-      }
       for (const Segment& seg : ring.segments()) {
         for (int t = 0; t < taps; t += kw) {
           const int j = t / (kh * kw), ky = (t / kw) % kh;
@@ -225,7 +206,7 @@ Tensor conv2d(const Tensor& input, const Weights& weight, const Conv2dParams& p,
           for (int kx = 0; kx < kw; ++kx) tap_ptr[t + kx] = base + tap_offset[t + kx];
         }
         for (int oc = g * cout_g; oc < (g + 1) * cout_g; ++oc) {
-          float* dst = (append ? row_out : out.plane(oc) + std::size_t(y) * ow) + seg.x0;
+          float* dst = out.plane(oc) + std::size_t(y) * ow + seg.x0;
           const float* w = weight.kernel(oc, 0);  // the group's cin_g kernels are contiguous
           const float b = bias.empty() ? 0.0f : bias[oc];
           for (int i = 0; i < passes; ++i) {

@@ -92,14 +92,7 @@ Tensor conv_transpose2d(const Tensor& input, const Weights& weight, const ConvTr
   const int kh = weight.kh, kw = weight.kw, sh = p.stride.h, sw = p.stride.w, dh = p.dilation.h, dw = p.dilation.w;
   const int oh = shape.h, ow = shape.w;
 
-  Tensor out;
-  const bool append = cout_g == 1;  // output rows come out in memory order: no zero-fill pass first
-  if (append) {
-    out = shape;
-    out.data.reserve(std::size_t(shape.c) * oh * ow);
-  } else {
-    out = Tensor(shape.c, oh, ow);
-  }
+  Tensor out = Tensor::uninitialized(shape.c, oh, ow);  // every row is written whole below
 
   const long long span_h = (long long)(kh - 1) * dh + 1, span_w = (long long)(kw - 1) * dw + 1;
   const int slots = int(std::min<long long>((span_h - 1) / sh + 2, input.h));
@@ -149,14 +142,7 @@ Tensor conv_transpose2d(const Tensor& input, const Weights& weight, const ConvTr
       }
       for (int o = 0; o < cout_g; ++o) {
         const int oc = g * cout_g + o;
-        float* row;
-        if (append) {
-          const std::size_t end = out.data.size();
-          out.data.resize(end + ow);
-          row = out.data.data() + end;
-        } else {
-          row = out.plane(oc) + std::size_t(oy) * ow;
-        }
+        float* row = out.plane(oc) + std::size_t(oy) * ow;
         const float* kernel = weight.kernel(g * cin_g, o);  // (j, ky, kx) -> kernel(g * cin_g + j, o)[ky * kw + kx]
         const std::size_t j_stride = std::size_t(weight.b) * kh * kw;
         const float b = bias.empty() ? 0.0f : bias[oc];

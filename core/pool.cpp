@@ -275,8 +275,7 @@ long long pool_count(int o, int s, int k, int pad, int n, bool include_pad) {
   return std::max<long long>(0, std::min<long long>(x1, n) - std::max<long long>(x0, 0));
 }
 
-// Output rows are appended in memory order, so the output is never zero-filled as a whole first
-// (each row is zeroed while in cache, then overwritten).
+// `out` comes unset: column_pass writes each output row whole.
 template <class Op>
 void fast_pool(const Tensor& in, const Pool2dParams& p, Tensor& out) {
   PoolRows<Op> rows(in, p, out.w);
@@ -287,13 +286,10 @@ void fast_pool(const Tensor& in, const Pool2dParams& p, Tensor& out) {
     count_x.resize(out.w);
     for (int ox = 0; ox < out.w; ++ox) count_x[ox] = float(pool_count(ox, s.w, p.kernel.w, p.padding.w, in.w, p.count_include_pad));
   }
-  out.data.reserve(std::size_t(out.c) * out.h * out.w);
   for (int c = 0; c < in.c; ++c) {
     rows.start_channel(c);
     for (int oy = 0; oy < out.h; ++oy) {
-      const std::size_t end = out.data.size();
-      out.data.resize(end + out.w);
-      float* dst = out.data.data() + end;
+      float* dst = out.plane(c) + std::size_t(oy) * out.w;
       rows.column_pass(oy, dst);
       if constexpr (std::is_same_v<Op, SumOp>) {
         const float cy = float(pool_count(oy, s.h, p.kernel.h, p.padding.h, in.h, p.count_include_pad));
@@ -310,7 +306,7 @@ void fast_pool(const Tensor& in, const Pool2dParams& p, Tensor& out) {
 
 Tensor pool2d(const Tensor& input, const Pool2dParams& p) {
   const Tensor shape = pool2d_output_shape(input, p);
-  Tensor out = shape;
+  Tensor out = Tensor::uninitialized(shape.c, shape.h, shape.w);
   switch (p.mode) {
     case PoolMode::Max: fast_pool<MaxOp>(input, p, out); break;
     case PoolMode::Min: fast_pool<MinOp>(input, p, out); break;

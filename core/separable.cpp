@@ -163,11 +163,7 @@ Tensor separable_conv2d(const Tensor& input, const std::vector<float>& column, c
     row_ptr[kx] = row_src + (sw == 1 ? std::size_t(o) : std::size_t(o % sw) * phase_len + std::size_t(o / sw));
   }
 
-  Tensor out;
-  out.c = input.c;
-  out.h = oh;
-  out.w = ow;
-  out.data.reserve(std::size_t(input.c) * oh * ow);  // rows appended in order: no zero-fill pass first
+  Tensor out = Tensor::uninitialized(input.c, oh, ow);  // every row is written whole below
   for (int c = 0; c < input.c; ++c) {
     const float* src = input.plane(c);
     for (int oy = 0; oy < oh; ++oy) {
@@ -190,9 +186,7 @@ Tensor separable_conv2d(const Tensor& input, const std::vector<float>& column, c
             phase[i] = x < padded_w ? tmp[x] : 0.0f;
           }
         }
-      const std::size_t end = out.data.size();
-      out.data.resize(end + ow);
-      run_taps(out.data.data() + end, row_ptr.data(), row.data(), kw, ow);
+      run_taps(out.plane(c) + std::size_t(oy) * ow, row_ptr.data(), row.data(), kw, ow);
     }
   }
   return out;

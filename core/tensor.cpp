@@ -38,9 +38,24 @@ void check_weights(const char* what, const Weights& w) {
 Tensor::Tensor(int channels, int height, int width, float fill)
     : c(channels), h(height), w(width), data(checked_count("tensor", {channels, height, width}), fill) {}
 
-Tensor::Tensor(int channels, int height, int width, std::vector<float> values)
+Tensor::Tensor(int channels, int height, int width, FloatBuffer values)
     : c(channels), h(height), w(width), data(std::move(values)) {
   check_length("tensor", checked_count("tensor", {channels, height, width}), data.size());
+}
+
+Tensor::Tensor(int channels, int height, int width, const std::vector<float>& values)
+    : Tensor(channels, height, width, FloatBuffer(values.begin(), values.end())) {}
+
+Tensor::Tensor(int channels, int height, int width, std::initializer_list<float> values)
+    : Tensor(channels, height, width, FloatBuffer(values)) {}
+
+Tensor Tensor::uninitialized(int channels, int height, int width) {
+  Tensor t;
+  t.data.resize(checked_count("tensor", {channels, height, width}));  // FloatBuffer: no fill
+  t.c = channels;
+  t.h = height;
+  t.w = width;
+  return t;
 }
 
 Weights::Weights(int a_, int b_, int kh_, int kw_, float fill)

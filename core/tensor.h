@@ -3,6 +3,9 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace convlab {
@@ -21,13 +24,42 @@ struct Pair {
 };
 inline bool operator==(Pair a, Pair b) { return a.h == b.h && a.w == b.w; }
 
+// std::allocator, except that an element made without a value is default-initialised: a float is left
+// as it is. Ops allocate their output unset (Tensor::uninitialized) and write every element once; with
+// the standard allocator it was zero-filled first, a store to every element that cost half as much as a
+// 3x3 convolution's arithmetic (profiled natively: memset 22% of conv2d's time, the pass kernel 43%).
+template <class T>
+struct DefaultInitAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = DefaultInitAllocator<U>;
+  };
+  DefaultInitAllocator() = default;
+  template <class U>
+  DefaultInitAllocator(const DefaultInitAllocator<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+// A tensor's storage: resize(n) leaves new elements unset; every constructor below still fills.
+using FloatBuffer = std::vector<float, DefaultInitAllocator<float>>;
+
 struct Tensor {  // [C, H, W], row-major
   int c = 0, h = 0, w = 0;
-  std::vector<float> data;
+  FloatBuffer data;
 
   Tensor() = default;
   Tensor(int channels, int height, int width, float fill = 0.0f);
-  Tensor(int channels, int height, int width, std::vector<float> values);  // checks the length
+  Tensor(int channels, int height, int width, FloatBuffer values);                // checks the length
+  Tensor(int channels, int height, int width, const std::vector<float>& values);  // copies; checks the length
+  Tensor(int channels, int height, int width, std::initializer_list<float> values);
+  // A tensor of this shape whose elements are not set: for an op that writes every one of them.
+  static Tensor uninitialized(int channels, int height, int width);
 
   std::size_t size() const { return data.size(); }
   bool empty() const { return data.empty(); }

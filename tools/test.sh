@@ -3,7 +3,8 @@
 #   native  GoogleTest via ctest (incl. the OpenCV and PyTorch reference checks)
 #   js      the JS API under Node's test runner
 #   browser the page in headless Chromium (SwiftShader WebGL2); screenshots land in build/screenshots
-#   asan    the native suite again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   asan    the native suite again under AddressSanitizer + UndefinedBehaviorSanitizer, with every allocation
+#           filled with 0xff bytes (NaN floats): an op that leaves an output element unset fails its checks
 #   fuzz    saved fuzz regressions, then a short libFuzzer run per target (tools/fuzz.sh)
 # Every stage runs even if an earlier one failed; the exit code is non-zero if any failed.
 set -uo pipefail

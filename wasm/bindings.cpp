@@ -61,6 +61,13 @@ val guarded(F&& f) {
 
 std::vector<float> floats(const val& typed_array) { return emscripten::convertJSArrayToNumberVector<float>(typed_array); }
 
+// The same copy straight into a tensor's storage (TypedArray.set over a view of it).
+cl::FloatBuffer tensor_floats(const val& typed_array) {
+  cl::FloatBuffer v(typed_array["length"].as<std::size_t>());
+  val(emscripten::typed_memory_view(v.size(), v.data())).call<void>("set", typed_array);
+  return v;
+}
+
 int int_field(const val& o, const char* key) { return o[key].as<int>(); }
 bool bool_field(const val& o, const char* key) { return o[key].as<bool>(); }
 
@@ -75,7 +82,7 @@ cl::Pad4 pad4_field(const val& o, const char* key) {
 }
 
 cl::Tensor tensor_arg(const val& t) {
-  return cl::Tensor(int_field(t, "c"), int_field(t, "h"), int_field(t, "w"), floats(t["data"]));
+  return cl::Tensor(int_field(t, "c"), int_field(t, "h"), int_field(t, "w"), tensor_floats(t["data"]));
 }
 
 // An input tensor: {handle: HeapTensor} is read in place, {c, h, w, data} is copied in.
@@ -132,7 +139,8 @@ std::vector<cl::Layer> layers_arg(const val& layers) {
 
 // ---- results -----------------------------------------------------------------------------------------
 
-val float_array(const std::vector<float>& v) {
+template <class Floats>
+val float_array(const Floats& v) {
   return val(emscripten::typed_memory_view(v.size(), v.data())).call<val>("slice");
 }
 

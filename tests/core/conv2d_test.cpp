@@ -67,7 +67,7 @@ class Conv2dTester {
     const Tensor in = reference::random_tensor(c_, h_, w_, seed_);
     const Weights wt = reference::random_weights(cout_, c_ / p.groups, kh_, kw_, seed_ + 1);
     std::vector<float> b;
-    if (bias_) b = reference::random_tensor(1, 1, cout_, seed_ + 2).data;
+    if (bias_) b = reference::random_weights(1, 1, 1, cout_, seed_ + 2).data;
     const Tensor got = conv2d(in, wt, p, b);
     expect_tensor_near(got, reference::conv2d(in, wt, p, b), 1e-4f);
     return got;

@@ -33,7 +33,7 @@ class TransposeTester {
     const Tensor in = reference::random_tensor(c_, h_, w_, seed_);
     const Weights wt = reference::random_weights(c_, cout_g_, kh_, kw_, seed_ + 1);
     std::vector<float> b;
-    if (bias_) b = reference::random_tensor(1, 1, cout_g_ * p_.groups, seed_ + 2).data;
+    if (bias_) b = reference::random_weights(1, 1, 1, cout_g_ * p_.groups, seed_ + 2).data;
     const Tensor want = reference::conv_transpose2d(in, wt, p_, b);
     {
       SCOPED_TRACE("conv_transpose2d");

@@ -16,10 +16,7 @@
 namespace convlab {
 namespace {
 
-std::vector<float> random_vector(int n, std::uint32_t seed) {
-  const Tensor t = reference::random_tensor(1, 1, n, seed);
-  return t.data;
-}
+std::vector<float> random_vector(int n, std::uint32_t seed) { return reference::random_weights(1, 1, 1, n, seed).data; }
 
 void expect_matches_reference(const Tensor& in, const std::vector<float>& col, const std::vector<float>& row,
                               Conv2dParams p, const std::string& what) {

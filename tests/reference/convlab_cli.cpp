@@ -58,7 +58,7 @@ std::vector<float> read_floats(long long n) {
 Tensor make_tensor(int c, int h, int w, std::vector<float> data) {
   Tensor t;
   t.c = c, t.h = h, t.w = w;
-  t.data = std::move(data);
+  t.data.assign(data.begin(), data.end());
   return t;
 }
 Weights make_weights(int a, int b, int kh, int kw, std::vector<float> data) {
@@ -73,7 +73,7 @@ long long count(std::initializer_list<long long> dims) {
   return n;
 }
 
-Array of(const Tensor& t) { return Array{{t.c, t.h, t.w}, t.data}; }
+Array of(const Tensor& t) { return Array{{t.c, t.h, t.w}, {t.data.begin(), t.data.end()}}; }
 Array of(const Weights& t) { return Array{{t.a, t.b, t.kh, t.kw}, t.data}; }
 Array of(std::vector<float> v) { return Array{{(long long)v.size()}, std::move(v)}; }
 

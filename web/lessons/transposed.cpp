@@ -34,7 +34,8 @@ std::string num_text(float v) {
   return buf;
 }
 
-std::string values_text(const std::vector<float>& v) {
+template <class Floats>  // a tensor's or a kernel's data
+std::string values_text(const Floats& v) {
   std::string out;
   for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + num_text(v[i]);
   return out;
@@ -94,13 +95,15 @@ void outline(const Grid& g, int y, int x, int h, int w, ImU32 colour) {
   dl->AddRect(a, b, colour, 0, 0, 2.5f);
 }
 
-float max_abs(const std::vector<float>& v) {
+template <class Floats>
+float max_abs(const Floats& v) {
   float m = 0;
   for (float x : v) m = std::max(m, std::fabs(x));
   return m;
 }
 
-double sum_of(const std::vector<float>& v) {
+template <class Floats>
+double sum_of(const Floats& v) {
   double s = 0;
   for (float x : v) s += x;
   return s;
