@@ -7,6 +7,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 seconds="${1:-20}"
+# Every allocation starts as 0xff bytes (NaN floats): an output element an op leaves unset shows.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-malloc_fill_byte=255:max_malloc_fill_size=1073741824}"
 [ -f build/fuzz/CMakeCache.txt ] || cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j"$(nproc)"
 mkdir -p build/fuzz/crashes
