@@ -2,10 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <string>
 
 #include "error.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "to_rgba8 writes pixels as little-endian words"
+#endif
 
 namespace convlab {
 
@@ -80,25 +85,99 @@ void positions(DisplayMode mode, const float* p, int n, double lo, double hi, do
   }
 }
 
+// Position u of one value along the mode's range: the loops of positions() for one value (hi > lo, and
+// hi > 0 for Absolute; Diverging not needed).
+double position(DisplayMode mode, float p, double lo, double hi) {
+  switch (mode) {
+    case DisplayMode::MinMax: return (double(p) - lo) / (hi - lo);
+    case DisplayMode::Absolute: return std::abs(double(p)) / hi;
+    default: return p;
+  }
+}
+
+// The grey modes' bytes in float, four or eight values per instruction: v = 255 u as (p - origin) * scale
+// (|p| * scale for Absolute), byte = floor(clamp(v, 0, 255) + 0.5). Float rounding moves v + 0.5 by less
+// than 1e-4 (three roundings of a value below 256, one of the scale), so the byte can differ from the
+// double definition only where v + 0.5 lies that close to an integer: such values are flagged and their
+// bytes recomputed in double. ok() is false where float cannot carry the mapping (a range wider than
+// FLT_MAX, or so narrow that 255 / range overflows), and the double loops are used instead.
+class FloatBytes {
+ public:
+  FloatBytes(DisplayMode mode, double lo, double hi) : mode_(mode), lo_(lo), hi_(hi) {
+    double scale = 255.0;
+    if (mode == DisplayMode::MinMax) scale = hi > lo ? 255.0 / (hi - lo) : 0.0, origin_ = float(lo);
+    if (mode == DisplayMode::Absolute) scale = hi > 0 ? 255.0 / hi : 0.0;
+    scale_ = float(scale);
+    ok_ = mode != DisplayMode::Diverging && hi - lo <= std::numeric_limits<float>::max() &&
+          scale_ >= std::numeric_limits<float>::min() && scale_ <= std::numeric_limits<float>::max();
+  }
+  bool ok() const { return ok_; }
+
+  // n <= kChunk values of p -> bytes; near: scratch for the flags.
+  void run(const float* p, int n, std::uint8_t* bytes, std::uint8_t* near) {
+    float* v = v_;
+    if (mode_ == DisplayMode::Absolute)
+      for (int i = 0; i < n; ++i) v[i] = std::abs(p[i]) * scale_;
+    else
+      for (int i = 0; i < n; ++i) v[i] = (p[i] - origin_) * scale_;
+    for (int i = 0; i < n; ++i) {
+      float x = v[i] > 0.0f ? v[i] : 0.0f;  // NaN -> 0 (painted over later)
+      x = x < 255.0f ? x : 255.0f;
+      const float w = x + 0.5f;
+      const int b = int(w);  // w >= 0.5: truncation is floor
+      const float frac = w - float(b);  // exact
+      bytes[i] = std::uint8_t(b);
+      near[i] = (frac < kSlack) | (frac > 1.0f - kSlack);
+    }
+    for (int i0 = 0; i0 < n; i0 += 8) {  // flagged values are rare: look at eight flags at a time
+      std::uint64_t flags = 0;
+      std::memcpy(&flags, near + i0, std::min(8, n - i0));
+      if (flags)
+        for (int i = i0; i < std::min(i0 + 8, n); ++i)
+          if (near[i]) bytes[i] = to_byte(position(mode_, p[i], lo_, hi_));
+    }
+  }
+
+  static constexpr int kChunk = 512;
+
+ private:
+  static constexpr float kSlack = 1.0f / 1024;  // > 10x the float error bound above
+  DisplayMode mode_;
+  double lo_, hi_;
+  float origin_ = 0.0f, scale_ = 0.0f;
+  bool ok_ = false;
+  float v_[kChunk];
+};
+
 // Finite min, max and max |x| of a plane, folded into the running values (lo > hi: none seen yet).
-// Eight independent lanes of selects (v - v == 0 is false exactly for NaN and +-Inf), so the loop
-// vectorises without -ffast-math; min and max of floats are exact in any order.
+// On the floats' bits as integers: sign-magnitude bits become +-magnitude, which orders like the floats
+// (-0 and +0 both 0), and NaN / +-Inf (magnitude >= the all-ones exponent) are masked out with
+// arithmetic instead of branches or float selects, so the loop vectorises in GCC, clang and wasm.
 void finite_range(const float* p, std::size_t n, float& lo, float& hi, float& max_abs) {
-  constexpr int kLanes = 8;
-  float l[kLanes], h[kLanes], m[kLanes];
-  for (int j = 0; j < kLanes; ++j) l[j] = lo, h[j] = hi, m[j] = max_abs;
-  const auto fold = [&](int j, float v) {
-    const bool finite = v - v == 0;
-    l[j] = finite && v < l[j] ? v : l[j];
-    h[j] = finite && v > h[j] ? v : h[j];
-    const float a = finite ? std::abs(v) : 0.0f;
-    m[j] = a > m[j] ? a : m[j];
+  constexpr std::int32_t kInfBits = 0x7f800000, kMax = std::numeric_limits<std::int32_t>::max();
+  std::int32_t lo_key = kMax, hi_key = -kMax, abs_key = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::int32_t bits;
+    std::memcpy(&bits, p + i, sizeof bits);
+    const std::int32_t mag = bits & kMax;
+    const std::int32_t sign = bits >> 31;                 // 0 or -1
+    const std::int32_t finite = (mag - kInfBits) >> 31;   // -1 where mag < kInfBits, else 0
+    const std::int32_t key = ((mag ^ sign) - sign) & finite;
+    const std::int32_t for_min = key | (kMax & ~finite), for_max = key | (-kMax & ~finite);
+    lo_key = lo_key < for_min ? lo_key : for_min;
+    hi_key = hi_key > for_max ? hi_key : for_max;
+    abs_key = abs_key > (mag & finite) ? abs_key : (mag & finite);
+  }
+  if (lo_key > hi_key) return;  // no finite value here
+  const auto value = [](std::int32_t key) {  // +-magnitude back to the float
+    const std::int32_t bits = key < 0 ? (-key | std::numeric_limits<std::int32_t>::min()) : key;
+    float f;
+    std::memcpy(&f, &bits, sizeof f);
+    return f;
   };
-  std::size_t i = 0;
-  for (; i + kLanes <= n; i += kLanes)
-    for (int j = 0; j < kLanes; ++j) fold(j, p[i + j]);
-  for (; i < n; ++i) fold(0, p[i]);
-  for (int j = 0; j < kLanes; ++j) lo = std::min(lo, l[j]), hi = std::max(hi, h[j]), max_abs = std::max(max_abs, m[j]);
+  lo = std::min(lo, value(lo_key));
+  hi = std::max(hi, value(hi_key));
+  max_abs = std::max(max_abs, value(abs_key));
 }
 
 }  // namespace
@@ -137,11 +216,14 @@ std::vector<std::uint8_t> to_rgba8(const Tensor& t, int channel, DisplayMode mod
   if (range_used) *range_used = range;
 
   std::vector<std::uint8_t> out(n * 4);
-  constexpr int kChunk = 512;
+  constexpr int kChunk = FloatBytes::kChunk;
   double u[kChunk];
   std::uint8_t bytes[3][kChunk] = {};
-  std::uint8_t nan[kChunk];
+  std::uint8_t nan[kChunk], near[kChunk];
+  std::uint32_t words[kChunk];
+  constexpr std::uint32_t kNanWord = kNanColour[0] | kNanColour[1] << 8 | kNanColour[2] << 16 | 0xff000000u;
   const bool grey = planes.size() == 1;
+  FloatBytes fast(mode, lo, hi);
   for (std::size_t i0 = 0; i0 < n; i0 += kChunk) {
     const int m = int(std::min<std::size_t>(kChunk, n - i0));
     std::uint8_t* px = out.data() + 4 * i0;
@@ -149,21 +231,31 @@ std::vector<std::uint8_t> to_rgba8(const Tensor& t, int channel, DisplayMode mod
     for (std::size_t k = 0; k < planes.size(); ++k) {
       const float* p = planes[k] + i0;
       for (int i = 0; i < m; ++i) nan[i] |= std::isnan(p[i]);
+      if (fast.ok()) {
+        fast.run(p, m, bytes[k], near);
+        continue;
+      }
       positions(mode, p, m, lo, hi, u);
       if (mode == DisplayMode::Diverging)
         for (int i = 0; i < m; ++i) diverging_colour(u[i], px + 4 * i);
       else
         for (int i = 0; i < m; ++i) bytes[k][i] = to_byte(u[i]);
     }
-    for (int i = 0; i < m; ++i, px += 4) {
-      if (mode != DisplayMode::Diverging) {
-        px[0] = bytes[0][i];
-        px[1] = grey ? bytes[0][i] : bytes[1][i];
-        px[2] = grey ? bytes[0][i] : bytes[2][i];  // two planes: bytes[2] stays 0 (blue off)
+    if (mode == DisplayMode::Diverging) {
+      for (int i = 0; i < m; ++i) {
+        px[4 * i + 3] = 255;
+        if (nan[i]) std::memcpy(px + 4 * i, kNanColour, 3);
       }
-      px[3] = 255;
-      if (nan[i]) px[0] = kNanColour[0], px[1] = kNanColour[1], px[2] = kNanColour[2];
+      continue;
     }
+    // Whole pixels as little-endian words R | G << 8 | B << 16 | A << 24: a loop that vectorises.
+    const std::uint8_t* g = bytes[grey ? 0 : 1];
+    const std::uint8_t* b = bytes[grey ? 0 : 2];  // two planes: bytes[2] stays 0 (blue off)
+    for (int i = 0; i < m; ++i) {
+      const std::uint32_t word = std::uint32_t(bytes[0][i]) | std::uint32_t(g[i]) << 8 | std::uint32_t(b[i]) << 16 | 0xff000000u;
+      words[i] = nan[i] ? kNanWord : word;
+    }
+    std::memcpy(px, words, sizeof(std::uint32_t) * m);
   }
   return out;
 }

@@ -256,6 +256,24 @@ TEST(ToRgba8, EqualsThePerPixelDefinitionAtEveryRoundingBoundary) {
   }
 }
 
+// Ranges at the ends of float: wider than FLT_MAX, near it, tiny and subnormal (255 / range beyond float),
+// where the bytes cannot come from float arithmetic alone.
+TEST(ToRgba8, ExtremeRangesEqualThePerPixelDefinition) {
+  const float big = std::numeric_limits<float>::max(), tiny = std::numeric_limits<float>::denorm_min();
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const std::vector<std::pair<double, double>> ranges = {
+      {-big, big}, {-big / 2, big / 2}, {0.0, big}, {-1e38, 1e38}, {1.0, 1.0 + 1e-6}, {-1e-30, 1e-30},
+      {0.0, 100 * double(tiny)}, {-3 * double(tiny), 5 * double(tiny)}, {1e-38, 1.5e-38}, {-2.0, 1e30}};
+  for (const auto& [lo, hi] : ranges) {
+    Tensor t(1, 7, 31);
+    for (float& v : t.data) v = float(lo + (hi - lo) * unit(rng));
+    t.data[0] = float(lo), t.data[1] = float(hi), t.data[2] = kInf, t.data[3] = -kInf;
+    for (DisplayMode mode : {DisplayMode::Clamp, DisplayMode::MinMax, DisplayMode::Absolute})
+      EXPECT_EQ(to_rgba8(t, 0, mode), per_pixel_rgba8(t, 0, mode)) << "range " << lo << ".." << hi << " mode " << int(mode);
+  }
+}
+
 TEST(ToRgba8, NamedErrors) {
   expect_error([] { to_rgba8(Tensor(3, 2, 2), 3, DisplayMode::Clamp); }, ErrorCode::InvalidArgument,
                "channel must be -1 or within 0..2, got 3");
