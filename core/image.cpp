@@ -153,7 +153,7 @@ class FloatBytes {
 // On the floats' bits as integers: sign-magnitude bits become +-magnitude, which orders like the floats
 // (-0 and +0 both 0), and NaN / +-Inf (magnitude >= the all-ones exponent) are masked out with
 // arithmetic instead of branches or float selects, so the loop vectorises in GCC, clang and wasm.
-void finite_range(const float* p, std::size_t n, float& lo, float& hi, float& max_abs) {
+void fold_finite_range(const float* p, std::size_t n, float& lo, float& hi, float& max_abs) {
   constexpr std::int32_t kInfBits = 0x7f800000, kMax = std::numeric_limits<std::int32_t>::max();
   std::int32_t lo_key = kMax, hi_key = -kMax, abs_key = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -180,31 +180,44 @@ void finite_range(const float* p, std::size_t n, float& lo, float& hi, float& ma
   max_abs = std::max(max_abs, value(abs_key));
 }
 
-}  // namespace
-
-// Plane-at-a-time over chunks that stay in cache: positions, then bytes, then one interleaving pass into
-// RGBA that also paints NaN pixels. This runs on every drag in the page (a 1024x1024 RGB output), so the
-// per-value work is a few vectorised operations rather than a per-pixel switch.
-std::vector<std::uint8_t> to_rgba8(const Tensor& t, int channel, DisplayMode mode, DisplayRange* range_used) {
+// The displayed channels: planes[k] feeds output colour k; one plane means grey (or the colour map).
+std::vector<const float*> displayed_planes(const Tensor& t, int channel) {
   check_tensor("tensor", t);
   if (channel < -1 || channel >= t.c)
     fail(ErrorCode::InvalidArgument, "channel must be -1 or within 0.." + std::to_string(t.c - 1) + ", got " +
                                          std::to_string(channel));
-  // The displayed channels: planes[k] feeds output colour k; one plane means grey (or the colour map).
   std::vector<const float*> planes;
   if (channel >= 0)
     planes = {t.plane(channel)};
   else
     for (int c = 0; c < std::min(t.c, 3); ++c) planes.push_back(t.plane(c));
+  return planes;
+}
+
+}  // namespace
+
+FiniteRange finite_range(const Tensor& t, int channel) {
+  float lo = std::numeric_limits<float>::infinity(), hi = -lo, max_abs = 0;
+  for (const float* p : displayed_planes(t, channel)) fold_finite_range(p, std::size_t(t.h) * t.w, lo, hi, max_abs);
+  if (lo > hi) return FiniteRange{};  // no finite value
+  return FiniteRange{lo, hi, max_abs};
+}
+
+std::vector<std::uint8_t> to_rgba8(const Tensor& t, int channel, DisplayMode mode, DisplayRange* range_used) {
+  return to_rgba8(t, channel, mode, finite_range(t, channel), range_used);
+}
+
+// Plane-at-a-time over chunks that stay in cache: positions, then bytes, then one interleaving pass into
+// RGBA that also paints NaN pixels. This runs on every drag in the page (a 1024x1024 RGB output), so the
+// per-value work is a few vectorised operations rather than a per-pixel switch.
+std::vector<std::uint8_t> to_rgba8(const Tensor& t, int channel, DisplayMode mode, const FiniteRange& finite,
+                                   DisplayRange* range_used) {
+  const std::vector<const float*> planes = displayed_planes(t, channel);
   if (mode == DisplayMode::Diverging && planes.size() > 1)
     fail(ErrorCode::InvalidArgument, "diverging display needs one channel: pass a channel >= 0 for a " +
                                          std::to_string(t.c) + "-channel tensor, got -1");
-
-  // Range over the finite values of the displayed planes (min, max and |x| of floats are exact in float).
-  float flo = std::numeric_limits<float>::infinity(), fhi = -flo, fmax_abs = 0;
   const std::size_t n = std::size_t(t.h) * t.w;
-  for (const float* p : planes) finite_range(p, n, flo, fhi, fmax_abs);
-  if (flo > fhi) flo = fhi = 0;  // no finite value
+  const float flo = finite.lo, fhi = finite.hi, fmax_abs = finite.max_abs;
   double lo = flo, hi = fhi;
   DisplayRange range{0.0f, 1.0f};
   switch (mode) {

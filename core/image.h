@@ -49,6 +49,18 @@ constexpr std::uint8_t kDivergingStops[5][3] = {
 // 3-channel tensor, got -1"; InvalidShape for a malformed tensor.
 std::vector<std::uint8_t> to_rgba8(const Tensor& t, int channel, DisplayMode mode, DisplayRange* range_used = nullptr);
 
+// The range of the finite values (NaN and +-Inf left out) over the channels to_rgba8 shows for `channel`
+// (-1: the first three). All zero when there is none. -0 is reported as 0.
+struct FiniteRange {
+  float lo = 0, hi = 0, max_abs = 0;
+};
+FiniteRange finite_range(const Tensor& t, int channel);
+
+// to_rgba8 for a caller that already has the range (to choose a mode from it, say): `range` must be
+// finite_range(t, channel) of this tensor; this saves a pass over it.
+std::vector<std::uint8_t> to_rgba8(const Tensor& t, int channel, DisplayMode mode, const FiniteRange& range,
+                                   DisplayRange* range_used = nullptr);
+
 // A width x 1 RGBA strip for the UI's legend: pixel i shows the colour of t = i / (width - 1)
 // (t = 0 for width 1) along the mode's range, lo on the left: a black-to-white ramp for Clamp,
 // MinMax and Absolute, the blue-white-red map for Diverging. width >= 1.

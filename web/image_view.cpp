@@ -1,7 +1,5 @@
 #include "image_view.h"
 
-#include <wasm_simd128.h>
-
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
@@ -11,53 +9,47 @@
 
 namespace cl = convlab;
 
-cl::DisplayMode resolve_display(const std::string& display, const cl::Tensor& t) {
+// auto: clamp for values in [0, 1], diverging when any is negative, else min-max.
+static cl::DisplayMode resolve_display(const std::string& display, const cl::FiniteRange& r) {
   if (display == "clamp") return cl::DisplayMode::Clamp;
   if (display == "minmax") return cl::DisplayMode::MinMax;
   if (display == "abs") return cl::DisplayMode::Absolute;
   if (display == "diverging") return cl::DisplayMode::Diverging;
-  // The range of the finite values (none: [0, 0]). Four lanes at a time: a 1024x1024 RGB output is 3M
-  // values, read on every recompute.
-  const float* p = t.data.data();
-  const std::size_t n = t.data.size(), n4 = n & ~std::size_t(3);
-  const v128_t big = wasm_f32x4_splat(FLT_MAX);
-  v128_t lo4 = wasm_f32x4_splat(INFINITY), hi4 = wasm_f32x4_splat(-INFINITY);
-  for (std::size_t i = 0; i < n4; i += 4) {
-    const v128_t v = wasm_v128_load(p + i);
-    const v128_t finite = wasm_f32x4_le(wasm_f32x4_abs(v), big);  // false for NaN and +-Inf
-    lo4 = wasm_f32x4_min(lo4, wasm_v128_bitselect(v, lo4, finite));
-    hi4 = wasm_f32x4_max(hi4, wasm_v128_bitselect(v, hi4, finite));
-  }
-  float l[4], h[4];
-  wasm_v128_store(l, lo4);
-  wasm_v128_store(h, hi4);
-  float lo = std::min({l[0], l[1], l[2], l[3]}), hi = std::max({h[0], h[1], h[2], h[3]});
-  for (std::size_t i = n4; i < n; ++i)
-    if (std::isfinite(p[i])) lo = std::min(lo, p[i]), hi = std::max(hi, p[i]);
-  if (lo > hi) lo = hi = 0;  // no finite value
-  if (lo >= 0.0f && hi <= 1.0f) return cl::DisplayMode::Clamp;
-  return lo < 0.0f ? cl::DisplayMode::Diverging : cl::DisplayMode::MinMax;
+  if (r.lo >= 0.0f && r.hi <= 1.0f) return cl::DisplayMode::Clamp;
+  return r.lo < 0.0f ? cl::DisplayMode::Diverging : cl::DisplayMode::MinMax;
 }
 
-void ImageView::set(const cl::Tensor& t, const std::string& display, int channel) {
+cl::DisplayMode resolve_display(const std::string& display, const cl::Tensor& t, int channel) {
+  return resolve_display(display, cl::finite_range(t, channel));
+}
+
+void ImageView::set(cl::Tensor t, const std::string& display, int channel) {
   key_.clear();
-  tensor_ = t;
-  mode_ = resolved_ = resolve_display(display, t);
-  channel_ = channel;
+  tensor_ = std::move(t);
+  channel_ = channel >= tensor_.c ? -1 : channel;
+  // One pass over the tensor for its range: it picks the auto mode and feeds to_rgba8.
+  const cl::FiniteRange range = cl::finite_range(tensor_, channel_);
+  mode_ = resolved_ = resolve_display(display, range);
   // A diverging map shows one signed quantity. Chosen automatically for a signed colour image it would
   // hide two channels, so auto shows |value| of all three instead; asked for, it shows the first channel.
-  if (mode_ == cl::DisplayMode::Diverging && t.c > 1 && channel_ < 0) {
-    if (display == "auto") mode_ = cl::DisplayMode::Absolute;
-    else channel_ = 0;
-  }
-  if (channel_ >= t.c) channel_ = -1;
-  const auto rgba = cl::to_rgba8(tensor_, channel_, mode_, &range_);
-  texture_.upload(rgba.data(), t.w, t.h);
+  const bool several = channel_ < 0 && tensor_.c > 1;
+  if (mode_ == cl::DisplayMode::Diverging && several && display == "auto") mode_ = cl::DisplayMode::Absolute;
+  const auto rgba = mode_ == cl::DisplayMode::Diverging && several
+                        ? cl::to_rgba8(tensor_, channel_ = 0, mode_, &range_)
+                        : cl::to_rgba8(tensor_, channel_, mode_, range, &range_);
+  texture_.upload(rgba.data(), tensor_.w, tensor_.h);
 }
 
 void ImageView::set_for(const std::string& key, const cl::Tensor& t, const std::string& display, int channel) {
   if (!key_.empty() && key == key_) return;
-  set(t, display, channel);
+  if (&t == &tensor_) set(std::move(tensor_), display, channel);  // shown again another way: no copy
+  else set(t, display, channel);
+  key_ = key;
+}
+
+void ImageView::set_for(const std::string& key, cl::Tensor&& t, const std::string& display, int channel) {
+  if (!key_.empty() && key == key_) return;
+  set(std::move(t), display, channel);
   key_ = key;
 }
 

@@ -28,13 +28,15 @@ using Overlay = std::function<void(ImDrawList*, const ViewTransform&)>;
 
 class ImageView {
  public:
-  // Sets what the view shows. display: "auto", "clamp", "minmax", "abs", "diverging" (State::display);
-  // auto = clamp for values in [0, 1], diverging when any value is negative, else min-max.
-  // channel -1 shows all (RGB or grey), otherwise one channel.
-  void set(const convlab::Tensor& t, const std::string& display = "auto", int channel = -1);
+  // Sets what the view shows (a copy of t, or t itself when moved in). display: "auto", "clamp",
+  // "minmax", "abs", "diverging" (State::display); auto = clamp for values in [0, 1], diverging when any
+  // shown value is negative, else min-max. channel -1 shows all (RGB or grey), otherwise one channel.
+  void set(convlab::Tensor t, const std::string& display = "auto", int channel = -1);
   // set(t, display, channel) unless the view already shows `key`, a name of what t was computed from
   // (and how it is displayed). Lessons call it every frame; only a change converts t for display again.
+  // t may be the view's own tensor() (to show it another way).
   void set_for(const std::string& key, const convlab::Tensor& t, const std::string& display = "auto", int channel = -1);
+  void set_for(const std::string& key, convlab::Tensor&& t, const std::string& display = "auto", int channel = -1);
   bool empty() const { return tensor_.empty(); }
   const convlab::Tensor& tensor() const { return tensor_; }
   // What `display` resolved to for the tensor (auto -> clamp, min-max or diverging), before a signed
@@ -55,4 +57,5 @@ class ImageView {
   std::string key_;  // what set_for last showed; set() forgets it
 };
 
-convlab::DisplayMode resolve_display(const std::string& display, const convlab::Tensor& t);
+// The mode `display` names, or for "auto" the one ImageView picks for t's values on `channel`.
+convlab::DisplayMode resolve_display(const std::string& display, const convlab::Tensor& t, int channel = -1);

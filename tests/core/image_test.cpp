@@ -274,6 +274,40 @@ TEST(ToRgba8, ExtremeRangesEqualThePerPixelDefinition) {
   }
 }
 
+// finite_range over the displayed channels, against a plain scan; to_rgba8 given that range is to_rgba8.
+TEST(FiniteRange, DisplayedChannelsFiniteValuesOnly) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> value(-4.0f, 3.0f);
+  std::uniform_int_distribution<int> special(0, 9);
+  for (int trial = 0; trial < 100; ++trial) {
+    Tensor t(1 + trial % 5, 1 + trial % 7, 3 + trial % 11);
+    for (float& v : t.data) {
+      const int s = special(rng);
+      v = s == 0 ? kNan : s == 1 ? kInf : s == 2 ? -kInf : value(rng);
+    }
+    for (int channel = -1; channel < t.c; ++channel) {
+      double lo = INFINITY, hi = -INFINITY, m = 0;
+      for (int c = channel < 0 ? 0 : channel; c < (channel < 0 ? std::min(t.c, 3) : channel + 1); ++c)
+        for (int i = 0; i < t.h * t.w; ++i) {
+          const double v = t.plane(c)[i];
+          if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v), m = std::max(m, std::abs(v));
+        }
+      if (lo > hi) lo = hi = 0;
+      const FiniteRange r = finite_range(t, channel);
+      EXPECT_EQ(r.lo, lo) << trial << " " << channel;
+      EXPECT_EQ(r.hi, hi) << trial << " " << channel;
+      EXPECT_EQ(r.max_abs, m) << trial << " " << channel;
+      for (DisplayMode mode : {DisplayMode::Clamp, DisplayMode::MinMax, DisplayMode::Absolute})
+        EXPECT_EQ(to_rgba8(t, channel, mode, r), to_rgba8(t, channel, mode));
+    }
+  }
+  const FiniteRange none = finite_range(Tensor(1, 1, 3, {kNan, kInf, -kInf}), -1);
+  EXPECT_TRUE(none.lo == 0 && none.hi == 0 && none.max_abs == 0);
+  const FiniteRange zeros = finite_range(Tensor(1, 1, 2, {-0.0f, -0.0f}), -1);
+  EXPECT_FALSE(std::signbit(zeros.lo) || std::signbit(zeros.hi));
+  expect_error([] { finite_range(Tensor(3, 2, 2), 3); }, ErrorCode::InvalidArgument, "channel must be -1 or within 0..2, got 3");
+}
+
 TEST(ToRgba8, NamedErrors) {
   expect_error([] { to_rgba8(Tensor(3, 2, 2), 3, DisplayMode::Clamp); }, ErrorCode::InvalidArgument,
                "channel must be -1 or within 0..2, got 3");

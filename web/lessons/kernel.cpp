@@ -52,8 +52,7 @@ std::string conv_key(const LessonContext& ctx) {
 
 struct KernelLesson {
   ImageView input_view, output_view;
-  std::string key, error;
-  cl::Tensor output;
+  std::string key, error;  // the output lives in output_view (moved in: a 1024x1024 RGB output is 12 MB)
   cl::Weights weights;
   cl::Conv2dParams params;
   std::string snippet;
@@ -75,7 +74,7 @@ struct KernelLesson {
         const double t0 = emscripten_get_now();
         cl::Tensor out = cl::conv2d(ctx.input, w, p);
         compute_ms = emscripten_get_now() - t0;
-        output = std::move(out);
+        output_view.set_for(s.display + "|" + key, std::move(out), s.display);
         weights = std::move(w);
         params = p;
         PytorchConv pc{ctx.input.c, ctx.input.h, ctx.input.w, weights, params, {},
@@ -86,7 +85,7 @@ struct KernelLesson {
         error = e.what();  // keep the previous output
       }
     }
-    if (!output.empty()) output_view.set_for(s.display + "|" + key, output, s.display);
+    if (!output_view.empty()) output_view.set_for(s.display + "|" + key, output_view.tensor(), s.display);
     if (!error.empty()) ctx.error = error;
   }
 
@@ -238,6 +237,7 @@ struct KernelLesson {
     const auto [wide, left_w] = begin_left_column("kernel-left", 860, 0.35f, 330.0f, 410.0f, 560.0f);
     if (ctx.visible("kernel-editor")) kernel_editor(s, ctx.input.c, 15);
     compute(ctx);
+    const cl::Tensor& output = output_view.tensor();
     ImGui::Spacing();
     if (ctx.visible("presets")) quick_buttons(s);
     ImGui::Spacing();
