@@ -1,7 +1,6 @@
 #include "image_view.h"
 
 #include <algorithm>
-#include <cfloat>
 #include <cmath>
 #include <cstdio>
 
@@ -32,11 +31,13 @@ void ImageView::set(cl::Tensor t, const std::string& display, int channel) {
   mode_ = resolved_ = resolve_display(display, range);
   // A diverging map shows one signed quantity. Chosen automatically for a signed colour image it would
   // hide two channels, so auto shows |value| of all three instead; asked for, it shows the first channel.
-  const bool several = channel_ < 0 && tensor_.c > 1;
-  if (mode_ == cl::DisplayMode::Diverging && several && display == "auto") mode_ = cl::DisplayMode::Absolute;
-  const auto rgba = mode_ == cl::DisplayMode::Diverging && several
-                        ? cl::to_rgba8(tensor_, channel_ = 0, mode_, &range_)
-                        : cl::to_rgba8(tensor_, channel_, mode_, range, &range_);
+  const int asked = channel_;
+  if (mode_ == cl::DisplayMode::Diverging && channel_ < 0 && tensor_.c > 1) {
+    if (display == "auto") mode_ = cl::DisplayMode::Absolute;
+    else channel_ = 0;
+  }
+  const auto rgba = channel_ == asked ? cl::to_rgba8(tensor_, channel_, mode_, range, &range_)
+                                      : cl::to_rgba8(tensor_, channel_, mode_, &range_);  // range of channel 0
   texture_.upload(rgba.data(), tensor_.w, tensor_.h);
 }
 
