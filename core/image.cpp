@@ -56,42 +56,46 @@ void diverging_colour(double t, std::uint8_t* rgb) {
   }
 }
 
-// Position u[i] in [0, 1] of value p[i] along the mode's range (finite or +-Inf; NaN values give
-// anything, their pixels are painted over). MinMax of a constant image puts the constant at 0.5 (byte
-// 128). The cases that do not depend on the value are decided outside the loops, so the loops vectorise.
+// Position u in [0, 1] of one value p along the mode's range, where the range is not degenerate
+// (hi > lo for MinMax, hi > 0 for Absolute and Diverging). The one definition: positions() runs it over
+// chunks and FloatBytes recomputes its flagged values with it.
+double position(DisplayMode mode, float p, double lo, double hi) {
+  switch (mode) {
+    case DisplayMode::Clamp: return p;
+    case DisplayMode::MinMax: return (double(p) - lo) / (hi - lo);
+    case DisplayMode::Absolute: return std::abs(double(p)) / hi;
+    case DisplayMode::Diverging: return 0.5 + double(p) / (2.0 * hi);
+  }
+  return p;
+}
+
+// Position u[i] of value p[i] (finite or +-Inf; NaN values give anything, their pixels are painted
+// over). A degenerate range maps by sign: MinMax of a constant image puts the constant at 0.5 (byte 128).
+// The mode and the range's kind are decided outside the loops (position() is called with a constant
+// mode), so the loops vectorise.
 void positions(DisplayMode mode, const float* p, int n, double lo, double hi, double* u) {
   switch (mode) {
     case DisplayMode::Clamp:
-      for (int i = 0; i < n; ++i) u[i] = p[i];
+      for (int i = 0; i < n; ++i) u[i] = position(DisplayMode::Clamp, p[i], lo, hi);
       return;
     case DisplayMode::MinMax:
       if (hi > lo)
-        for (int i = 0; i < n; ++i) u[i] = (double(p[i]) - lo) / (hi - lo);
+        for (int i = 0; i < n; ++i) u[i] = position(DisplayMode::MinMax, p[i], lo, hi);
       else
         for (int i = 0; i < n; ++i) u[i] = p[i] > lo ? 1.0 : p[i] < lo ? 0.0 : 0.5;
       return;
     case DisplayMode::Absolute:
       if (hi > 0)
-        for (int i = 0; i < n; ++i) u[i] = std::abs(double(p[i])) / hi;
+        for (int i = 0; i < n; ++i) u[i] = position(DisplayMode::Absolute, p[i], lo, hi);
       else
         for (int i = 0; i < n; ++i) u[i] = p[i] != 0 ? 1.0 : 0.0;
       return;
     case DisplayMode::Diverging:
       if (hi > 0)
-        for (int i = 0; i < n; ++i) u[i] = 0.5 + double(p[i]) / (2.0 * hi);
+        for (int i = 0; i < n; ++i) u[i] = position(DisplayMode::Diverging, p[i], lo, hi);
       else
         for (int i = 0; i < n; ++i) u[i] = p[i] > 0 ? 1.0 : p[i] < 0 ? 0.0 : 0.5;
       return;
-  }
-}
-
-// Position u of one value along the mode's range: the loops of positions() for one value (hi > lo, and
-// hi > 0 for Absolute; Diverging not needed).
-double position(DisplayMode mode, float p, double lo, double hi) {
-  switch (mode) {
-    case DisplayMode::MinMax: return (double(p) - lo) / (hi - lo);
-    case DisplayMode::Absolute: return std::abs(double(p)) / hi;
-    default: return p;
   }
 }
 
@@ -217,15 +221,15 @@ std::vector<std::uint8_t> to_rgba8(const Tensor& t, int channel, DisplayMode mod
     fail(ErrorCode::InvalidArgument, "diverging display needs one channel: pass a channel >= 0 for a " +
                                          std::to_string(t.c) + "-channel tensor, got -1");
   const std::size_t n = std::size_t(t.h) * t.w;
-  const float flo = finite.lo, fhi = finite.hi, fmax_abs = finite.max_abs;
-  double lo = flo, hi = fhi;
-  DisplayRange range{0.0f, 1.0f};
+  const float m = finite.max_abs;
+  DisplayRange range{0.0f, 1.0f};  // Clamp
   switch (mode) {
-    case DisplayMode::Clamp: lo = 0, hi = 1; break;
-    case DisplayMode::MinMax: range = {flo, fhi}; break;
-    case DisplayMode::Absolute: lo = 0, hi = fmax_abs, range = {0.0f, fmax_abs}; break;
-    case DisplayMode::Diverging: lo = -double(fmax_abs), hi = fmax_abs, range = {-fmax_abs, fmax_abs}; break;
+    case DisplayMode::Clamp: break;
+    case DisplayMode::MinMax: range = {finite.lo, finite.hi}; break;
+    case DisplayMode::Absolute: range = {0.0f, m}; break;
+    case DisplayMode::Diverging: range = {-m, m}; break;
   }
+  const double lo = range.lo, hi = range.hi;
   if (range_used) *range_used = range;
 
   std::vector<std::uint8_t> out(n * 4);
