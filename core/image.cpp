@@ -35,6 +35,22 @@ Tensor from_rgba8(const std::uint8_t* rgba, int width, int height, int channels)
   return out;
 }
 
+const char* display_mode_name(DisplayMode mode) {
+  switch (mode) {
+    case DisplayMode::Clamp: return "clamp";
+    case DisplayMode::MinMax: return "minmax";
+    case DisplayMode::Absolute: return "abs";
+    case DisplayMode::Diverging: return "diverging";
+  }
+  return "clamp";
+}
+
+std::optional<DisplayMode> parse_display_mode(const std::string& name) {
+  for (DisplayMode m : {DisplayMode::Clamp, DisplayMode::MinMax, DisplayMode::Absolute, DisplayMode::Diverging})
+    if (name == display_mode_name(m)) return m;
+  return std::nullopt;
+}
+
 namespace {
 
 // Round half up of 255 * t, t clamped to [0, 1] (NaN -> 0). Branch-free so that loops of it vectorise;

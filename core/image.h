@@ -2,6 +2,8 @@
 // float tensor in [0, 1], and tensors back to RGBA for display, with a choice of value mapping.
 #pragma once
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "tensor.h"
@@ -24,6 +26,8 @@ Tensor from_rgba8(const std::uint8_t* rgba, int width, int height, int channels)
 //              +m red; an all-zero image is white. Needs one displayed channel.
 // Bytes are round-half-up of 255 * t for t in [0, 1].
 enum class DisplayMode { Clamp, MinMax, Absolute, Diverging };
+const char* display_mode_name(DisplayMode mode);  // "clamp", "minmax", "abs", "diverging"
+std::optional<DisplayMode> parse_display_mode(const std::string& name);
 struct DisplayRange {
   float lo, hi;  // the value shown at byte 0 / colour-map start and at 255 / colour-map end
 };

@@ -428,12 +428,9 @@ val from_rgba(val bytes, int width, int height, int channels) {
 
 val to_rgba(val tensor, int channel, std::string mode) {
   return guarded([&] {
-    cl::DisplayMode m;
-    if (mode == "clamp") m = cl::DisplayMode::Clamp;
-    else if (mode == "minmax") m = cl::DisplayMode::MinMax;
-    else if (mode == "abs") m = cl::DisplayMode::Absolute;
-    else if (mode == "diverging") m = cl::DisplayMode::Diverging;
-    else invalid("mode must be one of clamp, minmax, abs, diverging, got " + mode);
+    const std::optional<cl::DisplayMode> parsed = cl::parse_display_mode(mode);
+    if (!parsed) invalid("mode must be one of clamp, minmax, abs, diverging, got " + mode);
+    const cl::DisplayMode m = *parsed;
     const TensorIn in(tensor);
     const cl::Tensor& t = in.get();
     cl::DisplayRange range{0, 0};

@@ -10,10 +10,7 @@ namespace cl = convlab;
 
 // auto: clamp for values in [0, 1], diverging when any is negative, else min-max.
 static cl::DisplayMode resolve_display(const std::string& display, const cl::FiniteRange& r) {
-  if (display == "clamp") return cl::DisplayMode::Clamp;
-  if (display == "minmax") return cl::DisplayMode::MinMax;
-  if (display == "abs") return cl::DisplayMode::Absolute;
-  if (display == "diverging") return cl::DisplayMode::Diverging;
+  if (const auto named = cl::parse_display_mode(display)) return *named;
   if (r.lo >= 0.0f && r.hi <= 1.0f) return cl::DisplayMode::Clamp;
   return r.lo < 0.0f ? cl::DisplayMode::Diverging : cl::DisplayMode::MinMax;
 }

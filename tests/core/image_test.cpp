@@ -308,6 +308,13 @@ TEST(FiniteRange, DisplayedChannelsFiniteValuesOnly) {
   expect_error([] { finite_range(Tensor(3, 2, 2), 3); }, ErrorCode::InvalidArgument, "channel must be -1 or within 0..2, got 3");
 }
 
+TEST(DisplayModeNames, RoundTripAndUnknownNames) {
+  for (DisplayMode m : {DisplayMode::Clamp, DisplayMode::MinMax, DisplayMode::Absolute, DisplayMode::Diverging})
+    EXPECT_EQ(parse_display_mode(display_mode_name(m)), m);
+  EXPECT_STREQ(display_mode_name(DisplayMode::Absolute), "abs");
+  for (const char* name : {"auto", "", "Clamp", "absolute", "min-max"}) EXPECT_FALSE(parse_display_mode(name)) << name;
+}
+
 TEST(ToRgba8, NamedErrors) {
   expect_error([] { to_rgba8(Tensor(3, 2, 2), 3, DisplayMode::Clamp); }, ErrorCode::InvalidArgument,
                "channel must be -1 or within 0..2, got 3");

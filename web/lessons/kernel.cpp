@@ -288,11 +288,7 @@ struct KernelLesson {
       ctx.publish("padding", std::to_string(params.padding.top) + "," + std::to_string(params.padding.bottom) + "," +
                                  std::to_string(params.padding.left) + "," + std::to_string(params.padding.right));
       ctx.publish("compute_ms", compute_ms);
-      const cl::DisplayMode display_mode = output_view.resolved_display();  // what "auto" became
-      ctx.publish("display", std::string(display_mode == cl::DisplayMode::Clamp      ? "clamp"
-                                         : display_mode == cl::DisplayMode::MinMax   ? "minmax"
-                                         : display_mode == cl::DisplayMode::Absolute ? "abs"
-                                                                                     : "diverging"));
+      ctx.publish("display", cl::display_mode_name(output_view.resolved_display()));  // what "auto" became
       ctx.publish("snippet_chars", double(snippet.size()));
     }
     const float right_w = ImGui::GetContentRegionAvail().x;
