@@ -73,16 +73,11 @@ struct DepthwiseLesson {
       kh = w.kh, kw = w.kw;
       input_view.set(ctx.input);
       // 'auto' per view: the merged colour image keeps its colours (min-max when values leave [0, 1], never
-      // the one-channel diverging map); each channel alone turns diverging when it has negative values.
-      float lo = 0, hi = 1;
-      for (float v : output.data) lo = std::min(lo, v), hi = std::max(hi, v);
-      merged_view.set(output, s.display != "auto" ? s.display : (lo < 0 || hi > 1) && output.c > 1 ? "minmax" : "auto");
-      for (int i = 0; i < 3 && i < output.c; ++i) {
-        float clo = 0, chi = 0;
-        const float* pl = output.plane(i);
-        for (int j = 0; j < output.h * output.w; ++j) clo = std::min(clo, pl[j]), chi = std::max(chi, pl[j]);
-        channel_views[i].set(output, s.display != "auto" ? s.display : clo < 0 ? "diverging" : chi > 1 ? "minmax" : "clamp", i);
-      }
+      // |value|, which the view's own auto picks for a signed colour image); each channel alone is the view's
+      // auto for that channel: diverging when it has negative values.
+      const cl::FiniteRange r = cl::finite_range(output, -1);
+      merged_view.set(output, s.display != "auto" ? s.display : (r.lo < 0 || r.hi > 1) && output.c > 1 ? "minmax" : "auto");
+      for (int i = 0; i < 3 && i < output.c; ++i) channel_views[i].set(output, s.display, i);
     } catch (const std::exception& e) {
       ctx.error = e.what();
     }

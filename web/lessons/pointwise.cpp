@@ -80,14 +80,6 @@ struct PointwiseLesson {
     return m;
   }
 
-  static std::string display_for(const cl::Tensor& t, int channel, const std::string& display) {
-    if (display != "auto") return display;
-    float lo = 0, hi = 0;
-    const float* p = t.plane(channel);
-    for (int i = 0; i < t.h * t.w; ++i) lo = std::min(lo, p[i]), hi = std::max(hi, p[i]);
-    return lo < 0 ? "diverging" : hi > 1 ? "minmax" : "clamp";
-  }
-
   void compute(LessonContext& ctx) {
     const State& s = ctx.state;
     std::vector<float> m = state_matrix(s);
@@ -107,7 +99,7 @@ struct PointwiseLesson {
       output = std::move(out);
       matrix = std::move(m);
       input_view.set(ctx.input);
-      for (int i = 0; i < output.c && i < kFeatures; ++i) views[i].set(output, display_for(output, i, s.display), output.c > 1 ? i : -1);
+      for (int i = 0; i < output.c && i < kFeatures; ++i) views[i].set(output, s.display, output.c > 1 ? i : -1);  // auto: per channel
     } catch (const std::exception& e) {
       ctx.error = e.what();
     }
