@@ -30,14 +30,11 @@ cl::Weights weights(FuzzInput& in, int a, int b, int kh, int kw) {
   return t;
 }
 
-cl::Tensor absolute(cl::Tensor t) {
+// |x| of every value of a Tensor or Weights.
+template <class T>
+T absolute(T t) {
   for (float& v : t.data) v = std::fabs(v);
   return t;
-}
-
-cl::Weights absolute(cl::Weights w) {
-  for (float& v : w.data) v = std::fabs(v);
-  return w;
 }
 
 // got must equal want up to float rounding. A sum's rounding depends on its order, and its error is
