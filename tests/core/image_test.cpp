@@ -256,6 +256,24 @@ TEST(ToRgba8, EqualsThePerPixelDefinitionAtEveryRoundingBoundary) {
   }
 }
 
+// The same boundaries in every position of a chunk's last, partial group of eight values (to_rgba8
+// looks for values to recompute eight at a time, and the leftovers separately).
+TEST(ToRgba8, RoundingBoundariesInThePartialLastGroup) {
+  std::vector<float> values;
+  for (int k = 0; k < 255; ++k) {
+    const float v = float((k + 0.5) / 255.0);
+    values.insert(values.end(), {std::nextafter(v, -kInf), v, std::nextafter(v, kInf)});
+  }
+  for (int width : {1, 3, 7, 9, 15, 513, 519}) {
+    for (std::size_t start = 0; start < values.size(); start += std::min<std::size_t>(width, 8)) {
+      Tensor t(1, 1, width);
+      for (int x = 0; x < width; ++x) t.data[x] = values[(start + x) % values.size()];
+      ASSERT_EQ(to_rgba8(t, 0, DisplayMode::Clamp), per_pixel_rgba8(t, 0, DisplayMode::Clamp))
+          << "width " << width << " from value " << start;
+    }
+  }
+}
+
 // Ranges at the ends of float: wider than FLT_MAX, near it, tiny and subnormal (255 / range beyond float),
 // where the bytes cannot come from float arithmetic alone.
 TEST(ToRgba8, ExtremeRangesEqualThePerPixelDefinition) {
