@@ -19,29 +19,42 @@ cl::DisplayMode resolve_display(const std::string& display, const cl::Tensor& t,
   return resolve_display(display, cl::finite_range(t, channel));
 }
 
+const cl::Tensor& ImageView::tensor() const {
+  static const cl::Tensor none;
+  return tensor_ ? *tensor_ : none;
+}
+
 void ImageView::set(cl::Tensor t, const std::string& display, int channel) {
+  set(std::make_shared<const cl::Tensor>(std::move(t)), display, channel);
+}
+
+void ImageView::set(std::shared_ptr<const cl::Tensor> shared, const std::string& display, int channel) {
   key_.clear();
-  tensor_ = std::move(t);
-  channel_ = channel >= tensor_.c ? -1 : channel;
+  tensor_ = std::move(shared);
+  const cl::Tensor& t = tensor();
+  channel_ = channel >= t.c ? -1 : channel;
   // One pass over the tensor for its range: it picks the auto mode and feeds to_rgba8.
-  const cl::FiniteRange range = cl::finite_range(tensor_, channel_);
+  const cl::FiniteRange range = cl::finite_range(t, channel_);
   mode_ = resolved_ = resolve_display(display, range);
   // A diverging map shows one signed quantity. Chosen automatically for a signed colour image it would
   // hide two channels, so auto shows |value| of all three instead; asked for, it shows the first channel.
   const int asked = channel_;
-  if (mode_ == cl::DisplayMode::Diverging && channel_ < 0 && tensor_.c > 1) {
+  if (mode_ == cl::DisplayMode::Diverging && channel_ < 0 && t.c > 1) {
     if (display == "auto") mode_ = cl::DisplayMode::Absolute;
     else channel_ = 0;
   }
-  const auto rgba = channel_ == asked ? cl::to_rgba8(tensor_, channel_, mode_, range, &range_)
-                                      : cl::to_rgba8(tensor_, channel_, mode_, &range_);  // range of channel 0
-  texture_.upload(rgba.data(), tensor_.w, tensor_.h);
+  const auto rgba = channel_ == asked ? cl::to_rgba8(t, channel_, mode_, range, &range_)
+                                      : cl::to_rgba8(t, channel_, mode_, &range_);  // range of channel 0
+  texture_.upload(rgba.data(), t.w, t.h);
 }
 
 void ImageView::set_for(const std::string& key, const cl::Tensor& t, const std::string& display, int channel) {
   if (!key_.empty() && key == key_) return;
-  if (&t == &tensor_) set(std::move(tensor_), display, channel);  // shown again another way: no copy
-  else set(t, display, channel);
+  if (&t == tensor_.get()) {
+    set(tensor_, display, channel);  // shown again another way: no copy
+  } else {
+    set(t, display, channel);
+  }
   key_ = key;
 }
 
@@ -81,10 +94,11 @@ static void draw_legend(cl::DisplayMode mode, cl::DisplayRange range, float widt
 }
 
 void ImageView::draw_values(ImDrawList* dl, const ViewTransform& tf, ImVec2 lo, ImVec2 hi) const {
+  const cl::Tensor& shown = tensor();
   const int x0 = std::max(0, int(std::floor((lo.x - tf.origin.x) / tf.scale)));
   const int y0 = std::max(0, int(std::floor((lo.y - tf.origin.y) / tf.scale)));
-  const int x1 = std::min(tensor_.w, int(std::ceil((hi.x - tf.origin.x) / tf.scale)));
-  const int y1 = std::min(tensor_.h, int(std::ceil((hi.y - tf.origin.y) / tf.scale)));
+  const int x1 = std::min(shown.w, int(std::ceil((hi.x - tf.origin.x) / tf.scale)));
+  const int y1 = std::min(shown.h, int(std::ceil((hi.y - tf.origin.y) / tf.scale)));
   if ((x1 - x0) * (y1 - y0) > 4000) return;
   ImFont* font = mono_font();
   const float size = std::min(14.0f, tf.scale * 0.28f);
@@ -96,9 +110,9 @@ void ImageView::draw_values(ImDrawList* dl, const ViewTransform& tf, ImVec2 lo, 
       dl->AddLine(ImVec2(p.x, p.y), ImVec2(p.x, p.y + tf.scale), IM_COL32(0, 0, 0, 60));
       if (tf.scale < 34.0f) continue;
       char buf[16];
-      const int lines = (channel_ < 0 && tensor_.c == 3) ? 3 : 1;
+      const int lines = (channel_ < 0 && shown.c == 3) ? 3 : 1;
       for (int i = 0; i < lines; ++i) {
-        const float v = tensor_.at(lines == 3 ? i : ch, y, x);
+        const float v = shown.at(lines == 3 ? i : ch, y, x);
         std::snprintf(buf, sizeof buf, "%.2f", double(v));
         const ImVec2 ts = font->CalcTextSizeA(size, 1e9f, 0, buf);
         const ImVec2 at(p.x + (tf.scale - ts.x) * 0.5f, p.y + tf.scale * 0.5f + (i - lines * 0.5f) * size);
@@ -110,6 +124,7 @@ void ImageView::draw_values(ImDrawList* dl, const ViewTransform& tf, ImVec2 lo, 
 }
 
 Hover ImageView::draw(const char* id, ImVec2 size, State& state, const Overlay& overlay, int pad) {
+  const cl::Tensor& shown = tensor();
   Hover hover;
   const bool legend = mode_ != cl::DisplayMode::Clamp;
   const float legend_h = legend ? ImGui::GetFrameHeightWithSpacing() : 0.0f;
@@ -121,20 +136,20 @@ Hover ImageView::draw(const char* id, ImVec2 size, State& state, const Overlay& 
   ImGui::InvisibleButton("view", size, ImGuiButtonFlags_MouseButtonLeft);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImU32 box_colour = IM_COL32(24, 26, 31, 255);
-  if (tensor_.empty()) {
+  if (shown.empty()) {
     dl->AddRectFilled(lo, hi, box_colour);
     dl->AddText(ImVec2(lo.x + 8, lo.y + 8), IM_COL32(160, 160, 160, 255), "no image yet");
     ImGui::PopID();
     return hover;
   }
   // Fit the image (plus any padded border) in the box, then apply the shared zoom and centre.
-  const float shown_w = float(tensor_.w + 2 * pad), shown_h = float(tensor_.h + 2 * pad);
+  const float shown_w = float(shown.w + 2 * pad), shown_h = float(shown.h + 2 * pad);
   const float fit = std::min(size.x / shown_w, size.y / shown_h);
   const float zoom = state.zoom > 0.0f ? state.zoom : 1.0f;
   ViewTransform tf;
   tf.scale = fit * zoom;
   const float cx = state.zoom > 0.0f ? state.cx : 0.5f, cy = state.zoom > 0.0f ? state.cy : 0.5f;
-  tf.origin = ImVec2(lo.x + size.x * 0.5f - cx * tensor_.w * tf.scale, lo.y + size.y * 0.5f - cy * tensor_.h * tf.scale);
+  tf.origin = ImVec2(lo.x + size.x * 0.5f - cx * shown.w * tf.scale, lo.y + size.y * 0.5f - cy * shown.h * tf.scale);
 
   ImGuiIO& io = ImGui::GetIO();
   if (ImGui::IsItemHovered()) {
@@ -144,40 +159,42 @@ Hover ImageView::draw(const char* id, ImVec2 size, State& state, const Overlay& 
       const float mx = (io.MousePos.x - tf.origin.x) / old_scale, my = (io.MousePos.y - tf.origin.y) / old_scale;
       const float new_scale = fit * new_zoom;
       state.zoom = new_zoom <= 1.0001f ? 0.0f : new_zoom;
-      state.cx = std::clamp((mx - (io.MousePos.x - lo.x - size.x * 0.5f) / new_scale) / tensor_.w, 0.0f, 1.0f);
-      state.cy = std::clamp((my - (io.MousePos.y - lo.y - size.y * 0.5f) / new_scale) / tensor_.h, 0.0f, 1.0f);
+      state.cx = std::clamp((mx - (io.MousePos.x - lo.x - size.x * 0.5f) / new_scale) / shown.w, 0.0f, 1.0f);
+      state.cy = std::clamp((my - (io.MousePos.y - lo.y - size.y * 0.5f) / new_scale) / shown.h, 0.0f, 1.0f);
     }
     if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) state.zoom = 0.0f;
   }
   if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left) && state.zoom > 0.0f) {
-    state.cx = std::clamp(state.cx - io.MouseDelta.x / (tf.scale * tensor_.w), 0.0f, 1.0f);
-    state.cy = std::clamp(state.cy - io.MouseDelta.y / (tf.scale * tensor_.h), 0.0f, 1.0f);
+    state.cx = std::clamp(state.cx - io.MouseDelta.x / (tf.scale * shown.w), 0.0f, 1.0f);
+    state.cy = std::clamp(state.cy - io.MouseDelta.y / (tf.scale * shown.h), 0.0f, 1.0f);
   }
 
   // The box's colour only where the (opaque) image leaves it uncovered: a zoomed image fills the box,
   // and filling under it would cost a second layer of pixels for nothing.
   const ImVec2 a(std::clamp(tf.origin.x, lo.x, hi.x), std::clamp(tf.origin.y, lo.y, hi.y));
-  const ImVec2 b(std::clamp(tf.origin.x + tensor_.w * tf.scale, lo.x, hi.x), std::clamp(tf.origin.y + tensor_.h * tf.scale, lo.y, hi.y));
+  const ImVec2 b(std::clamp(tf.origin.x + shown.w * tf.scale, lo.x, hi.x),
+                 std::clamp(tf.origin.y + shown.h * tf.scale, lo.y, hi.y));
   if (a.y > lo.y) dl->AddRectFilled(lo, ImVec2(hi.x, a.y), box_colour);
   if (b.y < hi.y) dl->AddRectFilled(ImVec2(lo.x, b.y), hi, box_colour);
   if (a.x > lo.x) dl->AddRectFilled(ImVec2(lo.x, a.y), ImVec2(a.x, b.y), box_colour);
   if (b.x < hi.x) dl->AddRectFilled(ImVec2(b.x, a.y), ImVec2(hi.x, b.y), box_colour);
   dl->PushClipRect(lo, hi, true);
-  dl->AddImage(texture_.imgui_id(), tf.to_screen(0, 0), tf.to_screen(float(tensor_.w), float(tensor_.h)));
+  dl->AddImage(texture_.imgui_id(), tf.to_screen(0, 0), tf.to_screen(float(shown.w), float(shown.h)));
   if (tf.scale >= 8.0f) draw_values(dl, tf, lo, hi);
   if (overlay) overlay(dl, tf);
   if (ImGui::IsItemHovered()) {
     const int x = int(std::floor((io.MousePos.x - tf.origin.x) / tf.scale));
     const int y = int(std::floor((io.MousePos.y - tf.origin.y) / tf.scale));
-    if (x >= 0 && y >= 0 && x < tensor_.w && y < tensor_.h) {
+    if (x >= 0 && y >= 0 && x < shown.w && y < shown.h) {
       hover = Hover{true, x, y};
       const ImVec2 p = tf.to_screen(float(x), float(y));
       dl->AddRect(p, ImVec2(p.x + tf.scale, p.y + tf.scale), IM_COL32(255, 230, 0, 255), 0, 0, 2.0f);
       ImGui::BeginTooltip();
       ImGui::Text("pixel (x %d, y %d)", x, y);
       const char* names[3] = {"R", "G", "B"};
-      for (int c = 0; c < tensor_.c && c < 8; ++c)
-        ImGui::Text("%s %.4f", tensor_.c == 3 ? names[c] : ("ch " + std::to_string(c)).c_str(), double(tensor_.at(c, y, x)));
+      for (int c = 0; c < shown.c && c < 8; ++c)
+        ImGui::Text("%s %.4f", shown.c == 3 ? names[c] : ("ch " + std::to_string(c)).c_str(),
+                    double(shown.at(c, y, x)));
       ImGui::EndTooltip();
     }
   }

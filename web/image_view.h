@@ -4,6 +4,7 @@
 // and the numbers appear; hovering a pixel shows its value per channel.
 #pragma once
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "image.h"
@@ -32,13 +33,17 @@ class ImageView {
   // "minmax", "abs", "diverging" (State::display); auto = clamp for values in [0, 1], diverging when any
   // shown value is negative, else min-max. channel -1 shows all (RGB or grey), otherwise one channel.
   void set(convlab::Tensor t, const std::string& display = "auto", int channel = -1);
+  // The same for a tensor several views show (one per channel of an output): they share it, no copies.
+  void set(std::shared_ptr<const convlab::Tensor> t, const std::string& display = "auto", int channel = -1);
   // set(t, display, channel) unless the view already shows `key`, a name of what t was computed from
   // (and how it is displayed). Lessons call it every frame; only a change converts t for display again.
   // t may be the view's own tensor() (to show it another way).
   void set_for(const std::string& key, const convlab::Tensor& t, const std::string& display = "auto", int channel = -1);
   void set_for(const std::string& key, convlab::Tensor&& t, const std::string& display = "auto", int channel = -1);
-  bool empty() const { return tensor_.empty(); }
-  const convlab::Tensor& tensor() const { return tensor_; }
+  bool empty() const { return tensor().empty(); }
+  const convlab::Tensor& tensor() const;
+  // The shown tensor, to share with other views (null before the first set).
+  const std::shared_ptr<const convlab::Tensor>& shared_tensor() const { return tensor_; }
   // What `display` resolved to for the tensor (auto -> clamp, min-max or diverging), before a signed
   // colour image is switched to |value|: the mode a readout names.
   convlab::DisplayMode resolved_display() const { return resolved_; }
@@ -49,7 +54,7 @@ class ImageView {
 
  private:
   void draw_values(ImDrawList* dl, const ViewTransform& tf, ImVec2 lo, ImVec2 hi) const;
-  convlab::Tensor tensor_;
+  std::shared_ptr<const convlab::Tensor> tensor_;
   Texture texture_;
   convlab::DisplayMode mode_ = convlab::DisplayMode::Clamp, resolved_ = convlab::DisplayMode::Clamp;
   convlab::DisplayRange range_{0, 1};

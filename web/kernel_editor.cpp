@@ -17,6 +17,13 @@ static const cl::PresetInfo* preset_info(const std::string& name) {
   return nullptr;
 }
 
+std::string kernel_key(const State& s) {
+  std::string k = s.preset + "|" + std::to_string(s.kh) + "x" + std::to_string(s.kw) + "|" + std::to_string(s.sigma) +
+                  "|" + (s.depth ? "d" : "") + "|";
+  for (float v : s.values) k += std::to_string(v) + ",";
+  return k;
+}
+
 cl::Kernel2D state_kernel(const State& s, int channel) {
   if (s.preset == "custom" && !s.values.empty()) {
     const std::size_t plane = std::size_t(s.kh) * s.kw;

@@ -2,6 +2,8 @@
 // has depth), normalise, flip, randomise. Editing any cell turns the kernel into a custom one whose
 // values the URL keeps.
 #pragma once
+#include <string>
+
 #include "state.h"
 #include "tensor.h"
 
@@ -13,6 +15,10 @@ convlab::Kernel2D state_kernel(const State& s, int channel = 0);
 convlab::Weights state_filter(const State& s, int channels);
 // [C, 1, kh, kw] with groups = C: each channel filtered on its own, so colour survives.
 convlab::Weights state_depthwise(const State& s, int channels);
+
+// Everything of the state the kernel depends on (preset, size, sigma, depth, custom values), as text
+// for the lessons' cache keys: not the view's zoom or pan.
+std::string kernel_key(const State& s);
 
 // Draws the editor; returns true when the kernel changed. `channels` is the input's channel count.
 bool kernel_editor(State& s, int channels, int max_size = 11);

@@ -3,7 +3,8 @@
 //   - idle: the rAF interval with nothing happening, and how many of those frames the page drew or skipped
 //     (it draws on demand, so an idle page should skip them all);
 //   - redraw: a setState that changes nothing on every frame, so every frame is drawn but none recomputes;
-//   - recompute: a kernel change on every frame (3x3, 5x5, 7x7), so every frame recomputes and draws.
+//   - recompute: a kernel change on every frame (3x3, 5x5, 7x7), so every frame recomputes and draws;
+//   - the other lessons with an image: a setting of theirs alternated on every frame (which one: LESSONS).
 // For each it prints the frame interval (what the learner gets) next to the main thread's own busy time
 // per drawn frame, split into app (ImGui + App::frame, which includes the core's convolution) and gl
 // (issuing the GL calls), from window.convlabFrameStats(); core is the kernel lesson's compute_ms. An
@@ -42,7 +43,7 @@ try {
 
   // Runs n rAFs; before each, change(i) (if any). Returns the frame intervals, the compute_ms readouts and
   // the frame statistics' difference over the run (null where the build does not publish them).
-  const run = (what, k) => page.evaluate(async ({ what, k, n }) => {
+  const run = (what, k, change) => page.evaluate(async ({ what, k, n, change }) => {
     const stats = () => (window.convlabFrameStats ? window.convlabFrameStats() : null);
     const rAF = () => new Promise((r) => requestAnimationFrame(r));
     await rAF();
@@ -53,6 +54,7 @@ try {
       if (what === 'redraw') window.playground.setState({});
       // Alternate two kernels of the same size so every frame recomputes.
       if (what === 'recompute') window.playground.setState({ kp: i % 2 ? 'gaussian' : 'mean', k });
+      if (what === 'lesson') window.playground.setState(change[i % 2]);
       await rAF();
       const now = performance.now();
       frame.push(now - last);
@@ -62,7 +64,7 @@ try {
     const after = stats();
     const delta = before && after ? Object.fromEntries(Object.keys(after).map((key) => [key, after[key] - before[key]])) : null;
     return { frame, core, delta };
-  }, { what, k, n: FRAMES });
+  }, { what, k, n: FRAMES, change });
 
   const rows = [];
   const add = (label, r, withCore) => {
@@ -76,6 +78,21 @@ try {
   add('idle', await run('idle'), false);
   add('redraw, no recompute', await run('redraw'), false);
   for (const k of [3, 5, 7]) add(`recompute ${k}x${k}`, await run('recompute', k), true);
+  // The other lessons on the same image: two settings alternated so that every frame recomputes.
+  const LESSONS = [
+    ['padding', [{ pad: 'zeros' }, { pad: 'reflect' }]],
+    ['stride', [{ s: 1 }, { s: 2 }]],
+    ['pooling', [{ pk: 2 }, { pk: 3 }]],
+    ['dilation', [{ d: 1 }, { d: 2 }]],
+    ['depthwise', [{ kp: 'mean', k: 3 }, { kp: 'gaussian', k: 3 }]],
+    ['pointwise', [{ mix: 'gray' }, { mix: 'features' }]],
+    ['separable', [{ kp: 'mean', k: 5 }, { kp: 'gaussian', k: 5 }]],
+  ];
+  for (const [lesson, change] of LESSONS) {
+    await page.evaluate((l) => window.playground.setState({ lesson: l, kp: 'mean', k: 3 }), lesson);
+    await page.waitForTimeout(1500);
+    add(`${lesson}`, await run('lesson', 0, change), false);
+  }
 
   console.log(`first frame: ${firstFrameMs} ms (localhost, includes wasm compile and the first image)`);
   console.log(`${FRAMES} rAFs per row; frame = median rAF interval; busy/app/gl = main thread ms per drawn frame (mean)`);

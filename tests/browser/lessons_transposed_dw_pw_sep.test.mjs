@@ -225,7 +225,8 @@ test('pointwise: a 1x3 or 8x3 matrix mixes the channels of every pixel', async (
 
 test('separable: rank-1 test, factors, timings of both paths, rank-1 approximation error', async () => {
   const page = await open('lesson=separable&kp=sobel_x');
-  let r = await readoutWhen(page, (o) => o.separable, 'the separable readout');
+  // The timings come a quarter of a second after the kernel stops changing; until then they are empty.
+  let r = await readoutWhen(page, (o) => o.separable && o.time_full_ms, 'the separable readout and its timings');
   assert.equal(r.separable, 'yes');
   assert.ok(Number(r.residual) < 1e-6, `sobel residual ${r.residual}`);
   const col = r.column.slice(1, -1).split(',').map(Number), row = r.row.slice(1, -1).split(',').map(Number);
@@ -248,6 +249,8 @@ test('separable: rank-1 test, factors, timings of both paths, rank-1 approximati
 
   await setState(page, { kp: 'gaussian', k: 9 });
   r = await readoutWhen(page, (o) => o.kernel_size === '9x9' && o.separable === 'yes', 'the 9x9 Gaussian');
+  r = await readoutWhen(page, (o) => o.kernel_size === '9x9' && o.time_full_ms, 'the 9x9 timings');
+  assert.ok(Number(r.time_full_ms) > 0 && Number(r.time_separable_ms) > 0, 'both paths timed');
   assert.equal(Number(r.mults_full), 81);
   assert.equal(Number(r.mults_separable), 18);
   const t9 = r;

@@ -34,16 +34,14 @@ std::string grouped(long long v) {
 struct DepthwiseLesson {
   ImageView input_view, merged_view, channel_views[3];
   std::string key;
-  cl::Tensor output;
   cl::LayerCost depthwise_cost, standard_cost;
   int kh = 3, kw = 3;
 
   void compute(LessonContext& ctx) {
     const State& s = ctx.state;
+    input_view.set_for(std::to_string(ctx.input_generation), ctx.input);
     // What changes the output: the image, the kernel and the display mapping (not the view's zoom or pan).
-    std::string k = std::to_string(ctx.input_generation) + "|" + s.preset + "|" + std::to_string(s.kh) + "x" + std::to_string(s.kw) +
-                    "|" + std::to_string(s.sigma) + (s.depth ? "|d|" : "|") + s.display + "|";
-    for (float v : s.values) k += std::to_string(v) + ",";
+    const std::string k = std::to_string(ctx.input_generation) + "|" + kernel_key(s) + s.display;
     if (k == key) return;
     key = k;
     try {
@@ -67,17 +65,18 @@ struct DepthwiseLesson {
                                         ctx.input.w + (p.padding.left + p.padding.right) - 2 * dw.padding.w);
       const cl::LayerCost sc = cl::cost(st, c, ctx.input.h + (p.padding.top + p.padding.bottom) - 2 * dw.padding.h,
                                         ctx.input.w + (p.padding.left + p.padding.right) - 2 * dw.padding.w);
-      output = std::move(out);
       depthwise_cost = dc;
       standard_cost = sc;
       kh = w.kh, kw = w.kw;
-      input_view.set(ctx.input);
       // 'auto' per view: the merged colour image keeps its colours (min-max when values leave [0, 1], never
       // |value|, which the view's own auto picks for a signed colour image); each channel alone is the view's
       // auto for that channel: diverging when it has negative values.
-      const cl::FiniteRange r = cl::finite_range(output, -1);
-      merged_view.set(output, s.display != "auto" ? s.display : (r.lo < 0 || r.hi > 1) && output.c > 1 ? "minmax" : "auto");
-      for (int i = 0; i < 3 && i < output.c; ++i) channel_views[i].set(output, s.display, i);
+      const cl::FiniteRange r = cl::finite_range(out, -1);
+      std::string merged = s.display;
+      if (merged == "auto" && (r.lo < 0 || r.hi > 1) && out.c > 1) merged = "minmax";
+      merged_view.set(std::move(out), merged);  // the output lives here; the channel views share it
+      for (int i = 0; i < 3 && i < merged_view.tensor().c; ++i)
+        channel_views[i].set(merged_view.shared_tensor(), s.display, i);
     } catch (const std::exception& e) {
       ctx.error = e.what();
     }
@@ -91,6 +90,7 @@ struct DepthwiseLesson {
     const auto [wide, left_w] = begin_left_column("dw-left", 900, (s.depth ? 0.5f : 0.34f), 330.0f, s.depth ? 580.0f : 400.0f, 360.0f);
     if (ctx.visible("kernel-editor")) kernel_editor(s, ctx.input.c, 9);
     compute(ctx);
+    const cl::Tensor& output = merged_view.tensor();  // after compute(), which may replace it
     if (!output.empty()) {
       ImGui::Spacing();
       ImGui::TextUnformatted("Shapes");

@@ -36,15 +36,19 @@ ImU32 weight_colour(float v, float scale) {
 struct DilationLesson {
   ImageView input_view, output_view;
   std::string key;
-  cl::Tensor output;
-  cl::Kernel2D kernel;
+  cl::Kernel2D kernel;  // the output lives in output_view
   cl::Pad4 pad{};
   Hover last_in, last_out;
 
   void compute(LessonContext& ctx) {
     const State& s = ctx.state;
-    const std::string k = std::to_string(ctx.input_generation) + "|" + to_hash(s);
-    if (k == key) return;
+    // Not the whole state: zoom, pan and the picked pixel must not recompute. The display mode only remaps.
+    const std::string k = std::to_string(ctx.input_generation) + "|" + kernel_key(s) + std::to_string(s.pad) +
+                          s.pad_mode + "|" + std::to_string(s.dilation);
+    if (k == key) {
+      if (!output_view.empty()) output_view.set_for(s.display + "|" + key, output_view.tensor(), s.display);
+      return;
+    }
     key = k;
     try {
       const cl::Weights w = state_depthwise(s, ctx.input.c);
@@ -54,10 +58,9 @@ struct DilationLesson {
       p.padding = s.pad < 0 ? cl::same_padding(w.kh, w.kw, p.dilation) : cl::Pad4{s.pad, s.pad, s.pad, s.pad};
       p.padding_mode = cl::parse_pad_mode(s.pad_mode).value_or(cl::PadMode::Zeros);
       cl::Tensor out = cl::conv2d(ctx.input, w, p);
-      output = std::move(out);
       kernel = state_kernel(s, 0);
       pad = p.padding;
-      output_view.set(output, s.display);
+      output_view.set_for(s.display + "|" + key, std::move(out), s.display);
     } catch (const std::exception& e) {
       ctx.error = e.what();
     }
@@ -92,6 +95,7 @@ struct DilationLesson {
       tip("Zeros added around the image. 'same' grows with the dilation: d*(k-1) pixels in total per axis.");
     }
     compute(ctx);
+    const cl::Tensor& output = output_view.tensor();  // after compute(), which may replace it
     const int kh = kernel.h > 0 ? kernel.h : s.kh, kw = kernel.w > 0 ? kernel.w : s.kw;
     const int eh = cl::effective_kernel(kh, s.dilation), ew = cl::effective_kernel(kw, s.dilation);
     ImGui::Spacing();

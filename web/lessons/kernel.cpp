@@ -43,11 +43,8 @@ bool preset_has_size(const std::string& name) {
 // What the convolution depends on (not the view, not the step): the cache key.
 std::string conv_key(const LessonContext& ctx) {
   const State& s = ctx.state;
-  std::string k = std::to_string(ctx.input_generation) + "|" + s.preset + "|" + std::to_string(s.kh) + "x" + std::to_string(s.kw) +
-                  "|" + std::to_string(s.sigma) + "|" + (s.depth ? "D" : "-") + (s.one_filter ? "1" : "g") + "|" +
-                  std::to_string(s.pad) + s.pad_mode + "|" + std::to_string(s.stride) + "|" + std::to_string(s.dilation) + "|";
-  for (float v : s.values) k += std::to_string(v) + ",";
-  return k;
+  return std::to_string(ctx.input_generation) + "|" + kernel_key(s) + (s.one_filter ? "1" : "g") + "|" +
+         std::to_string(s.pad) + s.pad_mode + "|" + std::to_string(s.stride) + "|" + std::to_string(s.dilation);
 }
 
 struct KernelLesson {

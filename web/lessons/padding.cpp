@@ -57,17 +57,15 @@ bool preset_has_size(const std::string& name) {
 struct PaddingLesson {
   ImageView padded_view, output_view;
   std::string key, error;
-  cl::Tensor padded, output;
+  // The padded image lives in padded_view and the output in output_view (1024x1024 RGB is 12 MB each).
   cl::Weights weights;
   cl::Conv2dParams params;
   ConvStepThrough step;
 
   void compute(LessonContext& ctx) {
     const State& s = ctx.state;
-    std::string k = std::to_string(ctx.input_generation) + "|" + s.preset + "|" + std::to_string(s.kh) + "x" + std::to_string(s.kw) +
-                    "|" + std::to_string(s.sigma) + (s.depth ? "D" : "-") + "|" + std::to_string(s.pad) + s.pad_mode + "|" +
-                    std::to_string(s.dilation);
-    for (float v : s.values) k += "," + std::to_string(v);
+    const std::string k = std::to_string(ctx.input_generation) + "|" + kernel_key(s) + std::to_string(s.pad) +
+                          s.pad_mode + "|" + std::to_string(s.dilation);
     if (k != key) {
       key = k;
       error.clear();
@@ -78,16 +76,15 @@ struct PaddingLesson {
         p.groups = ctx.input.c;
         cl::Tensor pd = cl::pad(ctx.input, p.padding, p.padding_mode);
         cl::Tensor out = cl::conv2d(ctx.input, w, p);
-        padded = std::move(pd);
-        output = std::move(out);
+        padded_view.set(std::move(pd));
+        output_view.set_for(s.display + "|" + key, std::move(out), s.display);
         weights = std::move(w);
         params = p;
-        padded_view.set(padded);
       } catch (const std::exception& e) {
         error = e.what();
       }
     }
-    if (!output.empty()) output_view.set_for(s.display + "|" + key, output, s.display);
+    if (!output_view.empty()) output_view.set_for(s.display + "|" + key, output_view.tensor(), s.display);
     if (!error.empty()) ctx.error = error;
   }
 
@@ -159,6 +156,7 @@ struct PaddingLesson {
 
   // The top-left corner as numbers: every padded cell labelled by the pixel it copies.
   void corner_grid(LessonContext& ctx, float width) {
+    const cl::Tensor& padded = padded_view.tensor();
     const cl::Pad4& p = params.padding;
     const int ch = std::min(kCorner, ctx.input.h), cw = std::min(kCorner, ctx.input.w);
     const int pt = std::min(p.top, kCornerPad), pl = std::min(p.left, kCornerPad);
@@ -231,6 +229,9 @@ struct PaddingLesson {
     const auto [wide, left_w] = begin_left_column("padding-left", 860, 0.36f, 340.0f, 420.0f, 640.0f);
     controls(ctx);
     compute(ctx);
+    // After compute(), which may replace what the views hold.
+    const cl::Tensor& padded = padded_view.tensor();
+    const cl::Tensor& output = output_view.tensor();
     if (!output.empty()) {
       same_note(ctx);
       ImGui::Spacing();

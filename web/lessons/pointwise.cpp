@@ -63,7 +63,6 @@ const std::vector<Row>& feature_rows() {
 struct PointwiseLesson {
   ImageView input_view, views[kFeatures];
   std::string key;
-  cl::Tensor output;
   cl::LayerCost pw_cost;
   std::vector<float> matrix;  // rows x 3 as used for the output
   Hover hover;
@@ -83,6 +82,7 @@ struct PointwiseLesson {
   void compute(LessonContext& ctx) {
     const State& s = ctx.state;
     std::vector<float> m = state_matrix(s);
+    input_view.set_for(std::to_string(ctx.input_generation), ctx.input);
     std::string k = std::to_string(ctx.input_generation) + "|" + s.mix + "|" + s.display;
     for (float v : m) k += "," + std::to_string(v);
     if (k == key) return;
@@ -96,16 +96,18 @@ struct PointwiseLesson {
       layer.kind = cl::LayerKind::Pointwise;
       layer.out_channels = rows;
       pw_cost = cl::cost(layer, 3, ctx.input.h, ctx.input.w);
-      output = std::move(out);
       matrix = std::move(m);
-      input_view.set(ctx.input);
-      for (int i = 0; i < output.c && i < kFeatures; ++i) views[i].set(output, s.display, output.c > 1 ? i : -1);  // auto: per channel
+      // The output lives in views[0]; the other views share it, each showing one channel (auto: per channel).
+      const int channels = out.c;
+      views[0].set(std::move(out), s.display, channels > 1 ? 0 : -1);
+      for (int i = 1; i < channels && i < kFeatures; ++i) views[i].set(views[0].shared_tensor(), s.display, i);
     } catch (const std::exception& e) {
       ctx.error = e.what();
     }
   }
 
   void matrix_editor(LessonContext& ctx) {
+    const cl::Tensor& output = views[0].tensor();
     State& s = ctx.state;
     const auto& rows = rows_of(s);
     std::vector<float> m = state_matrix(s);
@@ -167,6 +169,7 @@ struct PointwiseLesson {
       tip("Eight 1x1x3 kernels: the channels, brightness and colour-opponent features, one output map each.");
     }
     compute(ctx);
+    const cl::Tensor& output = views[0].tensor();  // after compute(), which may replace it
     pixel_y = pixel_x = -1;
     if (ctx.input.c == 3 && !output.empty()) {
       pixel_y = hover.active ? hover.y : ctx.input.h / 2, pixel_x = hover.active ? hover.x : ctx.input.w / 2;

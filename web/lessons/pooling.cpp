@@ -49,7 +49,7 @@ cl::Pool2dParams params_of(const State& s) {
 struct PoolLesson {
   ImageView input_view, output_view;
   std::string key;
-  cl::Tensor output, crop, crop_out;
+  cl::Tensor crop, crop_out;  // the pooled image lives in output_view
   int crop_y = 0, crop_x = 0;
   int hover_cell = -1;  // last frame's hovered cell of the crop's output
   std::vector<FormulaText> formulas_;  // height, width of the image
@@ -59,7 +59,12 @@ struct PoolLesson {
     const std::string k = std::to_string(ctx.input_generation) + "|" + s.pool + "|" + std::to_string(s.pool_k) + "," +
                           std::to_string(s.pool_s) + "," + std::to_string(s.pool_p) + (s.ceil_mode ? "c" : "f") +
                           (s.count_include_pad ? "i" : "x");
-    if (k == key) return;
+    input_view.set_for(std::to_string(ctx.input_generation), ctx.input);
+    // The display mode is not part of the key: changed from the URL or the JS API it only remaps the view.
+    if (k == key) {
+      if (!output_view.empty()) output_view.set_for(s.display + "|" + key, output_view.tensor(), s.display);
+      return;
+    }
     const cl::Pool2dParams p = params_of(s);
     try {
       // The crop: 8 x 8 grey pixels where the picture changes most, so max, mean and min differ.
@@ -73,11 +78,9 @@ struct PoolLesson {
       } catch (const std::exception&) {
         cout = cl::Tensor();  // a kernel larger than the padded crop: the grid says so, the image still pools
       }
-      output = std::move(out);
       crop = std::move(c);
       crop_out = std::move(cout);
-      output_view.set(output, s.display);
-      input_view.set(ctx.input);
+      output_view.set_for(s.display + "|" + k, std::move(out), s.display);
     } catch (const std::exception& e) {
       ctx.error = e.what();
     }
@@ -134,7 +137,8 @@ struct PoolLesson {
                   "the min. It shrinks the image and makes every later layer see further.");
     controls(ctx);
     compute(ctx);
-    if (output.empty()) return;
+    if (output_view.empty()) return;
+    const cl::Tensor& output = output_view.tensor();
     const cl::Pool2dParams p = params_of(s);
 
     // The formula, per axis, for the image.

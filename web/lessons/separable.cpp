@@ -25,6 +25,7 @@ namespace {
 
 constexpr int kRepetitions = 3;
 constexpr double kMinMs = 40.0;
+constexpr double kSettleMs = 250.0;
 
 std::string shape_text(const cl::Tensor& t) {
   return std::to_string(t.c) + "x" + std::to_string(t.h) + "x" + std::to_string(t.w);
@@ -40,79 +41,84 @@ std::string vector_text(const std::vector<float>& v) {
   return out + "]";
 }
 
-// Everything of the state that changes the kernel (not the view's zoom or pan).
-std::string kernel_key(const State& s) {
-  std::string k = s.preset + "|" + std::to_string(s.kh) + "x" + std::to_string(s.kw) + "|" + std::to_string(s.sigma) + "|" +
-                  (s.depth ? "d" : "") + "|";
-  for (float v : s.values) k += std::to_string(v) + ",";
-  return k;
-}
-
 struct SeparableLesson {
   ImageView input_view, full_view, sep_view, diff_view;
   std::string key;
   cl::Kernel2D kernel, approx;
   cl::Separation sep;
-  cl::Tensor full, two_pass, diff;
-  double full_ms = 0, sep_ms = 0;
+  cl::Weights timed_weights;  // what full_ms and sep_ms time
+  cl::Conv2dParams timed_params;
+  double changed_at = 0, full_ms = 0, sep_ms = 0;
+  bool timing_due = false;  // full_ms and sep_ms are not yet those of the current kernel and image
   float max_err = 0, rms_err = 0;
 
   void compute(LessonContext& ctx) {
     const State& s = ctx.state;
+    input_view.set_for(std::to_string(ctx.input_generation), ctx.input);
     const std::string k = std::to_string(ctx.input_generation) + "|" + kernel_key(s) + "|" + s.display;
-    if (k == key) return;
-    key = k;
-    try {
-      const cl::Kernel2D kk = state_kernel(s, 0);
-      const cl::Separation sp = cl::separate(kk);
-      const int c = ctx.input.c;
-      cl::Conv2dParams p;
-      p.groups = c;
-      p.padding = cl::same_padding(kk.h, kk.w, {1, 1});
-      p.padding_mode = cl::PadMode::Reflect;
-      const cl::Weights w = cl::depthwise_weights(kk, c);
-      // One run of each to warm up (and to keep), then timed repetitions of each path until it has run
-      // for at least kMinMs (the browser's clock is coarse), at least kRepetitions and at most 40 times.
-      cl::Tensor f = cl::conv2d(ctx.input, w, p);
-      cl::Tensor t = cl::separable_conv2d(ctx.input, sp.column, sp.row, p);
-      auto time_of = [](const auto& run) {
-        const double start = emscripten_get_now();
-        int n = 0;
-        double now = start;
-        while (n < kRepetitions || (now - start < kMinMs && n < 40)) {
-          run();
-          ++n;
-          now = emscripten_get_now();
+    if (k != key) {
+      key = k;
+      try {
+        const cl::Kernel2D kk = state_kernel(s, 0);
+        const cl::Separation sp = cl::separate(kk);
+        const int c = ctx.input.c;
+        cl::Conv2dParams p;
+        p.groups = c;
+        p.padding = cl::same_padding(kk.h, kk.w, {1, 1});
+        p.padding_mode = cl::PadMode::Reflect;
+        cl::Weights w = cl::depthwise_weights(kk, c);
+        cl::Tensor f = cl::conv2d(ctx.input, w, p);
+        cl::Tensor t = cl::separable_conv2d(ctx.input, sp.column, sp.row, p);
+        cl::Tensor d = cl::Tensor::uninitialized(f.c, f.h, f.w);
+        double sq = 0;
+        float mx = 0;
+        for (std::size_t i = 0; i < f.size(); ++i) {
+          d.data[i] = t.data[i] - f.data[i];
+          mx = std::max(mx, std::fabs(d.data[i]));
+          sq += double(d.data[i]) * d.data[i];
         }
-        return (now - start) / n;
-      };
-      const double tf = time_of([&] { (void)cl::conv2d(ctx.input, w, p); });
-      const double ts = time_of([&] { (void)cl::separable_conv2d(ctx.input, sp.column, sp.row, p); });
-      cl::Tensor d(f.c, f.h, f.w);
-      double sq = 0;
-      float mx = 0;
-      for (std::size_t i = 0; i < f.size(); ++i) {
-        d.data[i] = t.data[i] - f.data[i];
-        mx = std::max(mx, std::fabs(d.data[i]));
-        sq += double(d.data[i]) * d.data[i];
+        kernel = kk;
+        sep = sp;
+        approx = cl::outer(sp.column, sp.row);
+        max_err = mx;
+        rms_err = float(std::sqrt(sq / double(std::max<std::size_t>(1, d.size()))));
+        full_view.set(std::move(f), s.display);  // the outputs live in their views
+        sep_view.set(std::move(t), s.display);
+        diff_view.set(std::move(d), "diverging", 0);
+        timed_weights = std::move(w);
+        timed_params = p;
+        timing_due = true;
+        changed_at = emscripten_get_now();
+      } catch (const std::exception& e) {
+        ctx.error = e.what();
       }
-      kernel = kk;
-      sep = sp;
-      approx = cl::outer(sp.column, sp.row);
-      full = std::move(f);
-      two_pass = std::move(t);
-      diff = std::move(d);
-      full_ms = tf;
-      sep_ms = ts;
-      max_err = mx;
-      rms_err = float(std::sqrt(sq / double(std::max<std::size_t>(1, diff.size()))));
-      input_view.set(ctx.input);
-      full_view.set(full, s.display);
-      sep_view.set(two_pass, s.display);
-      diff_view.set(diff, "diverging", 0);
-    } catch (const std::exception& e) {
-      ctx.error = e.what();
     }
+    if (timing_due) time_both(ctx);
+  }
+
+  // Times both paths on the current image: each repeated for at least kMinMs (the browser's clock is coarse),
+  // at least kRepetitions and at most 40 times. That takes a few frames' time, so it waits until the kernel has
+  // not changed for kSettleMs: dragging a slider recomputes the outputs at once and times only where it stops.
+  void time_both(LessonContext& ctx) {
+    if (emscripten_get_now() - changed_at < kSettleMs) {
+      ctx.keep_drawing();  // come back when it is due, even if nothing else happens
+      return;
+    }
+    auto time_of = [](const auto& run) {
+      const double start = emscripten_get_now();
+      int n = 0;
+      double now = start;
+      while (n < kRepetitions || (now - start < kMinMs && n < 40)) {
+        run();
+        ++n;
+        now = emscripten_get_now();
+      }
+      return (now - start) / n;
+    };
+    const cl::Tensor& input = ctx.input;
+    full_ms = time_of([&] { (void)cl::conv2d(input, timed_weights, timed_params); });
+    sep_ms = time_of([&] { (void)cl::separable_conv2d(input, sep.column, sep.row, timed_params); });
+    timing_due = false;
   }
 
   void draw_kernel_pair(const char* title, const cl::Kernel2D& k, float cell) {
@@ -151,9 +157,9 @@ struct SeparableLesson {
     const auto [wide, left_w] = begin_left_column("sep-left", 900, 0.36f, 330.0f, 430.0f, 460.0f);
     if (ctx.visible("kernel-editor")) kernel_editor(s, ctx.input.c, 11);
     compute(ctx);
-    if (!full.empty()) draw_numbers(ctx);
+    if (!full_view.empty()) draw_numbers(ctx);
     ImGui::EndChild();
-    if (full.empty()) return;
+    if (full_view.empty()) return;
     if (wide) ImGui::SameLine();
 
     ImGui::BeginGroup();
@@ -214,19 +220,28 @@ struct SeparableLesson {
     ImGui::PopFont();
     ImGui::Spacing();
     ImGui::TextUnformatted("Measured on this image");
-    help("Mean time per run, each path repeated for at least 40 ms (3 to 40 runs), timed in this browser tab when the kernel or the image changes. The full path is the core's "
-         "conv2d with groups = channels; the two-pass path is separable_conv2d with the factors above.");
-    ImGui::PushFont(mono_font());
-    ImGui::Text("full conv2d         %7.2f ms", full_ms);
-    ImGui::Text("separable (2 pass)  %7.2f ms", sep_ms);
-    ImGui::PopFont();
-    ImGui::PushTextWrapPos(0.0f);
-    if (sep_ms > 0 && full_ms > 0)
-      ImGui::TextDisabled("separable / full = %.2f: the two passes are %s", sep_ms / full_ms,
-                          sep_ms < full_ms ? "faster" : "slower here");
-    if (sep_ms >= full_ms)
-      ImGui::TextDisabled("For small kernels the saved multiplications do not pay for the extra pass; try a 9 x 9 Gaussian.");
-    ImGui::PopTextWrapPos();
+    help(
+        "Mean time per run, each path repeated for at least 40 ms (3 to 40 runs), timed in this browser tab a quarter "
+        "of a second "
+        "after the kernel or the image last changed. The full path is the core's conv2d with groups = channels; the "
+        "two-pass path "
+        "is separable_conv2d with the factors above.");
+    if (timing_due) {
+      ImGui::TextDisabled("measuring...");
+    } else {
+      ImGui::PushFont(mono_font());
+      ImGui::Text("full conv2d         %7.2f ms", full_ms);
+      ImGui::Text("separable (2 pass)  %7.2f ms", sep_ms);
+      ImGui::PopFont();
+      ImGui::PushTextWrapPos(0.0f);
+      if (sep_ms > 0 && full_ms > 0)
+        ImGui::TextDisabled("separable / full = %.2f: the two passes are %s", sep_ms / full_ms,
+                            sep_ms < full_ms ? "faster" : "slower here");
+      if (sep_ms >= full_ms)
+        ImGui::TextDisabled(
+            "For small kernels the saved multiplications do not pay for the extra pass; try a 9 x 9 Gaussian.");
+      ImGui::PopTextWrapPos();
+    }
     ImGui::Spacing();
     ImGui::PushTextWrapPos(0.0f);
     if (sep.separable)
@@ -252,12 +267,16 @@ struct SeparableLesson {
     ctx.publish("kernel_size", std::to_string(kh) + "x" + std::to_string(kw));
     ctx.publish("mults_full", kh * kw);
     ctx.publish("mults_separable", kh + kw);
-    ctx.publish("time_full_ms", full_ms);
-    ctx.publish("time_separable_ms", sep_ms);
-    ctx.publish("time_ratio", full_ms > 0 ? sep_ms / full_ms : 0.0);
+    if (timing_due) {  // empty, so that a reader never takes the last kernel's times for this one's
+      for (const char* key : {"time_full_ms", "time_separable_ms", "time_ratio"}) ctx.publish(key, std::string());
+    } else {
+      ctx.publish("time_full_ms", full_ms);
+      ctx.publish("time_separable_ms", sep_ms);
+      ctx.publish("time_ratio", full_ms > 0 ? sep_ms / full_ms : 0.0);
+    }
     ctx.publish("max_error", double(max_err));
     ctx.publish("rms_error", double(rms_err));
-    ctx.publish("output_shape", shape_text(full));
+    ctx.publish("output_shape", shape_text(full_view.tensor()));
   }
 };
 

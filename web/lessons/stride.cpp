@@ -46,7 +46,7 @@ ImU32 window_colour(int i, int alpha) {
 struct StrideLesson {
   ImageView input_view, output_view;
   std::string key, error;
-  cl::Tensor crop, crop_out, output;
+  cl::Tensor crop, crop_out;  // the strided image output lives in output_view
   cl::Weights crop_w, weights;
   cl::Conv2dParams params;
   int crop_y = 0, crop_x = 0;
@@ -55,10 +55,8 @@ struct StrideLesson {
   void compute(LessonContext& ctx) {
     const State& s = ctx.state;
     input_view.set_for(std::to_string(ctx.input_generation), ctx.input);
-    std::string k = std::to_string(ctx.input_generation) + "|" + s.preset + "|" + std::to_string(s.kh) + "x" + std::to_string(s.kw) +
-                    "|" + std::to_string(s.sigma) + (s.depth ? "D" : "-") + "|" + std::to_string(s.pad) + s.pad_mode + "|" +
-                    std::to_string(s.stride) + "|" + std::to_string(s.dilation);
-    for (float v : s.values) k += "," + std::to_string(v);
+    const std::string k = std::to_string(ctx.input_generation) + "|" + kernel_key(s) + std::to_string(s.pad) +
+                          s.pad_mode + "|" + std::to_string(s.stride) + "|" + std::to_string(s.dilation);
     // The display mode is not part of the key: a mode changed elsewhere (the kernel lesson, the URL) must
     // still reach the output view, so an unchanged key skips only the recompute.
     if (k == key) {
@@ -82,7 +80,7 @@ struct StrideLesson {
         crop = std::move(c);
         crop_out = std::move(cout);
         crop_w = std::move(cw);
-        output = std::move(out);
+        output_view.set_for(s.display + "|" + key, std::move(out), s.display);
         weights = std::move(w);
         params = p;
       } catch (const std::exception& e) {
@@ -90,7 +88,7 @@ struct StrideLesson {
         ctx.error = error;
       }
     }
-    if (!output.empty()) output_view.set_for(s.display + "|" + key, output, s.display);
+    if (!output_view.empty()) output_view.set_for(s.display + "|" + key, output_view.tensor(), s.display);
   }
 
   void controls(LessonContext& ctx) {
@@ -250,6 +248,8 @@ struct StrideLesson {
     const auto [wide, left_w] = begin_left_column("stride-left", 860, 0.33f, 320.0f, 390.0f, 560.0f);
     controls(ctx);
     compute(ctx);
+    // After compute(), which may replace what the views hold.
+    const cl::Tensor& output = output_view.tensor();
     if (!crop_out.empty()) {
       ImGui::Spacing();
       ImGui::Separator();
