@@ -90,7 +90,8 @@ struct SeparableLesson {
         timing_due = true;
         changed_at = emscripten_get_now();
       } catch (const std::exception& e) {
-        ctx.error = e.what();
+        ctx.error = e.what();  // the previous outputs and timings stay; nothing is left to time
+        timing_due = false;
       }
     }
     if (timing_due) time_both(ctx);
