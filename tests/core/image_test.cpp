@@ -274,6 +274,28 @@ TEST(ToRgba8, RoundingBoundariesInThePartialLastGroup) {
   }
 }
 
+// The diverging map next to every boundary where float could pick another segment or another byte: the
+// four stops' joins and, in each segment, every value whose channel lands on a rounding boundary.
+TEST(ToRgba8, DivergingEqualsThePerPixelDefinitionNearEveryBoundary) {
+  for (const double m : {1.0, 3.7, 1e-3}) {
+    std::vector<float> values = {float(-m), float(m)};  // the range ends, so that max |x| = m
+    const auto add = [&](double f) {  // f = 4u = 2 + 2p/m along the map
+      const float v = float((f - 2.0) * m / 2.0);
+      values.insert(values.end(), {std::nextafter(v, -kInf), v, std::nextafter(v, kInf)});
+    };
+    for (int k = 0; k <= 4; ++k) add(k);
+    for (int seg = 0; seg < 4; ++seg)
+      for (int c = 0; c < 3; ++c) {
+        const double a = kDivergingStops[seg][c], b = kDivergingStops[seg + 1][c];
+        if (a == b) continue;
+        for (int j = int(std::min(a, b)) + 1; j <= int(std::max(a, b)); ++j) add(seg + (j - 0.5 - a) / (b - a));
+      }
+    Tensor t(1, 1, int(values.size()));
+    std::copy(values.begin(), values.end(), t.data.begin());
+    EXPECT_EQ(to_rgba8(t, 0, DisplayMode::Diverging), per_pixel_rgba8(t, 0, DisplayMode::Diverging)) << "m " << m;
+  }
+}
+
 // Ranges at the ends of float: wider than FLT_MAX, near it, tiny and subnormal (255 / range beyond float),
 // where the bytes cannot come from float arithmetic alone.
 TEST(ToRgba8, ExtremeRangesEqualThePerPixelDefinition) {
