@@ -182,10 +182,11 @@ class FloatBytes {
 
 // The diverging map in float, as FloatBytes does for the grey modes: f = 4u = 2 + p * (2 / m) picks the
 // segment i = min(3, floor f) between two stops, frac = f - i, and each channel is
-// floor(a + (b - a) * frac + 0.5). Float moves f by less than 1e-6 and a channel's value by less than
-// 3e-4 (|b - a| <= 255), so a value is recomputed with the double definition where f lies within 2^-14
-// of a segment boundary or a channel's value within 1/256 of a rounding boundary. The stops are picked
-// with selects, not an indexed load, so the loop vectorises.
+// floor(a + (b - a) * frac + 0.5). Float moves f by less than 1e-6 and so a channel's value by less than
+// 3e-4 (|b - a| <= 255), even where float and double fall on the two sides of a join between segments:
+// the map is continuous there. So a value is recomputed with the double definition only where a
+// channel's value lies within 1/256 of a rounding boundary; at a join (zero, for one) it lies halfway.
+// The stops are picked with selects, not an indexed load, so the loop vectorises.
 class FloatDiverging {
  public:
   explicit FloatDiverging(double m) : m_(m), scale_(m > 0 ? float(2.0 / m) : 0.0f) {
@@ -215,9 +216,8 @@ class FloatDiverging {
       const int whole = int(f);
       const int seg = whole < 3 ? whole : 3;
       const float frac = f - float(seg);
-      const float to_boundary = f - float(int(f + 0.5f));
       const float g1 = float(seg >= 1), g2 = float(seg >= 2), g3 = float(seg >= 3);
-      std::uint8_t flag = (to_boundary > -kSegmentSlack) & (to_boundary < kSegmentSlack);
+      std::uint8_t flag = 0;
       std::uint8_t out[3];
       for (int c = 0; c < 3; ++c) {
         const float lo = first[0][c] + g1 * step[0][c] + g2 * step[1][c] + g3 * step[2][c];
@@ -250,8 +250,7 @@ class FloatDiverging {
     }
   }
 
-  static constexpr float kSegmentSlack = 1.0f / 16384;  // > 50x the error of f
-  static constexpr float kSlack = 1.0f / 256;           // > 10x the error of a channel's value
+  static constexpr float kSlack = 1.0f / 256;  // > 10x the error of a channel's value
   double m_;
   float scale_;
   bool ok_ = false;
