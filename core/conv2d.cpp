@@ -137,7 +137,7 @@ class RowRing {
     src_[slot] = src ? src : zero_row_.data();
     if (sw_ > 1) {
       float* row = scratch_.data();
-      for (int i = 0; i < padded_w_; ++i) row[i] = padded_at(src, i);
+      pad_row(src, in_.w, pad_.left, pad_.right, mode_, row);
       for (int q = 0; q < sw_; ++q) {
         float* phase = dst + std::size_t(q) * phase_len_;
         for (int i = 0; i < phase_len_; ++i) {

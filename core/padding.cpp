@@ -40,29 +40,31 @@ void check_padding(const Pad4& pad, PadMode mode, int height, int width) {
   }
 }
 
+void pad_row(const float* src, int w, int left, int right, PadMode mode, float* dst) {
+  if (!src) {
+    std::fill(dst, dst + left + w + right, 0.0f);
+    return;
+  }
+  const auto border = [&](int x0, int x1) {
+    for (int x = x0; x < x1; ++x) {
+      const int sx = pad_source_index(x - left, w, mode);
+      dst[x] = sx < 0 ? 0.0f : src[sx];
+    }
+  };
+  border(0, left);
+  std::copy(src, src + w, dst + left);
+  border(left + w, left + w + right);
+}
+
 Tensor pad(const Tensor& input, const Pad4& p, PadMode mode) {
   checked_count("input", {input.c, input.h, input.w});
   check_padding(p, mode, input.h, input.w);
-  // Row by row: the image's own columns are one copy; only the border columns look up their source.
   Tensor out = Tensor::uninitialized(input.c, input.h + p.top + p.bottom, input.w + p.left + p.right);
   for (int c = 0; c < input.c; ++c)
     for (int y = 0; y < out.h; ++y) {
-      float* row = out.plane(c) + std::size_t(y) * out.w;
       const int sy = pad_source_index(y - p.top, input.h, mode);
-      if (sy < 0) {
-        std::fill(row, row + out.w, 0.0f);
-        continue;
-      }
-      const float* src = input.plane(c) + std::size_t(sy) * input.w;
-      const auto border = [&](int x0, int x1) {
-        for (int x = x0; x < x1; ++x) {
-          const int sx = pad_source_index(x - p.left, input.w, mode);
-          row[x] = sx < 0 ? 0.0f : src[sx];
-        }
-      };
-      border(0, p.left);
-      std::copy(src, src + input.w, row + p.left);
-      border(p.left + input.w, out.w);
+      const float* src = sy < 0 ? nullptr : input.plane(c) + std::size_t(sy) * input.w;
+      pad_row(src, input.w, p.left, p.right, mode, out.plane(c) + std::size_t(y) * out.w);
     }
   return out;
 }

@@ -44,6 +44,10 @@ inline int pad_source_index(int i, int n, PadMode mode) {
 // reflect needs pad < size, symmetric and circular need pad <= size. `height`/`width` are the input's.
 void check_padding(const Pad4& pad, PadMode mode, int height, int width);
 
+// One padded row, dst[0, left + w + right), from source row src of width w (nullptr: a row that zeros
+// padding adds). The w columns of the row are one copy; only the border columns look up their source.
+void pad_row(const float* src, int w, int left, int right, PadMode mode, float* dst);
+
 // The padded tensor: [C, H + top + bottom, W + left + right].
 Tensor pad(const Tensor& input, const Pad4& pad, PadMode mode);
 
