@@ -40,7 +40,7 @@ void check_padding(const Pad4& pad, PadMode mode, int height, int width) {
   }
 }
 
-void pad_row(const float* src, int w, int left, int right, PadMode mode, float* dst) {
+void pad_row(const float* src, int w, int left, int right, PadMode mode, float* dst) noexcept {
   if (!src) {
     std::fill(dst, dst + left + w + right, 0.0f);
     return;

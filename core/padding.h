@@ -46,7 +46,9 @@ void check_padding(const Pad4& pad, PadMode mode, int height, int width);
 
 // One padded row, dst[0, left + w + right), from source row src of width w (nullptr: a row that zeros
 // padding adds). The w columns of the row are one copy; only the border columns look up their source.
-void pad_row(const float* src, int w, int left, int right, PadMode mode, float* dst);
+// noexcept: conv2d calls it once per padded row, and under Emscripten's exception emulation a call that
+// may throw from a function with cleanups goes out through a JS trampoline.
+void pad_row(const float* src, int w, int left, int right, PadMode mode, float* dst) noexcept;
 
 // The padded tensor: [C, H + top + bottom, W + left + right].
 Tensor pad(const Tensor& input, const Pad4& pad, PadMode mode);
