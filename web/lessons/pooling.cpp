@@ -50,7 +50,7 @@ struct PoolLesson {
   ImageView input_view, output_view;
   std::string key;
   cl::Tensor crop, crop_out;  // the pooled image lives in output_view
-  int crop_y = 0, crop_x = 0;
+  int crop_y = 0, crop_x = 0, crop_generation = -1;
   int hover_cell = -1;  // last frame's hovered cell of the crop's output
   std::vector<FormulaText> formulas_;  // height, width of the image
 
@@ -67,10 +67,11 @@ struct PoolLesson {
     }
     const cl::Pool2dParams p = params_of(s);
     try {
-      // The crop: 8 x 8 grey pixels where the picture changes most, so max, mean and min differ.
-      NumericCrop found = busiest_crop(ctx.input, kCrop, kCrop, kCrop);
-      cl::Tensor c = std::move(found.grey);
-      crop_y = found.y, crop_x = found.x;
+      // The crop: 8 x 8 grey pixels where the picture changes most, so max, mean and min differ; searched
+      // again only for a new image.
+      const bool new_image = crop_generation != ctx.input_generation;
+      NumericCrop found = new_image ? busiest_crop(ctx.input, kCrop, kCrop, kCrop) : NumericCrop{};
+      const cl::Tensor& c = new_image ? found.grey : crop;
       cl::Tensor out = cl::pool2d(ctx.input, p);
       cl::Tensor cout;
       try {
@@ -78,7 +79,11 @@ struct PoolLesson {
       } catch (const std::exception&) {
         cout = cl::Tensor();  // a kernel larger than the padded crop: the grid says so, the image still pools
       }
-      crop = std::move(c);
+      if (new_image) {
+        crop = std::move(found.grey);  // c refers to it: not used after this
+        crop_y = found.y, crop_x = found.x;
+        crop_generation = ctx.input_generation;
+      }
       crop_out = std::move(cout);
       output_view.set_for(s.display + "|" + k, std::move(out), s.display);
     } catch (const std::exception& e) {

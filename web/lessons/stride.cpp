@@ -49,7 +49,7 @@ struct StrideLesson {
   cl::Tensor crop, crop_out;  // the strided image output lives in output_view
   cl::Weights crop_w, weights;
   cl::Conv2dParams params;
-  int crop_y = 0, crop_x = 0;
+  int crop_y = 0, crop_x = 0, crop_generation = -1;
   ConvStepThrough step;
 
   void compute(LessonContext& ctx) {
@@ -65,10 +65,11 @@ struct StrideLesson {
       key = k;
       error.clear();
       try {
-        // The crop: 9 x 9 grey pixels (two decimals, so what is shown is what is convolved) where the image varies most.
-        NumericCrop found = busiest_crop(ctx.input, kCrop, kCrop, kCrop);
-        cl::Tensor c = std::move(found.grey);
-        crop_y = found.y, crop_x = found.x;
+        // The crop: 9 x 9 grey pixels (two decimals, so what is shown is what is convolved) where the image
+        // varies most; searched again only for a new image.
+        const bool new_image = crop_generation != ctx.input_generation;
+        NumericCrop found = new_image ? busiest_crop(ctx.input, kCrop, kCrop, kCrop) : NumericCrop{};
+        const cl::Tensor& c = new_image ? found.grey : crop;
         const cl::Kernel2D kern = state_kernel(s, 0);
         cl::Weights cw(1, 1, kern.h, kern.w, kern.data);
         cl::Conv2dParams p = state_conv_params(s, kern.h, kern.w);
@@ -77,7 +78,11 @@ struct StrideLesson {
         cl::Conv2dParams pf = p;
         pf.groups = ctx.input.c;
         cl::Tensor out = cl::conv2d(ctx.input, w, pf);
-        crop = std::move(c);
+        if (new_image) {
+          crop = std::move(found.grey);  // c refers to it: not used after this
+          crop_y = found.y, crop_x = found.x;
+          crop_generation = ctx.input_generation;
+        }
         crop_out = std::move(cout);
         crop_w = std::move(cw);
         output_view.set_for(s.display + "|" + key, std::move(out), s.display);
