@@ -138,13 +138,7 @@ class RowRing {
     if (sw_ > 1) {
       float* row = scratch_.data();
       pad_row(src, in_.w, pad_.left, pad_.right, mode_, row);
-      for (int q = 0; q < sw_; ++q) {
-        float* phase = dst + std::size_t(q) * phase_len_;
-        for (int i = 0; i < phase_len_; ++i) {
-          const int x = q + i * sw_;
-          phase[i] = x < padded_w_ ? row[x] : 0.0f;
-        }
-      }
+      rows::split_phases(row, padded_w_, sw_, phase_len_, dst);
       return;
     }
     for (int i = 0; i < left_len_; ++i) dst[i] = padded_at(src, i);

@@ -8,6 +8,7 @@
 // longer tap lists are split into several passes. The x loop is plain C++ that the compiler vectorises
 // (AVX2 + FMA chosen at run time on x86-64 with an SSE2 fallback; wasm SIMD128 under Emscripten).
 #pragma once
+#include <cstddef>
 
 namespace convlab::rows {
 
@@ -31,6 +32,18 @@ struct PassTable {
   PassFn init[kMaxTaps + 1];    // index = number of taps, 1..kMaxTaps
   PassFn accumulate[kMaxTaps + 1];
 };
+
+// Lays a padded row of padded_w floats out as its `stride` phases, phase q at phases + q * phase_len
+// holding row[q + i * stride] (zero past the row's end), so that a strided tap reads contiguous floats.
+inline void split_phases(const float* row, int padded_w, int stride, int phase_len, float* phases) noexcept {
+  for (int q = 0; q < stride; ++q) {
+    float* phase = phases + std::size_t(q) * phase_len;
+    for (int i = 0; i < phase_len; ++i) {
+      const int x = q + i * stride;
+      phase[i] = x < padded_w ? row[x] : 0.0f;
+    }
+  }
+}
 
 // The table for this CPU: AVX2 + FMA where the CPU has both, else the baseline build.
 const PassTable& pass_table();

@@ -40,20 +40,25 @@ void check_padding(const Pad4& pad, PadMode mode, int height, int width) {
   }
 }
 
+void pad_borders(float* row, int w, int left, int right, PadMode mode) noexcept {
+  const float* own = row + left;
+  const auto border = [&](int x0, int x1) {
+    for (int x = x0; x < x1; ++x) {
+      const int sx = pad_source_index(x - left, w, mode);
+      row[x] = sx < 0 ? 0.0f : own[sx];
+    }
+  };
+  border(0, left);
+  border(left + w, left + w + right);
+}
+
 void pad_row(const float* src, int w, int left, int right, PadMode mode, float* dst) noexcept {
   if (!src) {
     std::fill(dst, dst + left + w + right, 0.0f);
     return;
   }
-  const auto border = [&](int x0, int x1) {
-    for (int x = x0; x < x1; ++x) {
-      const int sx = pad_source_index(x - left, w, mode);
-      dst[x] = sx < 0 ? 0.0f : src[sx];
-    }
-  };
-  border(0, left);
   std::copy(src, src + w, dst + left);
-  border(left + w, left + w + right);
+  pad_borders(dst, w, left, right, mode);
 }
 
 Tensor pad(const Tensor& input, const Pad4& p, PadMode mode) {

@@ -49,6 +49,8 @@ void check_padding(const Pad4& pad, PadMode mode, int height, int width);
 // noexcept: conv2d calls it once per padded row, and under Emscripten's exception emulation a call that
 // may throw from a function with cleanups goes out through a JS trampoline.
 void pad_row(const float* src, int w, int left, int right, PadMode mode, float* dst) noexcept;
+// The same for a row whose own w columns are already in place at row[left, left + w): fills the borders.
+void pad_borders(float* row, int w, int left, int right, PadMode mode) noexcept;
 
 // The padded tensor: [C, H + top + bottom, W + left + right].
 Tensor pad(const Tensor& input, const Pad4& pad, PadMode mode);

@@ -172,20 +172,8 @@ Tensor separable_conv2d(const Tensor& input, const std::vector<float>& column, c
         col_ptr[ky] = sy < 0 ? zero_row.data() : src + std::size_t(sy) * W;
       }
       run_taps(tmp.data() + left, col_ptr.data(), column.data(), kh, W);
-      auto pad_column = [&](int i) {
-        const int sx = pad_source_index(i - left, W, p.padding_mode);
-        tmp[i] = sx < 0 ? 0.0f : tmp[left + sx];
-      };
-      for (int i = 0; i < left; ++i) pad_column(i);
-      for (int i = left + W; i < padded_w; ++i) pad_column(i);
-      if (sw > 1)
-        for (int q = 0; q < sw; ++q) {
-          float* phase = phases.data() + std::size_t(q) * phase_len;
-          for (int i = 0; i < phase_len; ++i) {
-            const int x = q + i * sw;
-            phase[i] = x < padded_w ? tmp[x] : 0.0f;
-          }
-        }
+      pad_borders(tmp.data(), W, left, p.padding.right, p.padding_mode);
+      if (sw > 1) rows::split_phases(tmp.data(), padded_w, sw, phase_len, phases.data());
       run_taps(out.plane(c) + std::size_t(oy) * ow, row_ptr.data(), row.data(), kw, ow);
     }
   }
