@@ -17,7 +17,7 @@ target_compile_options(imgui PRIVATE -fexceptions)
 
 file(GLOB CONVLAB_WEB_SOURCES CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/web/*.cpp" "${CMAKE_SOURCE_DIR}/web/lessons/*.cpp")
 add_executable(playground ${CONVLAB_WEB_SOURCES})
-target_include_directories(playground PRIVATE "${CMAKE_SOURCE_DIR}/web")
+target_include_directories(playground PRIVATE "${CMAKE_SOURCE_DIR}/web" "${CMAKE_SOURCE_DIR}/web/lessons")
 target_compile_options(playground PRIVATE ${CONVLAB_WASM_FLAGS} -Wall -Wextra)
 target_link_libraries(playground PRIVATE convlab_core imgui "${SDL2_WASM_DIR}/lib/libSDL2.a")
 target_link_options(playground PRIVATE

@@ -9,6 +9,8 @@
 #include "image.h"
 #include "imgui.h"
 #include "lesson.h"
+#include "lesson_shell.h"
+#include "touch_input.h"
 #include "widgets.h"
 
 namespace cl = convlab;
@@ -49,6 +51,16 @@ void apply_style() {
   c[ImGuiCol_ButtonHovered] = ImVec4(0.271f, 0.420f, 0.690f, 1.0f);
   c[ImGuiCol_SliderGrab] = ImVec4(0.431f, 0.659f, 0.996f, 1.0f);
   c[ImGuiCol_CheckMark] = ImVec4(0.431f, 0.659f, 0.996f, 1.0f);
+}
+
+std::string json_string(const std::string& v) {
+  std::string out = "\"";
+  for (char ch : v) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    if (static_cast<unsigned char>(ch) < 32) continue;
+    out += ch;
+  }
+  return out + "\"";
 }
 
 }  // namespace
@@ -92,10 +104,23 @@ void App::set_image(const std::string& name, int width, int height, std::vector<
 
 std::string App::set_state_hash(const std::string& hash, bool partial) {
   dirty_ = true;
-  const ParseResult r = partial ? apply_hash(state_, hash) : apply_hash(State{}, hash);
+  if (partial) {  // setState: all or nothing
+    const ParseResult r = apply_hash(state_, hash);
+    if (!r.error.empty()) {
+      last_error_ = r.error;
+      return r.error;
+    }
+    state_ = r.state;
+    return "";
+  }
+  // A link: every key that reads applies; a link of which nothing reads keeps the current view.
+  const ParseResult r = from_hash(hash);
   if (!r.error.empty()) {
     last_error_ = r.error;
-    return r.error;
+    if (to_hash(r.state).empty() && !hash.empty() && hash != "#") return r.error;
+    state_ = r.state;
+    show_error("Part of this link could not be read; the rest is applied. " + r.error);
+    return "";
   }
   state_ = r.state;
   return "";
@@ -105,7 +130,7 @@ void App::load_initial_hash(const std::string& hash) {
   dirty_ = true;
   const ParseResult r = from_hash(hash);
   state_ = r.state;
-  if (!r.error.empty()) show_error("This link could not be read, so ConvLab shows its defaults. " + r.error);
+  if (!r.error.empty()) show_error("Part of this link could not be read; the rest is applied. " + r.error);
 }
 
 void App::update_input() {
@@ -141,17 +166,14 @@ void App::update_input() {
 }
 
 std::string App::readout_json() const {
-  auto quote = [](const std::string& v) {
-    std::string out = "\"";
-    for (char ch : v) {
-      if (ch == '"' || ch == '\\') out += '\\';
-      if (static_cast<unsigned char>(ch) < 32) continue;
-      out += ch;
-    }
-    return out + "\"";
-  };
   std::string json = "{";
-  for (const auto& [k, v] : readout_) json += (json.size() > 1 ? "," : "") + quote(k) + ":" + quote(v);
+  for (const auto& [k, v] : readout_) json += (json.size() > 1 ? "," : "") + json_string(k) + ":" + json_string(v);
+  return json + "}";
+}
+
+std::string App::full_state_json() const {
+  std::string json = "{";
+  for (const auto& [k, v] : full_state(state_)) json += (json.size() > 1 ? "," : "") + json_string(k) + ":" + json_string(v);
   return json + "}";
 }
 
@@ -162,10 +184,9 @@ std::string App::image_info_json() const {
   return "{\"name\":\"" + state_.image + "\",\"width\":" + std::to_string(w) + ",\"height\":" + std::to_string(h) + "}";
 }
 
-void App::draw_menu_bar() {
-  if (!ImGui::BeginMenuBar()) return;
-  ImGui::TextColored(ImVec4(0.43f, 0.66f, 1.0f, 1.0f), "ConvLab");
-  ImGui::Separator();
+// The image picker, upload, grey and sharing: in the menu bar on wide screens, in a "More" menu on
+// narrow ones (a phone's bar has room for the name, the lesson and one button).
+void App::draw_image_controls() {
   ImGui::SetNextItemWidth(150);
   if (ImGui::BeginCombo("##image", state_.image.c_str())) {
     ImGui::TextDisabled("photos");
@@ -182,15 +203,56 @@ void App::draw_menu_bar() {
     ImGui::EndCombo();
   }
   tip("The image every lesson works on: a photo, a test pattern, or your own.");
+}
+
+void App::draw_share_buttons(bool in_row) {
+  auto next = [&] { if (in_row) ImGui::SameLine(); };
   if (ImGui::Button("Upload...")) call_page("convlabOpenFilePicker");
   tip("Use your own image (or drop one on the page). Large images are scaled down.");
+  next();
   ImGui::Checkbox("grey", &state_.gray);
   tip("One luma channel instead of three colour channels.");
-  ImGui::Separator();
+  next();
   if (ImGui::Button("Copy link")) call_page("convlabCopyLink");
   tip("A link that reopens exactly this view.");
+  next();
   if (ImGui::Button("Copy embed code")) call_page("convlabCopyEmbed");
   tip("An <iframe> snippet that embeds this lesson in a tutorial page.");
+}
+
+void App::draw_lesson_picker(float width) {
+  ImGui::SetNextItemWidth(width);
+  const LessonInfo* current = find_lesson_info(state_.lesson);
+  if (ImGui::BeginCombo("##lesson", current ? current->title.c_str() : "")) {
+    for (const LessonInfo& l : lesson_infos())
+      if (ImGui::Selectable(l.title.c_str(), state_.lesson == l.id)) select_lesson(l.id);
+    ImGui::EndCombo();
+  }
+}
+
+void App::select_lesson(const std::string& id) {
+  state_.lesson = id;
+  state_.step = -1;
+}
+
+void App::draw_menu_bar(bool narrow) {
+  if (!ImGui::BeginMenuBar()) return;
+  ImGui::TextColored(ImVec4(0.43f, 0.66f, 1.0f, 1.0f), "ConvLab");
+  ImGui::Separator();
+  if (narrow) {
+    const float more_w = ImGui::CalcTextSize("More").x + 2 * ImGui::GetStyle().FramePadding.x;
+    draw_lesson_picker(std::max(120.0f, ImGui::GetContentRegionAvail().x - more_w - 2 * ImGui::GetStyle().ItemSpacing.x));
+    if (ImGui::Button("More")) ImGui::OpenPopup("more");
+    if (ImGui::BeginPopup("more")) {
+      ImGui::TextDisabled("image");
+      draw_image_controls();
+      draw_share_buttons(false);
+      ImGui::EndPopup();
+    }
+  } else {
+    draw_image_controls();
+    draw_share_buttons(true);
+  }
   ImGui::EndMenuBar();
 }
 
@@ -198,14 +260,11 @@ void App::draw_sidebar(float width) {
   ImGui::BeginChild("lessons", ImVec2(width, 0), true);
   ImGui::TextDisabled("LESSONS");
   int n = 1;
-  for (const Lesson& l : lessons()) {
+  for (const LessonInfo& l : lesson_infos()) {
     char label[96];
-    std::snprintf(label, sizeof label, "%2d  %s", n++, l.title);
-    if (ImGui::Selectable(label, state_.lesson == l.id)) {
-      state_.lesson = l.id;
-      state_.step = -1;
-    }
-    tip(l.summary);
+    std::snprintf(label, sizeof label, "%2d  %s", n++, l.title.c_str());
+    if (ImGui::Selectable(label, state_.lesson == l.id)) select_lesson(l.id);
+    tip(l.summary.c_str());
   }
   ImGui::EndChild();
 }
@@ -250,6 +309,7 @@ void App::frame() {
   dirty_ = false;
   animating_ = false;
   update_input();
+  apply_touch_style(touch::in_use());
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(vp->WorkSize);
@@ -257,28 +317,30 @@ void App::frame() {
   ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                            ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground;
   if (!embed) flags |= ImGuiWindowFlags_MenuBar;
+  // Small screens and embeds keep a thin margin: every pixel goes to the picture.
+  const bool small = embed || vp->WorkSize.x < kNarrowWidth;
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, small ? ImVec2(6, 6) : ImGui::GetStyle().WindowPadding);
   ImGui::Begin("ConvLab", nullptr, flags);
-  if (!embed) draw_menu_bar();
+  ImGui::PopStyleVar();
+  const bool sidebar = !embed && vp->WorkSize.x >= 1100;
+  if (!embed) draw_menu_bar(vp->WorkSize.x < kNarrowWidth);
   draw_error_banner();
-  const bool narrow = vp->WorkSize.x < 900;
-  if (!embed && !narrow) {
+  if (sidebar) {
     draw_sidebar(230);
     ImGui::SameLine();
-  } else if (!embed) {
-    ImGui::SetNextItemWidth(-1);
-    if (ImGui::BeginCombo("##lesson", find_lesson(state_.lesson) ? find_lesson(state_.lesson)->title : "")) {
-      for (const Lesson& l : lessons())
-        if (ImGui::Selectable(l.title, state_.lesson == l.id)) state_.lesson = l.id;
-      ImGui::EndCombo();
-    }
+  } else if (!embed && vp->WorkSize.x >= kNarrowWidth) {
+    draw_lesson_picker(-1);
   }
-  ImGui::BeginChild("lesson", ImVec2(0, 0), false);
-  if (const Lesson* lesson = find_lesson(state_.lesson)) {
+  const ImVec2 area = ImGui::GetContentRegionAvail();
+  const LessonInfo* info = find_lesson_info(state_.lesson);
+  LessonView* view = find_lesson_view(state_.lesson);
+  ImGui::BeginChild("lesson", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  if (info && view) {
     std::string lesson_error;
     readout_.clear();
-    LessonContext ctx{state_, input_, input_generation_, embed, lesson_error, readout_, animating_};
+    LessonContext ctx{state_, input_, input_generation_, choose_layout(state_, area), touch::in_use(), lesson_error, readout_, animating_};
     if (input_.empty()) ImGui::TextDisabled("Loading the image...");
-    else lesson->draw(ctx);
+    else draw_lesson(ctx, *view, *info);
     // Lessons report errors only in the frame that recomputes, so clear one once the state has moved on
     // and a frame passes without a new error.
     if (!lesson_error.empty()) {
@@ -294,5 +356,20 @@ void App::frame() {
   }
   ImGui::EndChild();
   ImGui::End();
+  if (touch::animating()) animating_ = true;
   notify_page();
+}
+
+// Touch screens get targets at least 40 CSS pixels tall (frame height = font + 2 * padding) and more
+// room between them; the mouse keeps the compact style.
+void App::apply_touch_style(bool touch) {
+  if (touch == touch_style_) return;
+  touch_style_ = touch;
+  ImGuiStyle& st = ImGui::GetStyle();
+  st.FramePadding = touch ? ImVec2(12, 12) : ImVec2(8, 5);
+  st.ItemSpacing = touch ? ImVec2(10, 10) : ImVec2(8, 7);
+  st.ItemInnerSpacing = touch ? ImVec2(8, 8) : ImVec2(4, 4);
+  st.TouchExtraPadding = touch ? ImVec2(2, 2) : ImVec2(0, 0);
+  st.GrabMinSize = touch ? 28.0f : 10.0f;
+  st.ScrollbarSize = touch ? 6.0f : 14.0f;  // swipes scroll; the bar only shows where you are
 }

@@ -30,6 +30,8 @@ class App {
   std::string readout_json() const;
   // The image the lessons work on: {"name":...,"width":...,"height":...} (width 0 while it loads).
   std::string image_info_json() const;
+  // Every URL key with its value, defaults included, as a JSON object of strings (playground.getState()).
+  std::string full_state_json() const;
   void show_error(const std::string& message);
   // Whether the next frame must be drawn although no input arrived: the page changed the state or the
   // image, a lesson animates, or the first image is not on screen yet. main.cpp skips frames otherwise.
@@ -37,7 +39,12 @@ class App {
 
  private:
   void update_input();
-  void draw_menu_bar();
+  void draw_menu_bar(bool narrow);
+  void draw_image_controls();
+  void draw_share_buttons(bool in_row);
+  void draw_lesson_picker(float width);
+  void select_lesson(const std::string& id);
+  void apply_touch_style(bool touch);
   void draw_sidebar(float width);
   void draw_error_banner();
   void notify_page();
@@ -58,4 +65,5 @@ class App {
   bool dirty_ = true;       // changed from outside a frame (the page's calls), or the state moved in one
   bool animating_ = false;  // the last frame's lesson asked for the next (LessonContext::keep_drawing)
   double ready_at_ = 0;
+  bool touch_style_ = false;
 };

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "touch_input.h"
 #include "widgets.h"
 
 namespace cl = convlab;
@@ -152,18 +153,27 @@ Hover ImageView::draw(const char* id, ImVec2 size, State& state, const Overlay& 
   tf.origin = ImVec2(lo.x + size.x * 0.5f - cx * shown.w * tf.scale, lo.y + size.y * 0.5f - cy * shown.h * tf.scale);
 
   ImGuiIO& io = ImGui::GetIO();
+  // Zoom to new_zoom keeping the image point under screen point `at` where it is (then move it by pan).
+  const auto zoom_about = [&](ImVec2 at, float new_zoom, ImVec2 pan) {
+    new_zoom = std::clamp(new_zoom, 1.0f, 64.0f);
+    const float mx = (at.x - tf.origin.x) / tf.scale, my = (at.y - tf.origin.y) / tf.scale;
+    const float new_scale = fit * new_zoom;
+    state.zoom = new_zoom <= 1.0001f ? 0.0f : new_zoom;
+    state.cx = std::clamp((mx - (at.x + pan.x - lo.x - size.x * 0.5f) / new_scale) / shown.w, 0.0f, 1.0f);
+    state.cy = std::clamp((my - (at.y + pan.y - lo.y - size.y * 0.5f) / new_scale) / shown.h, 0.0f, 1.0f);
+  };
   if (ImGui::IsItemHovered()) {
-    if (io.MouseWheel != 0.0f) {  // zoom about the cursor
-      const float old_scale = tf.scale;
-      const float new_zoom = std::clamp(zoom * std::pow(1.2f, io.MouseWheel), 1.0f, 64.0f);
-      const float mx = (io.MousePos.x - tf.origin.x) / old_scale, my = (io.MousePos.y - tf.origin.y) / old_scale;
-      const float new_scale = fit * new_zoom;
-      state.zoom = new_zoom <= 1.0001f ? 0.0f : new_zoom;
-      state.cx = std::clamp((mx - (io.MousePos.x - lo.x - size.x * 0.5f) / new_scale) / shown.w, 0.0f, 1.0f);
-      state.cy = std::clamp((my - (io.MousePos.y - lo.y - size.y * 0.5f) / new_scale) / shown.h, 0.0f, 1.0f);
-    }
+    if (io.MouseWheel != 0.0f) zoom_about(io.MousePos, zoom * std::pow(1.2f, io.MouseWheel), ImVec2(0, 0));
     if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) state.zoom = 0.0f;
   }
+  // Two fingers that began on this view: pinch zooms about their centre, moving them pans.
+  const touch::Pinch& pinch = touch::pinch();
+  const ImVec2 clip_lo = ImGui::GetWindowDrawList()->GetClipRectMin(), clip_hi = ImGui::GetWindowDrawList()->GetClipRectMax();
+  const auto inside = [&](ImVec2 p) {
+    return p.x >= std::max(lo.x, clip_lo.x) && p.y >= std::max(lo.y, clip_lo.y) && p.x < std::min(hi.x, clip_hi.x) && p.y < std::min(hi.y, clip_hi.y);
+  };
+  if (pinch.active && inside(pinch.start))
+    zoom_about(ImVec2(pinch.centre.x - pinch.pan.x, pinch.centre.y - pinch.pan.y), zoom * pinch.scale, pinch.pan);
   if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left) && state.zoom > 0.0f) {
     state.cx = std::clamp(state.cx - io.MouseDelta.x / (tf.scale * shown.w), 0.0f, 1.0f);
     state.cy = std::clamp(state.cy - io.MouseDelta.y / (tf.scale * shown.h), 0.0f, 1.0f);

@@ -18,6 +18,7 @@ std::string last_error() { return App::instance().last_error(); }
 std::string readout() { return App::instance().readout_json(); }
 void show_error(const std::string& message) { App::instance().show_error(message); }
 std::string image_info() { return App::instance().image_info_json(); }
+std::string full_state_json() { return App::instance().full_state_json(); }
 
 }  // namespace
 
@@ -30,4 +31,5 @@ EMSCRIPTEN_BINDINGS(playground) {
   emscripten::function("readout", &readout);
   emscripten::function("showError", &show_error);
   emscripten::function("imageInfo", &image_info);
+  emscripten::function("fullState", &full_state_json);
 }

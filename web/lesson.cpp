@@ -3,30 +3,35 @@
 #include <algorithm>
 #include <cstdio>
 
-static std::vector<Lesson>& registry() {
-  static std::vector<Lesson> all;
+static std::map<std::string, LessonView*>& views() {
+  static std::map<std::string, LessonView*> all;
   return all;
 }
 
-bool register_lesson(Lesson lesson) {
-  auto& all = registry();
-  all.push_back(std::move(lesson));
-  const auto& order = lesson_ids();
-  auto rank = [&](const Lesson& l) { return std::find(order.begin(), order.end(), l.id) - order.begin(); };
-  std::stable_sort(all.begin(), all.end(), [&](const Lesson& a, const Lesson& b) { return rank(a) < rank(b); });
+bool register_lesson_view(const std::string& id, LessonView& view) {
+  views()[id] = &view;
   return true;
 }
 
-const std::vector<Lesson>& lessons() { return registry(); }
-
-const Lesson* find_lesson(const std::string& id) {
-  for (const Lesson& l : registry())
-    if (id == l.id) return &l;
-  return nullptr;
+LessonView* find_lesson_view(const std::string& id) {
+  const auto it = views().find(id);
+  return it == views().end() ? nullptr : it->second;
 }
 
 bool LessonContext::visible(const char* control) const {
-  return !embed || std::find(state.hide.begin(), state.hide.end(), control) == state.hide.end();
+  if (!state.embed) return true;
+  if (state.show == "visual") return false;
+  return std::find(state.hide.begin(), state.hide.end(), control) == state.hide.end();
+}
+
+bool LessonContext::section(const char* id, const char* title) {
+  if (!visible(id)) return false;
+  const bool open_first = layout == LessonLayout::Wide || sections_drawn == 0;
+  ++sections_drawn;
+  ImGui::PushID(id);
+  const bool open = ImGui::CollapsingHeader(title, open_first ? ImGuiTreeNodeFlags_DefaultOpen : 0);
+  ImGui::PopID();
+  return open;
 }
 
 void LessonContext::publish(const std::string& key, double value) {

@@ -1,20 +1,28 @@
-// One lesson = one module under web/lessons/. Each registers itself with REGISTER_LESSON and draws its
-// panel from the shared context: the learner's State (what the URL holds), the current input image and
-// the shared views. Lessons cache their results and recompute only when what they depend on changes.
+// A lesson's view: the ImGui half of a lesson (its model, lessons/<id>_model.h, is plain C++). Each
+// lesson registers one LessonView with REGISTER_LESSON_VIEW and its LessonInfo (id, title, URL keys)
+// in its model file. The shell (lesson_shell.cpp) lays every lesson out the same way:
+//   wide screens   the title, the controls in a column on the left, the visual on the right;
+//   narrow screens the visual first, full width, then the controls as collapsible sections below, in
+//                  one column that scrolls (swipe on touch screens);
+//   embeds         the visual fitted to the frame, the controls below it (show=visual: the visual alone).
 #pragma once
-#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "imgui.h"
+#include "lesson_info.h"
 #include "state.h"
 #include "tensor.h"
+
+enum class LessonLayout { Wide, Narrow, Embed };
 
 struct LessonContext {
   State& state;
   const convlab::Tensor& input;  // the current image, CHW float in [0, 1], 1 or 3 channels
   int input_generation;          // changes whenever the image (or gray) changes: part of cache keys
-  bool embed;                    // embed mode: no menus, respect state.hide
+  LessonLayout layout;
+  bool touch;                    // a touch screen: bigger targets, no hover
   std::string& error;            // set to show a message; the lesson keeps its previous output
   // The numbers the lesson shows (output shape, formula, field size, MACs...), published each frame so
   // tests can compare them with the core: window.playground.readout() returns them as an object.
@@ -23,24 +31,59 @@ struct LessonContext {
   // changes by itself, with no input (playback, a computation spread over frames), must ask for the next.
   bool& animating;
 
-  bool visible(const char* control) const;  // false when embed mode hides this control id
+  bool embed() const { return state.embed; }
+  bool wide() const { return layout == LessonLayout::Wide; }
+  // False when an embed hides this control id (hide=<id>, or show=visual for every control).
+  bool visible(const char* control) const;
+  // A section of the lesson's controls: a collapsible header titled `title`. Returns false when the
+  // section is hidden (visible(id) is false) or closed, so the caller skips its body. Sections start
+  // open on wide screens; on narrow ones only the first does, so the visual stays the page's top.
+  bool section(const char* id, const char* title);
   void publish(const std::string& key, const std::string& value) { readout[key] = value; }
   void publish(const std::string& key, double value);
   void keep_drawing() { animating = true; }
+
+  int sections_drawn = 0;  // the shell's count, for which one starts open
 };
 
-struct Lesson {
-  const char* id;       // as in the URL: lesson=<id>
-  const char* title;    // menu text
-  const char* summary;  // one sentence under the title
-  std::function<void(LessonContext&)> draw;
+class LessonView {
+ public:
+  virtual ~LessonView() = default;
+  // Once per frame before drawing: bring the model up to date (cheap when nothing changed: see
+  // recompute.h) and report a failure through ctx.error (the previous result stays on screen).
+  virtual void update(LessonContext& ctx) = 0;
+  // The lesson's main picture at the cursor, in a box of `size`: its image views with their overlays
+  // and short captions. It must fit the box (the shell gives it the whole frame of a small embed).
+  virtual void visual(LessonContext& ctx, ImVec2 size) = 0;
+  // Everything else: controls and numbers, grouped with ctx.section().
+  virtual void controls(LessonContext& ctx) = 0;
+  virtual bool whole() const { return false; }  // transitional (below)
 };
 
-// Lessons in the order of lesson_ids() (state.h); registered from each module's static initialiser.
-const std::vector<Lesson>& lessons();
-const Lesson* find_lesson(const std::string& id);
-bool register_lesson(Lesson lesson);
+bool register_lesson_view(const std::string& id, LessonView& view);
+LessonView* find_lesson_view(const std::string& id);
 
-#define CONVLAB_CONCAT2(a, b) a##b
-#define CONVLAB_CONCAT(a, b) CONVLAB_CONCAT2(a, b)
-#define REGISTER_LESSON(...) static const bool CONVLAB_CONCAT(lesson_registered_, __LINE__) = register_lesson(Lesson{__VA_ARGS__})
+// In a lesson's view file: REGISTER_LESSON_VIEW("pooling", PoolingView);
+#define REGISTER_LESSON_VIEW(id, Type)                  \
+  namespace {                                           \
+  Type CONVLAB_CONCAT(lesson_view_, __LINE__);          \
+  }                                                     \
+  static const bool CONVLAB_CONCAT(lesson_view_registered_, __LINE__) = \
+      register_lesson_view(id, CONVLAB_CONCAT(lesson_view_, __LINE__))
+
+// Transitional, until every lesson is split: a lesson drawn as one function over the whole lesson area.
+class WholeLessonView : public LessonView {
+ public:
+  explicit WholeLessonView(void (*draw)(LessonContext&)) : draw_(draw) {}
+  void update(LessonContext&) override {}
+  void visual(LessonContext& ctx, ImVec2) override { draw_(ctx); }
+  void controls(LessonContext&) override {}
+  bool whole() const override { return true; }
+
+ private:
+  void (*draw_)(LessonContext&);
+};
+#define REGISTER_LESSON(id, title, summary, ...)                                        \
+  static WholeLessonView CONVLAB_CONCAT(whole_lesson_, __LINE__){__VA_ARGS__};          \
+  static const bool CONVLAB_CONCAT(whole_lesson_registered_, __LINE__) =                \
+      register_lesson_view(id, CONVLAB_CONCAT(whole_lesson_, __LINE__))

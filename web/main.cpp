@@ -17,6 +17,7 @@
 #include "app.h"
 #include "imgui.h"
 #include "imgui_impl_sdl.h"
+#include "touch_input.h"
 #include "webgl_renderer.h"
 
 namespace {
@@ -50,9 +51,10 @@ void frame() {
   bool input = follow_canvas_size();
   SDL_Event event;
   while (SDL_PollEvent(&event)) {
-    ImGui_ImplSDL2_ProcessEvent(&event);
+    if (!touch::process_event(event)) ImGui_ImplSDL2_ProcessEvent(&event);
     input = true;
   }
+  input = input || touch::animating();  // a glide or a queued tap runs over several frames
   App& app = App::instance();
   // An active item (a held button or slider, a text field with its blinking cursor) may change without events.
   if (input || app.wants_frame() || ImGui::IsAnyItemActive()) g_draw_until = t0 + kTailMs;
@@ -66,6 +68,7 @@ void frame() {
   // After skipped frames SDL's clock says seconds went by: playback must not jump ahead by that much.
   if (g_skipped_last) ImGui::GetIO().DeltaTime = 1.0f / 60.0f;
   g_skipped_last = false;
+  touch::before_frame(ImGui::GetIO().DeltaTime);
   ImGui::NewFrame();
   app.frame();
   ImGui::Render();
@@ -98,6 +101,8 @@ EMSCRIPTEN_BINDINGS(frame_stats) { emscripten::function("frameStats", &frame_sta
 
 // argv[1]: the page's URL hash, so the first frame already shows the linked state.
 int main(int argc, char** argv) {
+  // Fingers are read by touch_input.cpp; SDL's translation into mouse presses would fight it.
+  SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
     std::fprintf(stderr, "SDL_Init failed: %s\n", SDL_GetError());
     return 1;
@@ -131,6 +136,8 @@ int main(int argc, char** argv) {
   }
   // Frame counts and times, cumulative: {drawn, skipped, busyMs, appMs, glMs} (see FrameStats).
   EM_ASM(window.convlabFrameStats = () => JSON.parse(Module.frameStats()););
+  // A touch screen from the start (a phone or tablet): big targets before the first touch.
+  touch::set_in_use(EM_ASM_INT(return window.matchMedia && matchMedia('(pointer: coarse)').matches ? 1 : 0) != 0);
   App::instance().init();
   if (argc > 1) App::instance().load_initial_hash(argv[1]);
   emscripten_set_main_loop(frame, 0, true);

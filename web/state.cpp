@@ -8,72 +8,17 @@
 #include <stdexcept>
 
 #include "kernels.h"
+#include "lesson_info.h"
+#include "url_fields.h"
 
 namespace {
 
 using convlab::Layer;
 using convlab::Pair;
+using namespace url;
 
 constexpr std::size_t kMaxHashLength = 8192;  // a hash longer than this is not ours
 constexpr int kMaxKernel = 15;
-
-[[noreturn]] void bad(const std::string& key, const std::string& why) { throw std::invalid_argument(key + ": " + why); }
-
-// Quotes a value for a message, shortened and stripped to printable ASCII (the UI shows it as text).
-std::string quoted(const std::string& v) {
-  std::string out;
-  for (char ch : v.substr(0, 40)) out += (ch >= 32 && ch < 127) ? ch : '?';
-  return "\"" + out + (v.size() > 40 ? "...\"" : "\"");
-}
-
-int parse_int(const std::string& key, const std::string& v, int lo, int hi) {
-  if (v.empty() || v.size() > 9) bad(key, "expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got " + quoted(v));
-  std::size_t i = (v[0] == '-') ? 1 : 0;
-  if (i == v.size()) bad(key, "expected a whole number, got " + quoted(v));
-  for (std::size_t j = i; j < v.size(); ++j)
-    if (v[j] < '0' || v[j] > '9') bad(key, "expected a whole number, got " + quoted(v));
-  const long n = std::strtol(v.c_str(), nullptr, 10);
-  if (n < lo || n > hi) bad(key, "must be from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got " + v);
-  return int(n);
-}
-
-float parse_float(const std::string& key, const std::string& v) {
-  if (v.empty() || v.size() > 24) bad(key, "expected a number, got " + quoted(v));
-  for (char ch : v)
-    if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '+' || ch == 'e' || ch == 'E'))
-      bad(key, "expected a number, got " + quoted(v));
-  char* end = nullptr;
-  const double d = std::strtod(v.c_str(), &end);
-  if (end != v.c_str() + v.size() || !std::isfinite(d) || std::fabs(d) > 1e6) bad(key, "expected a finite number, got " + quoted(v));
-  return float(d);
-}
-
-// Shortest text that reads back as the same float.
-std::string format_float(float f) {
-  char buf[32];
-  for (int precision = 1; precision <= 9; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, double(f));
-    if (std::strtof(buf, nullptr) == f) break;
-  }
-  return buf;
-}
-
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t at = s.find(sep, start);
-    parts.push_back(s.substr(start, at - start));
-    if (at == std::string::npos) return parts;
-    start = at + 1;
-  }
-}
-
-std::string join(const std::vector<std::string>& parts, char sep) {
-  std::string out;
-  for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? std::string(1, sep) : "") + parts[i];
-  return out;
-}
 
 int hex(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -95,54 +40,6 @@ std::string percent_decode(const std::string& s) {
   return out;
 }
 
-void check_choice(const std::string& key, const std::string& v, const std::vector<std::string>& choices) {
-  if (std::find(choices.begin(), choices.end(), v) == choices.end())
-    bad(key, "must be one of " + join(choices, ',') + ", got " + quoted(v));
-}
-
-// One URL key: how to write it (empty = default, omitted) and how to read it.
-struct Field {
-  const char* key;
-  std::function<std::string(const State&)> write;
-  std::function<void(State&, const std::string&)> read;
-};
-
-template <class T>
-std::string unless_default(const State& s, T State::*m, std::string text) {
-  static const State defaults;
-  return s.*m == defaults.*m ? std::string() : text;
-}
-
-Field int_field(const char* key, int State::*m, int lo, int hi) {
-  return {key, [=](const State& s) { return unless_default(s, m, std::to_string(s.*m)); },
-          [=](State& s, const std::string& v) { s.*m = parse_int(key, v, lo, hi); }};
-}
-
-Field bool_field(const char* key, bool State::*m) {
-  return {key, [=](const State& s) { return unless_default(s, m, s.*m ? "1" : "0"); },
-          [=](State& s, const std::string& v) {
-            if (v != "0" && v != "1") bad(key, "must be 0 or 1, got " + quoted(v));
-            s.*m = v == "1";
-          }};
-}
-
-Field float_field(const char* key, float State::*m, float lo, float hi) {
-  return {key, [=](const State& s) { return unless_default(s, m, format_float(s.*m)); },
-          [=](State& s, const std::string& v) {
-            const float f = parse_float(key, v);
-            if (f < lo || f > hi) bad(key, "must be from " + format_float(lo) + " to " + format_float(hi) + ", got " + v);
-            s.*m = f;
-          }};
-}
-
-Field choice_field(const char* key, std::string State::*m, std::function<std::vector<std::string>()> choices) {
-  return {key, [=](const State& s) { return unless_default(s, m, s.*m); },
-          [=](State& s, const std::string& v) {
-            check_choice(key, v, choices());
-            s.*m = v;
-          }};
-}
-
 std::vector<std::string> preset_names() {
   std::vector<std::string> names;
   for (const auto& p : convlab::kernel_presets()) names.push_back(p.name);
@@ -157,16 +54,15 @@ std::vector<std::string> image_names() {
   return names;
 }
 
-const std::vector<Field>& fields() {
-  static const std::vector<Field> table = {
-      choice_field("lesson", &State::lesson, [] { return lesson_ids(); }),
-      choice_field("img", &State::image, image_names),
-      bool_field("gray", &State::gray),
-      choice_field("kp", &State::preset, preset_names),
+// The keys State itself holds; each lesson adds its own (lesson_info.h).
+const std::vector<UrlField>& shared_fields() {
+  static const std::vector<UrlField> table = {
+      choice_field<State>("lesson", &State::lesson, [] { return lesson_ids(); }),
+      choice_field<State>("img", &State::image, image_names),
+      bool_field<State>("gray", &State::gray),
+      choice_field<State>("kp", &State::preset, preset_names),
       {"k",
        [](const State& s) {
-         static const State d;
-         if (s.kh == d.kh && s.kw == d.kw) return std::string();
          return s.kh == s.kw ? std::to_string(s.kh) : std::to_string(s.kh) + "x" + std::to_string(s.kw);
        },
        [](State& s, const std::string& v) {
@@ -175,45 +71,22 @@ const std::vector<Field>& fields() {
          s.kh = parse_int("k", parts[0], 1, kMaxKernel);
          s.kw = parts.size() == 2 ? parse_int("k", parts[1], 1, kMaxKernel) : s.kh;
        }},
-      float_field("sigma", &State::sigma, 0.0f, 100.0f),
-      {"kv",
-       [](const State& s) {
-         std::vector<std::string> parts;
-         for (float f : s.values) parts.push_back(format_float(f));
-         return join(parts, ',');
-       },
-       [](State& s, const std::string& v) {
-         s.values.clear();
-         if (v.empty()) return;
-         const auto parts = split(v, ',');
-         if (parts.size() > std::size_t(3 * kMaxKernel * kMaxKernel)) bad("kv", "too many kernel values: " + std::to_string(parts.size()));
-         for (const auto& p : parts) s.values.push_back(parse_float("kv", p));
-       }},
-      bool_field("depth", &State::depth),
+      float_field<State>("sigma", &State::sigma, 0.0f, 100.0f),
+      floats_field<State>("kv", &State::values, std::size_t(3 * kMaxKernel * kMaxKernel)),
+      bool_field<State>("depth", &State::depth),
       {"p",
        [](const State& s) {
-         static const State d;
-         if (s.pad == d.pad) return std::string();
          return s.pad < 0 ? std::string("same") : s.pad == 0 ? std::string("valid") : std::to_string(s.pad);
        },
        [](State& s, const std::string& v) {
          s.pad = v == "same" ? -1 : v == "valid" ? 0 : parse_int("p", v, 0, 64);
        }},
-      choice_field("pad", &State::pad_mode, [] { return std::vector<std::string>{"zeros", "reflect", "symmetric", "replicate", "circular"}; }),
-      int_field("s", &State::stride, 1, 16),
-      int_field("d", &State::dilation, 1, 16),
-      bool_field("one", &State::one_filter),
-      choice_field("pool", &State::pool, [] { return std::vector<std::string>{"max", "mean", "min"}; }),
-      int_field("pk", &State::pool_k, 1, 15),
-      int_field("ps", &State::pool_s, 1, 15),
-      int_field("pp", &State::pool_p, 0, 7),
-      bool_field("ceil", &State::ceil_mode),
-      bool_field("cip", &State::count_include_pad),
+      choice_field<State>("pad", &State::pad_mode, [] { return std::vector<std::string>{"zeros", "reflect", "symmetric", "replicate", "circular"}; }),
+      int_field<State>("s", &State::stride, 1, 16),
+      int_field<State>("d", &State::dilation, 1, 16),
       {"layers",
        [](const State& s) {
-         static const State d;
-         const std::string text = layers_to_text(s.layers);
-         return text == layers_to_text(d.layers) ? std::string() : text;
+         return layers_to_text(s.layers);
        },
        [](State& s, const std::string& v) {
          try {
@@ -222,41 +95,16 @@ const std::vector<Field>& fields() {
            bad("layers", e.what());
          }
        }},
-      choice_field("erfw", &State::erf_weights, [] { return std::vector<std::string>{"uniform", "random"}; }),
-      bool_field("relu", &State::relu),
-      int_field("seed", &State::seed, 0, 1000000),
-      int_field("rfl", &State::rf_layer, -1, 15),
-      int_field("tin", &State::t_in, 1, 64),
-      int_field("tk", &State::t_k, 1, 9),
-      int_field("ts", &State::t_s, 1, 8),
-      int_field("tp", &State::t_p, 0, 16),
-      int_field("top", &State::t_op, 0, 7),
-      int_field("tfrom", &State::t_from, 1, 4096),
-      int_field("tto", &State::t_to, 1, 4096),
-      choice_field("mix", &State::mix, [] { return std::vector<std::string>{"gray", "features"}; }),
-      {"mixv",
-       [](const State& s) {
-         std::vector<std::string> parts;
-         for (float f : s.mix_values) parts.push_back(format_float(f));
-         return join(parts, ',');
-       },
-       [](State& s, const std::string& v) {
-         s.mix_values.clear();
-         if (v.empty()) return;
-         const auto parts = split(v, ',');
-         if (parts.size() != 3 && parts.size() != 24) bad("mixv", "expected 3 or 24 matrix values, got " + std::to_string(parts.size()));
-         for (const auto& p : parts) s.mix_values.push_back(parse_float("mixv", p));
-       }},
-      int_field("cin", &State::cin, 1, 4096),
-      int_field("cout", &State::cout, 1, 4096),
-      int_field("hw", &State::hw, 1, 4096),
-      choice_field("disp", &State::display, [] { return std::vector<std::string>{"auto", "clamp", "minmax", "abs", "diverging"}; }),
-      float_field("zoom", &State::zoom, 0.0f, 64.0f),
-      float_field("cx", &State::cx, 0.0f, 1.0f),
-      float_field("cy", &State::cy, 0.0f, 1.0f),
-      int_field("step", &State::step, -1, 1 << 24),
-      int_field("rate", &State::step_rate, 1, 60),
-      bool_field("embed", &State::embed),
+      int_field<State>("rfl", &State::rf_layer, -1, 15),
+      int_field<State>("seed", &State::seed, 0, 1000000),
+      choice_field<State>("disp", &State::display, [] { return std::vector<std::string>{"auto", "clamp", "minmax", "abs", "diverging"}; }),
+      float_field<State>("zoom", &State::zoom, 0.0f, 64.0f),
+      float_field<State>("cx", &State::cx, 0.0f, 1.0f),
+      float_field<State>("cy", &State::cy, 0.0f, 1.0f),
+      int_field<State>("step", &State::step, -1, 1 << 24),
+      int_field<State>("rate", &State::step_rate, 1, 60),
+      bool_field<State>("embed", &State::embed),
+      choice_field<State>("show", &State::show, [] { return std::vector<std::string>{"all", "visual"}; }),
       {"hide", [](const State& s) { return join(s.hide, ','); },
        [](State& s, const std::string& v) {
          s.hide.clear();
@@ -267,11 +115,9 @@ const std::vector<Field>& fields() {
            s.hide.push_back(id);
          }
        }},
-      bool_field("autoplay", &State::autoplay),
+      bool_field<State>("autoplay", &State::autoplay),
       {"play",
        [](const State& s) {
-         static const State d;
-         if (s.play_from == d.play_from && s.play_to == d.play_to) return std::string();
          return std::to_string(s.play_from) + "-" + (s.play_to < 0 ? std::string() : std::to_string(s.play_to));
        },
        [](State& s, const std::string& v) {
@@ -305,8 +151,12 @@ std::vector<Layer> State::default_layers() {
 }
 
 const std::vector<std::string>& lesson_ids() {
-  static const std::vector<std::string> ids = {"kernel",  "padding", "stride",     "receptive-field", "pooling",   "dilation",
-                                               "erf",     "transposed", "depthwise", "pointwise",       "separable", "depthwise-separable"};
+  // Built on first use, after every lesson's static registration has run.
+  static const std::vector<std::string> ids = [] {
+    std::vector<std::string> out;
+    for (const LessonInfo& l : lesson_infos()) out.push_back(l.id);
+    return out;
+  }();
   return ids;
 }
 
@@ -375,36 +225,96 @@ std::vector<Layer> layers_from_text(const std::string& text) {
   return layers;
 }
 
+namespace {
+
+// Every key in hash order: the shared ones, then each lesson's in menu order.
+const std::vector<const UrlField*>& all_fields() {
+  static const std::vector<const UrlField*> table = [] {
+    std::vector<const UrlField*> out;
+    for (const UrlField& f : shared_fields()) out.push_back(&f);
+    for (const LessonInfo& l : lesson_infos())
+      for (const UrlField& f : l.fields) out.push_back(&f);
+    return out;
+  }();
+  return table;
+}
+
+const UrlField* find_field(const std::string& key) {
+  for (const UrlField* f : all_fields())
+    if (f->key == key) return f;
+  return nullptr;
+}
+
+// The defaults' text of every key, in the order of all_fields().
+const std::vector<std::string>& default_texts() {
+  static const std::vector<std::string> texts = [] {
+    const State d;
+    std::vector<std::string> out;
+    for (const UrlField* f : all_fields()) out.push_back(f->write(d));
+    return out;
+  }();
+  return texts;
+}
+
+// Explicit values make the kernel custom; choosing a preset without values drops stale ones.
+void settle_kernel(State& s, bool values_given) {
+  if (values_given && !s.values.empty()) s.preset = "custom";
+  else if (s.preset != "custom") s.values.clear();
+}
+
+struct KeyValue {
+  std::string key, value;
+};
+
+std::vector<KeyValue> split_hash(std::string hash) {
+  if (!hash.empty() && (hash[0] == '#' || hash[0] == '?')) hash.erase(0, 1);
+  if (hash.size() > kMaxHashLength)
+    bad("link", "is " + std::to_string(hash.size()) + " characters long; at most " + std::to_string(kMaxHashLength));
+  std::vector<KeyValue> pairs;
+  if (hash.empty()) return pairs;
+  for (const std::string& pair : split(hash, '&')) {
+    if (pair.empty()) continue;
+    const std::size_t eq = pair.find('=');
+    pairs.push_back({percent_decode(pair.substr(0, eq)), eq == std::string::npos ? "1" : percent_decode(pair.substr(eq + 1))});
+  }
+  return pairs;
+}
+
+void read_pair(State& s, const KeyValue& kv) {
+  const UrlField* f = find_field(kv.key);
+  if (!f) bad(quoted(kv.key), "is not a setting ConvLab knows");
+  f->read(s, kv.value);
+}
+
+}  // namespace
+
 std::string to_hash(const State& s) {
   std::vector<std::string> parts;
-  for (const Field& f : fields()) {
-    const std::string v = f.write(s);
-    if (!v.empty()) parts.push_back(std::string(f.key) + "=" + v);
+  const auto& fields = all_fields();
+  const auto& defaults = default_texts();
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const std::string v = fields[i]->write(s);
+    if (v != defaults[i]) parts.push_back(fields[i]->key + "=" + v);
   }
   return join(parts, '&');
 }
 
-ParseResult apply_hash(const State& base, const std::string& hash_in) {
+std::vector<std::pair<std::string, std::string>> full_state(const State& s) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const UrlField* f : all_fields()) out.emplace_back(f->key, f->write(s));
+  return out;
+}
+
+ParseResult apply_hash(const State& base, const std::string& hash) {
   ParseResult result{base, ""};
-  std::string hash = hash_in;
-  if (!hash.empty() && (hash[0] == '#' || hash[0] == '?')) hash.erase(0, 1);
-  if (hash.empty()) return result;
   try {
-    if (hash.size() > kMaxHashLength) bad("link", "is " + std::to_string(hash.size()) + " characters long; at most " + std::to_string(kMaxHashLength));
     State s = base;
-    for (const std::string& pair : split(hash, '&')) {
-      if (pair.empty()) continue;
-      const std::size_t eq = pair.find('=');
-      const std::string key = percent_decode(pair.substr(0, eq));
-      const std::string value = eq == std::string::npos ? "1" : percent_decode(pair.substr(eq + 1));
-      const auto& table = fields();
-      const auto it = std::find_if(table.begin(), table.end(), [&](const Field& f) { return key == f.key; });
-      if (it == table.end()) bad(quoted(key), "is not a setting ConvLab knows");
-      it->read(s, value);
+    bool values_given = false;
+    for (const KeyValue& kv : split_hash(hash)) {
+      read_pair(s, kv);
+      values_given = values_given || kv.key == "kv";
     }
-    // Explicit values make the kernel custom; choosing a preset without values drops stale ones.
-    if (hash.find("kv=") != std::string::npos && !s.values.empty()) s.preset = "custom";
-    else if (s.preset != "custom") s.values.clear();
+    settle_kernel(s, values_given);
     check_consistency(s);
     result.state = s;
   } catch (const std::invalid_argument& e) {
@@ -414,7 +324,31 @@ ParseResult apply_hash(const State& base, const std::string& hash_in) {
 }
 
 ParseResult from_hash(const std::string& hash) {
-  ParseResult r = apply_hash(State{}, hash);
-  if (!r.error.empty()) r.state = State{};
-  return r;
+  ParseResult result{State{}, ""};
+  std::vector<std::string> errors;
+  try {
+    bool values_given = false;
+    for (const KeyValue& kv : split_hash(hash)) {
+      try {
+        read_pair(result.state, kv);  // a read either sets its key or throws before changing it
+        values_given = values_given || kv.key == "kv";
+      } catch (const std::invalid_argument& e) {
+        errors.push_back(e.what());
+      }
+    }
+    settle_kernel(result.state, values_given);
+    try {
+      check_consistency(result.state);
+    } catch (const std::invalid_argument& e) {  // the kernel keys disagree: the default kernel instead
+      errors.push_back(e.what());
+      const State d;
+      result.state.preset = d.preset, result.state.kh = d.kh, result.state.kw = d.kw;
+      result.state.values = d.values, result.state.depth = d.depth, result.state.sigma = d.sigma;
+    }
+  } catch (const std::invalid_argument& e) {  // not a hash at all (too long): the defaults
+    result.state = State{};
+    errors.push_back(e.what());
+  }
+  for (const std::string& e : errors) result.error += (result.error.empty() ? "" : "; ") + e;
+  return result;
 }

@@ -2,11 +2,17 @@
 // (#lesson=padding&k=5&pad=reflect&s=2&img=chelsea). Only values that differ from the defaults are
 // written, so links stay short. No ImGui or Emscripten here: parsed and tested natively too.
 #pragma once
+#include <any>
+#include <map>
 #include <string>
+#include <typeindex>
 #include <vector>
 
 #include "receptive_field.h"
 
+// The settings several lessons share. A lesson's own settings live in its parameter struct (its model
+// header), reached with lesson_params<P>(state); each lesson registers their URL keys itself
+// (lesson_info.h), so a new lesson adds nothing here.
 struct State {
   // Which lesson and which picture.
   std::string lesson = "kernel";   // one of lesson_ids()
@@ -25,29 +31,11 @@ struct State {
   std::string pad_mode = "zeros";  // zeros, reflect, symmetric, replicate, circular
   int stride = 1;
   int dilation = 1;
-  bool one_filter = false;         // kernel lesson: one filter of depth C summed into one map (else each channel alone)
 
-  // Pooling.
-  std::string pool = "max";        // max, mean, min
-  int pool_k = 2, pool_s = 2, pool_p = 0;
-  bool ceil_mode = false;
-  bool count_include_pad = true;
-
-  // Receptive field and ERF: a stack of layers, e.g. "c3,c3,p2s2,c3d2".
+  // A stack of layers, e.g. "c3,c3,p2s2,c3d2" (receptive field, ERF, dilation's comparison).
   std::vector<convlab::Layer> layers = default_layers();
-  std::string erf_weights = "uniform";  // uniform, random
-  bool relu = false;
-  int seed = 1;
   int rf_layer = -1;                // receptive-field lesson: the layer whose units are shown; -1 = the last
-
-  // Transposed convolution.
-  int t_in = 4, t_k = 3, t_s = 2, t_p = 1, t_op = 1;
-  int t_from = 32, t_to = 64;     // the output-size solver: input size and wanted output size
-
-  // Pointwise and depthwise-separable.
-  std::string mix = "gray";        // pointwise: gray (RGB -> 1), features (RGB -> 8)
-  std::vector<float> mix_values;   // pointwise: the edited 1x3 or 8x3 matrix, row-major; empty = the default
-  int cin = 32, cout = 64, hw = 56;
+  int seed = 1;                     // random weights (ERF, depthwise-separable)
 
   // The view.
   std::string display = "auto";    // auto, clamp, minmax, abs, diverging
@@ -59,13 +47,31 @@ struct State {
   // Embedding.
   bool embed = false;
   std::vector<std::string> hide;   // controls hidden in embed mode
+  std::string show = "all";        // all, visual (the picture alone, no controls)
   bool autoplay = false;
   int play_from = 0, play_to = -1; // autoplay range of step indices (-1 = to the end)
+
+  // Each lesson's own settings, by parameter type: see lesson_params<P>.
+  std::map<std::type_index, std::any> lesson_settings;
 
   static std::vector<convlab::Layer> default_layers();
 };
 
-const std::vector<std::string>& lesson_ids();
+// A lesson's own settings in `s` (P's defaults until something sets them).
+template <class P>
+P& lesson_params(State& s) {
+  std::any& slot = s.lesson_settings[std::type_index(typeid(P))];
+  if (!slot.has_value()) slot = P{};
+  return std::any_cast<P&>(slot);
+}
+template <class P>
+const P& lesson_params(const State& s) {
+  static const P defaults{};
+  const auto it = s.lesson_settings.find(std::type_index(typeid(P)));
+  return it == s.lesson_settings.end() ? defaults : std::any_cast<const P&>(it->second);
+}
+
+const std::vector<std::string>& lesson_ids();  // in menu order (lesson_info.h)
 const std::vector<std::string>& sample_image_ids();   // photos shipped in assets/images
 const std::vector<std::string>& pattern_image_ids();  // synthetic test patterns
 
@@ -76,11 +82,14 @@ struct ParseResult {
   State state;
   std::string error;  // empty if every key was understood; otherwise what was wrong
 };
-// Parses a hash (with or without '#', also accepts '?query' form). Any bad key or value makes the whole
-// result the defaults plus an error naming the problem: a garbled link never half-applies.
+// Parses a link's hash (with or without '#', also accepts '?query' form) over the defaults. A bad or
+// unknown key is left out and named in the error; every other key applies.
 ParseResult from_hash(const std::string& hash);
-// Applies the keys of `hash` on top of `base` (for setState(partial)); on error returns base unchanged.
+// Applies the keys of `hash` on top of `base` all or nothing (setState(partial)): on any error the
+// result is base unchanged.
 ParseResult apply_hash(const State& base, const std::string& hash);
+// Every key with its value as URL text, defaults included, in hash order (window.playground.getState()).
+std::vector<std::pair<std::string, std::string>> full_state(const State& s);
 
 // Layers as text: "c3" conv 3x3, "c5x3" non-square, "p2s2" pool 2 stride 2, "c3d2p1" conv dilation 2
 // padding 1; joined by commas.

@@ -1,6 +1,15 @@
 #include "state.h"
 
+#include "kernel_model.h"
+#include "pointwise_model.h"
+#include "pooling_model.h"
+#include "transposed_model.h"
+
 #include <gtest/gtest.h>
+
+#include <map>
+
+#include "lesson_info.h"
 
 namespace {
 
@@ -30,23 +39,23 @@ TEST(StateHash, EveryFieldRoundTripsExactly) {
   s.pad = 0;
   s.pad_mode = "circular";
   s.dilation = 3;
-  s.pool = "min";
-  s.ceil_mode = true;
+  lesson_params<PoolingParams>(s).mode = "min";
+  lesson_params<PoolingParams>(s).ceil_mode = true;
   s.layers = layers_from_text("c3,c5x3s2d2p1,p2s2");
-  s.relu = true;
   s.rf_layer = 1;
-  s.t_op = 0;
-  s.t_from = 5;
-  s.t_to = 11;
-  s.mix = "features";
-  s.mix_values = std::vector<float>(24, 0.25f);
-  s.mix_values[3] = -1.0f / 3.0f;
+  lesson_params<TransposedParams>(s).op = 0;
+  lesson_params<TransposedParams>(s).from = 5;
+  lesson_params<TransposedParams>(s).to = 11;
+  lesson_params<PointwiseParams>(s).mix = "features";
+  auto& mix = lesson_params<PointwiseParams>(s).values;
+  mix = std::vector<float>(24, 0.25f);
+  mix[3] = -1.0f / 3.0f;
   s.display = "diverging";
   s.zoom = 12.5f;
   s.cx = 0.25f;
   s.step = 17;
   s.step_rate = 12;
-  s.one_filter = true;
+  lesson_params<KernelParams>(s).one_filter = true;
   s.embed = true;
   s.hide = {"kernel-editor", "image"};
   s.play_from = 3;
@@ -66,7 +75,7 @@ TEST(StateHash, KernelValuesMakeTheKernelCustom) {
   EXPECT_EQ(r.state.values, (std::vector<float>{-1, 0, 1}));
 }
 
-TEST(StateHash, GarbledHashesGiveDefaultsAndAMessage) {
+TEST(StateHash, AGarbledKeyIsNamedAndTheRestOfTheLinkApplies) {
   const struct { const char* hash; const char* error; } cases[] = {
       {"s=0", "s: must be from 1 to 16, got 0"},
       {"s=abc", "s: expected a whole number, got \"abc\""},
@@ -82,8 +91,53 @@ TEST(StateHash, GarbledHashesGiveDefaultsAndAMessage) {
   for (const auto& c : cases) {
     const ParseResult r = from_hash(c.hash);
     EXPECT_EQ(r.error, c.error) << c.hash;
-    EXPECT_EQ(to_hash(r.state), "") << "a garbled hash must load the defaults: " << c.hash;
+    EXPECT_EQ(to_hash(r.state), "") << "the bad key alone must be left out: " << c.hash;
+    // The same bad key in a link with good ones: they apply, it is named.
+    const ParseResult mixed = from_hash(std::string("lesson=pooling&") + c.hash + "&pk=3&img=rocket");
+    EXPECT_EQ(mixed.error, c.error) << c.hash;
+    EXPECT_EQ(to_hash(mixed.state), "lesson=pooling&img=rocket&pk=3") << c.hash;
   }
+}
+
+TEST(StateHash, EveryBadKeyOfALinkIsNamed) {
+  const ParseResult r = from_hash("s=0&d=2&bogus=1");
+  EXPECT_EQ(r.error, "s: must be from 1 to 16, got 0; \"bogus\": is not a setting ConvLab knows");
+  EXPECT_EQ(r.state.dilation, 2);
+  EXPECT_EQ(r.state.stride, 1);
+}
+
+TEST(StateHash, FullStateListsEveryKeyWithItsDefault) {
+  State s;
+  lesson_params<PoolingParams>(s).k = 3;
+  const auto all = full_state(s);
+  std::map<std::string, std::string> by_key(all.begin(), all.end());
+  EXPECT_EQ(by_key.size(), all.size()) << "a key registered twice";
+  EXPECT_EQ(by_key["lesson"], "kernel");
+  EXPECT_EQ(by_key["pk"], "3");
+  EXPECT_EQ(by_key["ps"], "2");
+  EXPECT_EQ(by_key["pool"], "max");
+  EXPECT_EQ(by_key["tin"], "4");
+  EXPECT_EQ(by_key["mixv"], "");
+  EXPECT_EQ(by_key["p"], "same");
+  EXPECT_EQ(by_key["show"], "all");
+  EXPECT_EQ(to_hash(s), "pk=3") << "the hash stays short";
+  // Reading every key back gives the same state.
+  std::string hash;
+  for (const auto& [k, v] : all) hash += (hash.empty() ? "" : "&") + k + "=" + v;
+  const ParseResult r = apply_hash(State{}, hash);
+  EXPECT_EQ(r.error, "");
+  EXPECT_EQ(to_hash(r.state), "pk=3");
+}
+
+TEST(StateHash, EachLessonsKeysComeFromItsOwnRegistration) {
+  // The pooling lesson's keys live in pooling_model.cpp, not in State.
+  const LessonInfo* pooling = find_lesson_info("pooling");
+  ASSERT_NE(pooling, nullptr);
+  std::vector<std::string> keys;
+  for (const UrlField& f : pooling->fields) keys.push_back(f.key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"pool", "pk", "ps", "pp", "ceil", "cip"}));
+  EXPECT_EQ(lesson_ids().front(), "kernel");
+  EXPECT_EQ(lesson_ids().size(), 12u);
 }
 
 TEST(StateHash, MessagesNeverCarryControlCharacters) {

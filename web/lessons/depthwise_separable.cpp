@@ -14,6 +14,7 @@
 #include "cost.h"
 #include "imgui.h"
 #include "lesson.h"
+#include "depthwise_separable_model.h"
 #include "separable.h"
 #include "widgets.h"
 
@@ -66,13 +67,13 @@ struct DsLesson {
 
   void compute(LessonContext& ctx) {
     const State& s = ctx.state;
-    const std::string k = std::to_string(s.cin) + "," + std::to_string(s.cout) + "," + std::to_string(s.kh) + "," + std::to_string(s.hw);
+    const std::string k = std::to_string(lesson_params<DepthwiseSeparableParams>(s).cin) + "," + std::to_string(lesson_params<DepthwiseSeparableParams>(s).cout) + "," + std::to_string(s.kh) + "," + std::to_string(lesson_params<DepthwiseSeparableParams>(s).hw);
     if (k == key) return;
     key = k;
     try {
       cl::CostLayer st;
       st.kind = cl::LayerKind::Standard;
-      st.out_channels = s.cout;
+      st.out_channels = lesson_params<DepthwiseSeparableParams>(s).cout;
       st.kernel = {s.kh, s.kh};
       st.padding = {s.kh / 2, s.kh / 2};
       cl::CostLayer ds = st;
@@ -80,11 +81,11 @@ struct DsLesson {
       cl::CostLayer dw = st;
       dw.kind = cl::LayerKind::Depthwise;
       dw.out_channels = 0;
-      const cl::LayerCost a = cl::cost(st, s.cin, s.hw, s.hw), b = cl::cost(ds, s.cin, s.hw, s.hw), c = cl::cost(dw, s.cin, s.hw, s.hw);
+      const cl::LayerCost a = cl::cost(st, lesson_params<DepthwiseSeparableParams>(s).cin, lesson_params<DepthwiseSeparableParams>(s).hw, lesson_params<DepthwiseSeparableParams>(s).hw), b = cl::cost(ds, lesson_params<DepthwiseSeparableParams>(s).cin, lesson_params<DepthwiseSeparableParams>(s).hw, lesson_params<DepthwiseSeparableParams>(s).hw), c = cl::cost(dw, lesson_params<DepthwiseSeparableParams>(s).cin, lesson_params<DepthwiseSeparableParams>(s).hw, lesson_params<DepthwiseSeparableParams>(s).hw);
       cl::CostLayer pw;
       pw.kind = cl::LayerKind::Pointwise;
-      pw.out_channels = s.cout;
-      const cl::LayerCost d = cl::cost(pw, s.cin, c.out_h, c.out_w);
+      pw.out_channels = lesson_params<DepthwiseSeparableParams>(s).cout;
+      const cl::LayerCost d = cl::cost(pw, lesson_params<DepthwiseSeparableParams>(s).cin, c.out_h, c.out_w);
       standard = a, separable = b, depthwise_part = c, pointwise_part = d;
     } catch (const std::exception& e) {
       ctx.error = e.what();
@@ -140,13 +141,13 @@ struct DsLesson {
     const float w = ImGui::GetFontSize() * 6.5f;
     if (ctx.visible("cin")) {
       ImGui::SetNextItemWidth(w);
-      if (ImGui::InputInt("Cin", &s.cin, 1, 16)) s.cin = std::clamp(s.cin, 1, 4096);
+      if (ImGui::InputInt("Cin", &lesson_params<DepthwiseSeparableParams>(s).cin, 1, 16)) lesson_params<DepthwiseSeparableParams>(s).cin = std::clamp(lesson_params<DepthwiseSeparableParams>(s).cin, 1, 4096);
       tip("Input channels of the layer.");
       ImGui::SameLine();
     }
     if (ctx.visible("cout")) {
       ImGui::SetNextItemWidth(w);
-      if (ImGui::InputInt("Cout", &s.cout, 1, 16)) s.cout = std::clamp(s.cout, 1, 4096);
+      if (ImGui::InputInt("Cout", &lesson_params<DepthwiseSeparableParams>(s).cout, 1, 16)) lesson_params<DepthwiseSeparableParams>(s).cout = std::clamp(lesson_params<DepthwiseSeparableParams>(s).cout, 1, 4096);
       tip("Output channels of the layer.");
       ImGui::SameLine();
     }
@@ -158,14 +159,14 @@ struct DsLesson {
     }
     if (ctx.visible("size")) {
       ImGui::SetNextItemWidth(w);
-      if (ImGui::InputInt("H = W", &s.hw, 1, 8)) s.hw = std::clamp(s.hw, 1, 4096);
+      if (ImGui::InputInt("H = W", &lesson_params<DepthwiseSeparableParams>(s).hw, 1, 8)) lesson_params<DepthwiseSeparableParams>(s).hw = std::clamp(lesson_params<DepthwiseSeparableParams>(s).hw, 1, 4096);
       tip("Height and width of the input feature map.");
     }
     if (ctx.visible("presets")) {
       ImGui::TextDisabled("examples:");
       for (const Preset& p : kPresets) {
         ImGui::SameLine();
-        if (ImGui::SmallButton(p.name)) s.cin = p.cin, s.cout = p.cout, s.kh = s.kw = p.k, s.hw = p.hw;
+        if (ImGui::SmallButton(p.name)) lesson_params<DepthwiseSeparableParams>(s).cin = p.cin, lesson_params<DepthwiseSeparableParams>(s).cout = p.cout, s.kh = s.kw = p.k, lesson_params<DepthwiseSeparableParams>(s).hw = p.hw;
         tip(p.why);
       }
     }
@@ -217,7 +218,7 @@ struct DsLesson {
 
     const int k = s.kh, oh = standard.out_h, ow = standard.out_w;
     const double ratio = double(separable.macs) / double(standard.macs);
-    const double formula = 1.0 / s.cout + 1.0 / (double(k) * k);
+    const double formula = 1.0 / lesson_params<DepthwiseSeparableParams>(s).cout + 1.0 / (double(k) * k);
     const float col_w = std::min(ImGui::GetContentRegionAvail().x, 1100.0f);
     if (ImGui::BeginTable("ds-cost", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp,
                           ImVec2(col_w, 0))) {
@@ -241,9 +242,9 @@ struct DsLesson {
         ImGui::PopFont();
       };
       char f1[128], f2[128], f3[128], f4[128];
-      std::snprintf(f1, sizeof f1, "Cout*H*W*Cin*k*k = %d*%d*%d*%d*%d*%d", s.cout, oh, ow, s.cin, k, k);
-      std::snprintf(f2, sizeof f2, "Cin*H*W*k*k = %d*%d*%d*%d*%d", s.cin, oh, ow, k, k);
-      std::snprintf(f3, sizeof f3, "Cout*H*W*Cin = %d*%d*%d*%d", s.cout, oh, ow, s.cin);
+      std::snprintf(f1, sizeof f1, "Cout*H*W*Cin*k*k = %d*%d*%d*%d*%d*%d", lesson_params<DepthwiseSeparableParams>(s).cout, oh, ow, lesson_params<DepthwiseSeparableParams>(s).cin, k, k);
+      std::snprintf(f2, sizeof f2, "Cin*H*W*k*k = %d*%d*%d*%d*%d", lesson_params<DepthwiseSeparableParams>(s).cin, oh, ow, k, k);
+      std::snprintf(f3, sizeof f3, "Cout*H*W*Cin = %d*%d*%d*%d", lesson_params<DepthwiseSeparableParams>(s).cout, oh, ow, lesson_params<DepthwiseSeparableParams>(s).cin);
       std::snprintf(f4, sizeof f4, "sum of the two");
       row("standard k x k conv", standard, f1, true);
       row("  depthwise k x k", depthwise_part, f2, false);
@@ -263,11 +264,11 @@ struct DsLesson {
     ImGui::PushFont(mono_font());
     ImGui::Text("MACs        %s / %s = %.4f   (%.1fx fewer)", grouped(separable.macs).c_str(), grouped(standard.macs).c_str(), ratio,
                 1.0 / ratio);
-    ImGui::Text("1/Cout + 1/k^2 = 1/%d + 1/%d = %.4f + %.4f = %.4f", s.cout, k * k, 1.0 / s.cout, 1.0 / (k * k), formula);
+    ImGui::Text("1/Cout + 1/k^2 = 1/%d + 1/%d = %.4f + %.4f = %.4f", lesson_params<DepthwiseSeparableParams>(s).cout, k * k, 1.0 / lesson_params<DepthwiseSeparableParams>(s).cout, 1.0 / (k * k), formula);
     ImGui::Text("parameters  %s / %s = %.4f", grouped(separable.params).c_str(), grouped(standard.params).c_str(),
                 double(separable.params) / double(standard.params));
     ImGui::PopFont();
-    ImGui::TextDisabled("Output %d x %d x %d for both (stride 1, padding %d).", s.cout, oh, ow, k / 2);
+    ImGui::TextDisabled("Output %d x %d x %d for both (stride 1, padding %d).", lesson_params<DepthwiseSeparableParams>(s).cout, oh, ow, k / 2);
 
     ctx.publish("macs_standard", std::to_string(standard.macs));
     ctx.publish("macs_separable", std::to_string(separable.macs));

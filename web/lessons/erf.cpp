@@ -15,6 +15,7 @@
 #include "imgui.h"
 #include "layer_stack_editor.h"
 #include "lesson.h"
+#include "erf_model.h"
 #include "receptive_field.h"
 #include "widgets.h"
 
@@ -138,9 +139,9 @@ struct ErfLesson {
   void restart(const State& s) {
     layers = s.layers;
     options = cl::ErfOptions{};
-    options.weights = s.erf_weights == "random" ? cl::ErfOptions::Weights::Random : cl::ErfOptions::Weights::Uniform;
+    options.weights = lesson_params<ErfParams>(s).weights == "random" ? cl::ErfOptions::Weights::Random : cl::ErfOptions::Weights::Uniform;
     options.seed = std::uint32_t(s.seed);
-    options.relu = s.relu;
+    options.relu = lesson_params<ErfParams>(s).relu;
     results.clear();
     stop_reason.clear();
   }
@@ -210,10 +211,10 @@ struct ErfLesson {
     State& s = ctx.state;
     if (ctx.visible("weights")) {
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-      if (ImGui::BeginCombo("weights", s.erf_weights.c_str())) {
-        if (ImGui::Selectable("uniform", s.erf_weights == "uniform")) s.erf_weights = "uniform";
+      if (ImGui::BeginCombo("weights", lesson_params<ErfParams>(s).weights.c_str())) {
+        if (ImGui::Selectable("uniform", lesson_params<ErfParams>(s).weights == "uniform")) lesson_params<ErfParams>(s).weights = "uniform";
         tip("Every weight 1: the gradient counts the paths from each pixel to the unit.");
-        if (ImGui::Selectable("random", s.erf_weights == "random")) s.erf_weights = "random";
+        if (ImGui::Selectable("random", lesson_params<ErfParams>(s).weights == "random")) lesson_params<ErfParams>(s).weights = "random";
         tip("Weights uniform on [-a, a], a = sqrt(3 / fan_in), as a freshly initialised network; 8 channels per layer.");
         ImGui::EndCombo();
       }
@@ -221,7 +222,7 @@ struct ErfLesson {
       ImGui::SameLine();
     }
     if (ctx.visible("relu")) {
-      ImGui::Checkbox("ReLU", &s.relu);
+      ImGui::Checkbox("ReLU", &lesson_params<ErfParams>(s).relu);
       tip("A ReLU after every conv layer but the last: pixels whose path is switched off stop contributing.");
       ImGui::SameLine();
     }
@@ -251,7 +252,7 @@ struct ErfLesson {
     controls(ctx);
 
     // The sweep: restart on any change, then a few depths per frame.
-    const std::string k = layers_to_text(s.layers) + "|" + s.erf_weights + "|" + (s.relu ? "r" : "") + "|" + std::to_string(s.seed);
+    const std::string k = layers_to_text(s.layers) + "|" + lesson_params<ErfParams>(s).weights + "|" + (lesson_params<ErfParams>(s).relu ? "r" : "") + "|" + std::to_string(s.seed);
     if (k != key) {
       key = k;
       restart(s);

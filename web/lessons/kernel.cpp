@@ -14,6 +14,7 @@
 #include "kernel_editor.h"
 #include "kernels.h"
 #include "lesson.h"
+#include "kernel_model.h"
 #include "pytorch_snippet.h"
 #include "step_through.h"
 #include "widgets.h"
@@ -43,7 +44,7 @@ bool preset_has_size(const std::string& name) {
 // What the convolution depends on (not the view, not the step): the cache key.
 std::string conv_key(const LessonContext& ctx) {
   const State& s = ctx.state;
-  return std::to_string(ctx.input_generation) + "|" + kernel_key(s) + (s.one_filter ? "1" : "g") + "|" +
+  return std::to_string(ctx.input_generation) + "|" + kernel_key(s) + (lesson_params<KernelParams>(s).one_filter ? "1" : "g") + "|" +
          std::to_string(s.pad) + s.pad_mode + "|" + std::to_string(s.stride) + "|" + std::to_string(s.dilation);
 }
 
@@ -64,7 +65,7 @@ struct KernelLesson {
       key = k;
       error.clear();
       try {
-        const bool one = s.one_filter || ctx.input.c == 1;
+        const bool one = lesson_params<KernelParams>(s).one_filter || ctx.input.c == 1;
         cl::Weights w = one ? state_filter(s, ctx.input.c) : state_depthwise(s, ctx.input.c);
         cl::Conv2dParams p = state_conv_params(s, w.kh, w.kw);
         p.groups = one ? 1 : ctx.input.c;
@@ -118,7 +119,7 @@ struct KernelLesson {
     if (ImGui::Button("Demo: edges on the rocket")) {
       s.image = "rocket";
       use_preset(s, "sobel_y", 3);
-      s.one_filter = true;
+      lesson_params<KernelParams>(s).one_filter = true;
       s.display = "abs";
       s.step = -1;
     }
@@ -161,9 +162,9 @@ struct KernelLesson {
       ImGui::TextDisabled("The image is grey (one channel): the kernel has one plane.");
       return;
     }
-    if (ImGui::RadioButton("each channel on its own (depthwise)", !s.one_filter)) s.one_filter = false;
+    if (ImGui::RadioButton("each channel on its own (depthwise)", !lesson_params<KernelParams>(s).one_filter)) lesson_params<KernelParams>(s).one_filter = false;
     tip("groups = 3, weight [3, 1, k, k]: R, G and B are filtered separately into 3 output channels, so colour survives.");
-    if (ImGui::RadioButton("one filter of depth 3, summed into 1 map", s.one_filter)) s.one_filter = true;
+    if (ImGui::RadioButton("one filter of depth 3, summed into 1 map", lesson_params<KernelParams>(s).one_filter)) lesson_params<KernelParams>(s).one_filter = true;
     tip("groups = 1, weight [1, 3, k, k]: the products of all three planes are added into a single output value per pixel, "
         "as every filter of a CNN layer does.");
     ImGui::PushFont(mono_font());

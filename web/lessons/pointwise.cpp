@@ -12,6 +12,7 @@
 #include "image_view.h"
 #include "imgui.h"
 #include "lesson.h"
+#include "pointwise_model.h"
 #include "widgets.h"
 
 namespace cl = convlab;
@@ -68,12 +69,12 @@ struct PointwiseLesson {
   Hover hover;
   int pixel_y = -1, pixel_x = -1;  // the pixel whose outputs the matrix table shows
 
-  static const std::vector<Row>& rows_of(const State& s) { return s.mix == "features" ? feature_rows() : gray_rows(); }
+  static const std::vector<Row>& rows_of(const State& s) { return lesson_params<PointwiseParams>(s).mix == "features" ? feature_rows() : gray_rows(); }
 
   // The state's matrix: the edited values when they fit the mode, else the mode's default.
   static std::vector<float> state_matrix(const State& s) {
     const auto& rows = rows_of(s);
-    if (s.mix_values.size() == rows.size() * 3) return s.mix_values;
+    if (lesson_params<PointwiseParams>(s).values.size() == rows.size() * 3) return lesson_params<PointwiseParams>(s).values;
     std::vector<float> m;
     for (const Row& r : rows) m.insert(m.end(), r.w, r.w + 3);
     return m;
@@ -83,7 +84,7 @@ struct PointwiseLesson {
     const State& s = ctx.state;
     std::vector<float> m = state_matrix(s);
     input_view.set_for(std::to_string(ctx.input_generation), ctx.input);
-    std::string k = std::to_string(ctx.input_generation) + "|" + s.mix + "|" + s.display;
+    std::string k = std::to_string(ctx.input_generation) + "|" + lesson_params<PointwiseParams>(s).mix + "|" + s.display;
     for (float v : m) k += "," + std::to_string(v);
     if (k == key) return;
     key = k;
@@ -147,9 +148,9 @@ struct PointwiseLesson {
       ImGui::EndTable();
     }
     ImGui::PopTextWrapPos();
-    if (changed) s.mix_values = m;
-    if (!s.mix_values.empty()) {
-      if (ImGui::SmallButton("reset the matrix")) s.mix_values.clear();
+    if (changed) lesson_params<PointwiseParams>(s).values = m;
+    if (!lesson_params<PointwiseParams>(s).values.empty()) {
+      if (ImGui::SmallButton("reset the matrix")) lesson_params<PointwiseParams>(s).values.clear();
       tip("Back to the default weights of this mode.");
     }
   }
@@ -162,10 +163,10 @@ struct PointwiseLesson {
     const auto [wide, left_w] = begin_left_column("pw-left", 900, 0.34f, 320.0f, 400.0f, 420.0f);
     ImGui::PushTextWrapPos(0.0f);
     if (ctx.visible("mix")) {
-      if (ImGui::RadioButton("RGB -> grey (1 x 3)", s.mix == "gray") && s.mix != "gray") s.mix = "gray", s.mix_values.clear();
+      if (ImGui::RadioButton("RGB -> grey (1 x 3)", lesson_params<PointwiseParams>(s).mix == "gray") && lesson_params<PointwiseParams>(s).mix != "gray") lesson_params<PointwiseParams>(s).mix = "gray", lesson_params<PointwiseParams>(s).values.clear();
       tip("One 1x1x3 kernel: the Rec.601 weights turn colour into brightness.");
-      if (ImGui::RadioButton("RGB -> 8 features (8 x 3)", s.mix == "features") && s.mix != "features")
-        s.mix = "features", s.mix_values.clear();
+      if (ImGui::RadioButton("RGB -> 8 features (8 x 3)", lesson_params<PointwiseParams>(s).mix == "features") && lesson_params<PointwiseParams>(s).mix != "features")
+        lesson_params<PointwiseParams>(s).mix = "features", lesson_params<PointwiseParams>(s).values.clear();
       tip("Eight 1x1x3 kernels: the channels, brightness and colour-opponent features, one output map each.");
     }
     compute(ctx);

@@ -13,6 +13,7 @@
 #include "image_view.h"
 #include "imgui.h"
 #include "lesson.h"
+#include "pooling_model.h"
 #include "numeric_crop.h"
 #include "pool.h"
 #include "receptive_field.h"
@@ -37,12 +38,12 @@ std::string value_text(float v) {
 
 cl::Pool2dParams params_of(const State& s) {
   cl::Pool2dParams p;
-  p.mode = cl::parse_pool_mode(s.pool).value_or(cl::PoolMode::Max);
-  p.kernel = cl::Pair{s.pool_k, s.pool_k};
-  p.stride = cl::Pair{s.pool_s, s.pool_s};
-  p.padding = cl::Pair{s.pool_p, s.pool_p};
-  p.ceil_mode = s.ceil_mode;
-  p.count_include_pad = s.count_include_pad;
+  p.mode = cl::parse_pool_mode(lesson_params<PoolingParams>(s).mode).value_or(cl::PoolMode::Max);
+  p.kernel = cl::Pair{lesson_params<PoolingParams>(s).k, lesson_params<PoolingParams>(s).k};
+  p.stride = cl::Pair{lesson_params<PoolingParams>(s).s, lesson_params<PoolingParams>(s).s};
+  p.padding = cl::Pair{lesson_params<PoolingParams>(s).p, lesson_params<PoolingParams>(s).p};
+  p.ceil_mode = lesson_params<PoolingParams>(s).ceil_mode;
+  p.count_include_pad = lesson_params<PoolingParams>(s).count_include_pad;
   return p;
 }
 
@@ -56,9 +57,9 @@ struct PoolLesson {
 
   void compute(LessonContext& ctx) {
     const State& s = ctx.state;
-    const std::string k = std::to_string(ctx.input_generation) + "|" + s.pool + "|" + std::to_string(s.pool_k) + "," +
-                          std::to_string(s.pool_s) + "," + std::to_string(s.pool_p) + (s.ceil_mode ? "c" : "f") +
-                          (s.count_include_pad ? "i" : "x");
+    const std::string k = std::to_string(ctx.input_generation) + "|" + lesson_params<PoolingParams>(s).mode + "|" + std::to_string(lesson_params<PoolingParams>(s).k) + "," +
+                          std::to_string(lesson_params<PoolingParams>(s).s) + "," + std::to_string(lesson_params<PoolingParams>(s).p) + (lesson_params<PoolingParams>(s).ceil_mode ? "c" : "f") +
+                          (lesson_params<PoolingParams>(s).count_include_pad ? "i" : "x");
     input_view.set_for(std::to_string(ctx.input_generation), ctx.input);
     // The display mode is not part of the key: changed from the URL or the JS API it only remaps the view.
     if (k == key) {
@@ -97,9 +98,9 @@ struct PoolLesson {
     const float w = ImGui::GetFontSize() * 7;
     if (ctx.visible("mode")) {
       ImGui::SetNextItemWidth(w * 0.8f);
-      if (ImGui::BeginCombo("mode", s.pool.c_str())) {
+      if (ImGui::BeginCombo("mode", lesson_params<PoolingParams>(s).mode.c_str())) {
         for (const char* m : {"max", "mean", "min"})
-          if (ImGui::Selectable(m, s.pool == m)) s.pool = m;
+          if (ImGui::Selectable(m, lesson_params<PoolingParams>(s).mode == m)) lesson_params<PoolingParams>(s).mode = m;
         ImGui::EndCombo();
       }
       tip("max keeps the largest value of each window (PyTorch max_pool2d), mean averages it (avg_pool2d), min keeps the smallest.");
@@ -107,29 +108,29 @@ struct PoolLesson {
     }
     if (ctx.visible("kernel")) {
       ImGui::SetNextItemWidth(w);
-      ImGui::SliderInt("kernel", &s.pool_k, 1, 15);
+      ImGui::SliderInt("kernel", &lesson_params<PoolingParams>(s).k, 1, 15);
       tip("Window size k x k.");
       ImGui::SameLine();
     }
     if (ctx.visible("stride")) {
       ImGui::SetNextItemWidth(w);
-      ImGui::SliderInt("stride", &s.pool_s, 1, 15);
+      ImGui::SliderInt("stride", &lesson_params<PoolingParams>(s).s, 1, 15);
       tip("How far the window moves between outputs; equal to the kernel, windows tile without overlap.");
       ImGui::SameLine();
     }
     if (ctx.visible("padding")) {
       ImGui::SetNextItemWidth(w);
-      ImGui::SliderInt("padding", &s.pool_p, 0, 7);
+      ImGui::SliderInt("padding", &lesson_params<PoolingParams>(s).p, 0, 7);
       tip("Border added on each side: -inf for max, +inf for min, zeros for mean. PyTorch allows at most kernel / 2.");
     }
     if (ctx.visible("ceil")) {
-      ImGui::Checkbox("ceil mode", &s.ceil_mode);
+      ImGui::Checkbox("ceil mode", &lesson_params<PoolingParams>(s).ceil_mode);
       tip("Round the output size up instead of down, so a last partial window that overhangs the edge is kept.");
       ImGui::SameLine();
     }
     if (ctx.visible("cip")) {
-      ImGui::BeginDisabled(s.pool != "mean");
-      ImGui::Checkbox("count padding in the mean", &s.count_include_pad);
+      ImGui::BeginDisabled(lesson_params<PoolingParams>(s).mode != "mean");
+      ImGui::Checkbox("count padding in the mean", &lesson_params<PoolingParams>(s).count_include_pad);
       tip("Mean pooling only: divide by the whole window including padded zeros (PyTorch's default), or only by the real pixels in it.");
       ImGui::EndDisabled();
     }
@@ -149,12 +150,12 @@ struct PoolLesson {
     // The formula, per axis, for the image.
     FormulaText fh, fw;
     try {
-      fh = pool_size_formula(ctx.input.h, s.pool_k, s.pool_s, s.pool_p, 1, s.ceil_mode);
-      fw = pool_size_formula(ctx.input.w, s.pool_k, s.pool_s, s.pool_p, 1, s.ceil_mode);
+      fh = pool_size_formula(ctx.input.h, lesson_params<PoolingParams>(s).k, lesson_params<PoolingParams>(s).s, lesson_params<PoolingParams>(s).p, 1, lesson_params<PoolingParams>(s).ceil_mode);
+      fw = pool_size_formula(ctx.input.w, lesson_params<PoolingParams>(s).k, lesson_params<PoolingParams>(s).s, lesson_params<PoolingParams>(s).p, 1, lesson_params<PoolingParams>(s).ceil_mode);
     } catch (const std::exception& e) {
       ctx.error = e.what();
     }
-    shape_line(("pool2d " + s.pool).c_str(), ctx.input, output);
+    shape_line(("pool2d " + lesson_params<PoolingParams>(s).mode).c_str(), ctx.input, output);
     ctx.publish("output_shape", shape_text(output));
     ctx.publish("formula_h", fh.value);
     ctx.publish("formula_w", fw.value);
@@ -177,7 +178,7 @@ struct PoolLesson {
     ImGui::EndGroup();
     ImGui::SameLine();
     ImGui::BeginGroup();
-    ImGui::Text("%s pool output %d x %d", s.pool.c_str(), output.h, output.w);
+    ImGui::Text("%s pool output %d x %d", lesson_params<PoolingParams>(s).mode.c_str(), output.h, output.w);
     output_view.draw("pool-out", ImVec2(half, img_h), s);
     ImGui::EndGroup();
 
@@ -192,10 +193,10 @@ struct PoolLesson {
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     if (crop_out.empty()) {
       ImGui::TextWrapped("The %d x %d crop is too small for a %d x %d window with padding %d: no window fits.", crop.h, crop.w,
-                         s.pool_k, s.pool_k, s.pool_p);
+                         lesson_params<PoolingParams>(s).k, lesson_params<PoolingParams>(s).k, lesson_params<PoolingParams>(s).p);
       return;
     }
-    const int k = s.pool_k, st = s.pool_s, pad = s.pool_p;
+    const int k = lesson_params<PoolingParams>(s).k, st = lesson_params<PoolingParams>(s).s, pad = lesson_params<PoolingParams>(s).p;
     const int cells = crop_out.h * crop_out.w;
     int sel = s.step >= 0 && s.step < cells ? s.step : 0;
     if (hover_cell >= 0 && hover_cell < cells) sel = hover_cell;
@@ -328,16 +329,16 @@ struct PoolLesson {
     ImGui::TextWrapped("pixels: %s", list.c_str());
     const float result = crop_out.at(0, oy, ox);
     if (p.mode == cl::PoolMode::Mean) {
-      const int divisor = s.count_include_pad ? in_input + in_padding : in_input;
+      const int divisor = lesson_params<PoolingParams>(s).count_include_pad ? in_input + in_padding : in_input;
       ImGui::TextWrapped("mean = %.2f / %d = %s", sum, divisor, value_text(result).c_str());
     } else {
-      ImGui::TextWrapped("%s = %s", s.pool.c_str(), value_text(result).c_str());
+      ImGui::TextWrapped("%s = %s", lesson_params<PoolingParams>(s).mode.c_str(), value_text(result).c_str());
     }
     ImGui::PopFont();
     if (in_padding > 0 || beyond > 0) {
       ImGui::TextDisabled("%d in the image, %d in the padding, %d beyond it", in_input, in_padding, beyond);
       if (p.mode == cl::PoolMode::Mean)
-        ImGui::TextDisabled(s.count_include_pad ? "The divisor counts the padding, never what lies beyond it."
+        ImGui::TextDisabled(lesson_params<PoolingParams>(s).count_include_pad ? "The divisor counts the padding, never what lies beyond it."
                                                 : "The divisor counts only the real pixels.");
     }
     ctx.publish("crop_out", std::to_string(crop_out.h) + "x" + std::to_string(crop_out.w));

@@ -15,6 +15,7 @@
 #include "image_view.h"
 #include "imgui.h"
 #include "lesson.h"
+#include "transposed_model.h"
 #include "widgets.h"
 
 namespace cl = convlab;
@@ -135,27 +136,27 @@ struct TransposedLesson {
 
   static cl::ConvTranspose2dParams params_of(const State& s) {
     cl::ConvTranspose2dParams p;
-    p.stride = cl::Pair{s.t_s, s.t_s};
-    p.padding = cl::Pair{s.t_p, s.t_p};
-    p.output_padding = cl::Pair{s.t_op, s.t_op};
+    p.stride = cl::Pair{lesson_params<TransposedParams>(s).s, lesson_params<TransposedParams>(s).s};
+    p.padding = cl::Pair{lesson_params<TransposedParams>(s).p, lesson_params<TransposedParams>(s).p};
+    p.output_padding = cl::Pair{lesson_params<TransposedParams>(s).op, lesson_params<TransposedParams>(s).op};
     return p;
   }
 
   void compute_steps(LessonContext& ctx) {
     const State& s = ctx.state;
-    const std::string k = std::to_string(s.t_in) + "," + std::to_string(s.t_k) + "," + std::to_string(s.t_s) + "," +
-                          std::to_string(s.t_p) + "," + std::to_string(s.t_op);
+    const std::string k = std::to_string(lesson_params<TransposedParams>(s).in) + "," + std::to_string(lesson_params<TransposedParams>(s).k) + "," + std::to_string(lesson_params<TransposedParams>(s).s) + "," +
+                          std::to_string(lesson_params<TransposedParams>(s).p) + "," + std::to_string(lesson_params<TransposedParams>(s).op);
     if (k == key) return;
     key = k;
     try {
       // Small integers so every step can be read: the input counts 1..9, the kernel mixes 1, 2, 3 so that
       // its 180-degree rotation is visibly different.
-      cl::Tensor in(1, s.t_in, s.t_in);
-      for (int y = 0; y < s.t_in; ++y)
-        for (int x = 0; x < s.t_in; ++x) in.at(0, y, x) = float((y * s.t_in + x) % 9 + 1);
-      cl::Weights w(1, 1, s.t_k, s.t_k);
-      for (int y = 0; y < s.t_k; ++y)
-        for (int x = 0; x < s.t_k; ++x) w.at(0, 0, y, x) = float((y + 2 * x) % 3 + 1);
+      cl::Tensor in(1, lesson_params<TransposedParams>(s).in, lesson_params<TransposedParams>(s).in);
+      for (int y = 0; y < lesson_params<TransposedParams>(s).in; ++y)
+        for (int x = 0; x < lesson_params<TransposedParams>(s).in; ++x) in.at(0, y, x) = float((y * lesson_params<TransposedParams>(s).in + x) % 9 + 1);
+      cl::Weights w(1, 1, lesson_params<TransposedParams>(s).k, lesson_params<TransposedParams>(s).k);
+      for (int y = 0; y < lesson_params<TransposedParams>(s).k; ++y)
+        for (int x = 0; x < lesson_params<TransposedParams>(s).k; ++x) w.at(0, 0, y, x) = float((y + 2 * x) % 3 + 1);
       const cl::ConvTranspose2dParams p = params_of(s);
       cl::TransposedSteps st = cl::conv_transpose2d_steps(in, w, p);
       cl::Tensor d = cl::conv_transpose2d(in, w, p);
@@ -173,7 +174,7 @@ struct TransposedLesson {
   }
 
   void compute_solver(const State& s) {
-    const std::string k = std::to_string(s.t_from) + ">" + std::to_string(s.t_to);
+    const std::string k = std::to_string(lesson_params<TransposedParams>(s).from) + ">" + std::to_string(lesson_params<TransposedParams>(s).to);
     if (k == solver_key) return;
     solver_key = k;
     combos.clear();
@@ -181,11 +182,11 @@ struct TransposedLesson {
     for (int st = 1; st <= 8; ++st)
       for (int kk = 1; kk <= 9; ++kk)
         for (int op = 0; op < st; ++op) {
-          const long long twice_p = (long long)(s.t_from - 1) * st + (kk - 1) + op + 1 - s.t_to;
+          const long long twice_p = (long long)(lesson_params<TransposedParams>(s).from - 1) * st + (kk - 1) + op + 1 - lesson_params<TransposedParams>(s).to;
           if (twice_p < 0 || twice_p % 2 != 0 || twice_p / 2 > 16) continue;
           const int pp = int(twice_p / 2);
           try {
-            if (cl::conv_transpose_output_size(s.t_from, kk, st, pp, op, 1) == s.t_to) combos.push_back({kk, st, pp, op});
+            if (cl::conv_transpose_output_size(lesson_params<TransposedParams>(s).from, kk, st, pp, op, 1) == lesson_params<TransposedParams>(s).to) combos.push_back({kk, st, pp, op});
           } catch (const std::exception&) {
           }
         }
@@ -246,21 +247,21 @@ struct TransposedLesson {
 
   void compute_checker(LessonContext& ctx) {
     const State& s = ctx.state;
-    const std::string k = std::to_string(s.t_k) + "," + std::to_string(s.t_s) + "," + std::to_string(s.t_p) + "," + std::to_string(s.t_op);
+    const std::string k = std::to_string(lesson_params<TransposedParams>(s).k) + "," + std::to_string(lesson_params<TransposedParams>(s).s) + "," + std::to_string(lesson_params<TransposedParams>(s).p) + "," + std::to_string(lesson_params<TransposedParams>(s).op);
     if (k == checker_key) return;
     checker_key = k;
     try {
-      const cl::Weights w(1, 1, s.t_k, s.t_k, 1.0f);
+      const cl::Weights w(1, 1, lesson_params<TransposedParams>(s).k, lesson_params<TransposedParams>(s).k, 1.0f);
       cl::Tensor c = cl::conv_transpose2d(cl::Tensor(1, 4, 4, 1.0f), w, params_of(s));
       // Away from the borders (full output, no padding: rows k-1 .. (n-1)*s of a 16 x 16 input) every
       // output should receive the same number of kernel copies; count them.
       const int n = 16;
       cl::ConvTranspose2dParams full;
-      full.stride = cl::Pair{s.t_s, s.t_s};
+      full.stride = cl::Pair{lesson_params<TransposedParams>(s).s, lesson_params<TransposedParams>(s).s};
       const cl::Tensor f = cl::conv_transpose2d(cl::Tensor(1, n, n, 1.0f), w, full);
       float lo = 1e30f, hi = -1e30f;
-      for (int y = s.t_k - 1; y <= (n - 1) * s.t_s; ++y)
-        for (int x = s.t_k - 1; x <= (n - 1) * s.t_s; ++x) lo = std::min(lo, f.at(0, y, x)), hi = std::max(hi, f.at(0, y, x));
+      for (int y = lesson_params<TransposedParams>(s).k - 1; y <= (n - 1) * lesson_params<TransposedParams>(s).s; ++y)
+        for (int x = lesson_params<TransposedParams>(s).k - 1; x <= (n - 1) * lesson_params<TransposedParams>(s).s; ++x) lo = std::min(lo, f.at(0, y, x)), hi = std::max(hi, f.at(0, y, x));
       checker = std::move(c);
       checker_min = lo;
       checker_max = hi;
@@ -274,31 +275,31 @@ struct TransposedLesson {
     const float w = ImGui::GetFontSize() * 6.5f;
     if (ctx.visible("input")) {
       ImGui::SetNextItemWidth(w);
-      ImGui::SliderInt("input size", &s.t_in, 1, 8);
+      ImGui::SliderInt("input size", &lesson_params<TransposedParams>(s).in, 1, 8);
       tip("The numeric input is n x n; its values count 1..9 so every step can be followed.");
       ImGui::SameLine();
     }
     if (ctx.visible("kernel")) {
       ImGui::SetNextItemWidth(w);
-      ImGui::SliderInt("kernel", &s.t_k, 1, 9);
+      ImGui::SliderInt("kernel", &lesson_params<TransposedParams>(s).k, 1, 9);
       tip("Kernel size k: each input pixel scatters a k x k copy of the kernel, scaled by its value.");
       ImGui::SameLine();
     }
     if (ctx.visible("stride")) {
       ImGui::SetNextItemWidth(w);
-      ImGui::SliderInt("stride", &s.t_s, 1, 8);
+      ImGui::SliderInt("stride", &lesson_params<TransposedParams>(s).s, 1, 8);
       tip("Stride s: the copies land s pixels apart, which is the same as putting s - 1 zeros between input pixels.");
       ImGui::SameLine();
     }
     if (ctx.visible("padding")) {
       ImGui::SetNextItemWidth(w);
-      ImGui::SliderInt("padding", &s.t_p, 0, 16);
+      ImGui::SliderInt("padding", &lesson_params<TransposedParams>(s).p, 0, 16);
       tip("PyTorch's padding p removes p rows and columns from each side of the full output (so the step-2 padding is k - 1 - p).");
       ImGui::SameLine();
     }
     if (ctx.visible("output-padding")) {
       ImGui::SetNextItemWidth(w);
-      ImGui::SliderInt("output padding", &s.t_op, 0, 7);
+      ImGui::SliderInt("output padding", &lesson_params<TransposedParams>(s).op, 0, 7);
       tip("Extra rows and columns on the bottom and right only; PyTorch requires it to be smaller than the stride (or the dilation).");
     }
   }
@@ -318,7 +319,7 @@ struct TransposedLesson {
 
     // The formula.
     try {
-      const FormulaText f = transposed_size_formula(s.t_in, s.t_k, s.t_s, s.t_p, s.t_op, 1);
+      const FormulaText f = transposed_size_formula(lesson_params<TransposedParams>(s).in, lesson_params<TransposedParams>(s).k, lesson_params<TransposedParams>(s).s, lesson_params<TransposedParams>(s).p, lesson_params<TransposedParams>(s).op, 1);
       ImGui::TextUnformatted("Output size");
       help("PyTorch's ConvTranspose2d: (in - 1)*s - 2p + d*(k - 1) + output_padding + 1, here with dilation d = 1.");
       ImGui::SameLine();
@@ -365,7 +366,7 @@ struct TransposedLesson {
 
     auto value_kind = [](const cl::Tensor&) { return [](int, int) { return Cell::Value; }; };
     // Step 1 and 2: which cells hold a real pixel. Zero-inserted (y, x) is a pixel when y % s == 0.
-    auto zi_kind = [&](int y, int x) { return (y % s.t_s == 0 && x % s.t_s == 0) ? Cell::Value : Cell::Inserted; };
+    auto zi_kind = [&](int y, int x) { return (y % lesson_params<TransposedParams>(s).s == 0 && x % lesson_params<TransposedParams>(s).s == 0) ? Cell::Value : Cell::Inserted; };
     auto pd_kind = [&](int y, int x) {
       const int zy = y - pad.top, zx = x - pad.left;  // negative pads crop: the indices shift the other way
       if (zy < 0 || zx < 0 || zy >= zi.h || zx >= zi.w) return Cell::Padding;
@@ -391,7 +392,7 @@ struct TransposedLesson {
     outline(pg, oy, ox, k, k, IM_COL32(255, 170, 40, 255));
     ImGui::EndGroup();
     ImGui::TextDisabled("padding top/left %d, bottom/right %d  (k - 1 - p = %d - 1 - %d; + output padding %d)", pad.top, pad.bottom, k,
-                        s.t_p, s.t_op);
+                        lesson_params<TransposedParams>(s).p, lesson_params<TransposedParams>(s).op);
 
     ImGui::Spacing();
     ImGui::BeginGroup();
@@ -474,11 +475,11 @@ struct TransposedLesson {
          "(PyTorch's rule at dilation 1) whose formula gives the target size.");
     const float w = ImGui::GetFontSize() * 6.0f;
     ImGui::SetNextItemWidth(w);
-    if (ImGui::InputInt("from", &s.t_from, 1, 8)) s.t_from = std::clamp(s.t_from, 1, 4096);
+    if (ImGui::InputInt("from", &lesson_params<TransposedParams>(s).from, 1, 8)) lesson_params<TransposedParams>(s).from = std::clamp(lesson_params<TransposedParams>(s).from, 1, 4096);
     tip("The input size (height or width) of the transposed convolution.");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(w);
-    if (ImGui::InputInt("to", &s.t_to, 1, 8)) s.t_to = std::clamp(s.t_to, 1, 4096);
+    if (ImGui::InputInt("to", &lesson_params<TransposedParams>(s).to, 1, 8)) lesson_params<TransposedParams>(s).to = std::clamp(lesson_params<TransposedParams>(s).to, 1, 4096);
     tip("The output size you want.");
     ImGui::SameLine();
     ImGui::TextDisabled("%d setting%s found", int(combos.size()), combos.size() == 1 ? "" : "s");
@@ -489,7 +490,7 @@ struct TransposedLesson {
     if (combos.empty()) {
       ImGui::TextWrapped("No kernel up to 9 with stride up to 8 turns %d into %d. A transposed convolution with stride s grows "
                          "the size roughly s times: try a target near a multiple of %d.",
-                         s.t_from, s.t_to, s.t_from);
+                         lesson_params<TransposedParams>(s).from, lesson_params<TransposedParams>(s).to, lesson_params<TransposedParams>(s).from);
       return;
     }
     const float row_h = ImGui::GetTextLineHeightWithSpacing() + 4;
@@ -518,10 +519,10 @@ struct TransposedLesson {
         ImGui::Text("%d", c.op);
         ImGui::TableNextColumn();
         ImGui::PushFont(mono_font());
-        ImGui::TextUnformatted(transposed_size_formula(s.t_from, c.k, c.s, c.p, c.op, 1).text.c_str());
+        ImGui::TextUnformatted(transposed_size_formula(lesson_params<TransposedParams>(s).from, c.k, c.s, c.p, c.op, 1).text.c_str());
         ImGui::PopFont();
         ImGui::TableNextColumn();
-        if (ImGui::SmallButton("use")) s.t_k = c.k, s.t_s = c.s, s.t_p = c.p, s.t_op = c.op;
+        if (ImGui::SmallButton("use")) lesson_params<TransposedParams>(s).k = c.k, lesson_params<TransposedParams>(s).s = c.s, lesson_params<TransposedParams>(s).p = c.p, lesson_params<TransposedParams>(s).op = c.op;
         tip("Set the kernel, stride, padding and output padding above to these values.");
         ImGui::PopID();
       }
@@ -565,7 +566,7 @@ struct TransposedLesson {
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginGroup();
-    ImGui::Text("your k=%d s=%d on a flat 4 x 4", s.t_k, s.t_s);
+    ImGui::Text("your k=%d s=%d on a flat 4 x 4", lesson_params<TransposedParams>(s).k, lesson_params<TransposedParams>(s).s);
     help("A constant input of ones and an all-ones kernel with the settings above: each output counts how many kernel copies "
          "cover it. Even overlap needs k divisible by s.");
     if (!checker.empty()) {
@@ -575,11 +576,11 @@ struct TransposedLesson {
       const bool even = checker_min == checker_max;
       ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
       if (even)
-        ImGui::TextWrapped("k = %d is divisible by s = %d: away from the border every pixel gets %s copies.", s.t_k, s.t_s,
+        ImGui::TextWrapped("k = %d is divisible by s = %d: away from the border every pixel gets %s copies.", lesson_params<TransposedParams>(s).k, lesson_params<TransposedParams>(s).s,
                            num_text(checker_max).c_str());
       else
-        ImGui::TextWrapped("k = %d is not divisible by s = %d: away from the border pixels get %s to %s copies, a checkerboard.", s.t_k,
-                           s.t_s, num_text(checker_min).c_str(), num_text(checker_max).c_str());
+        ImGui::TextWrapped("k = %d is not divisible by s = %d: away from the border pixels get %s to %s copies, a checkerboard.", lesson_params<TransposedParams>(s).k,
+                           lesson_params<TransposedParams>(s).s, num_text(checker_min).c_str(), num_text(checker_max).c_str());
       ImGui::PopTextWrapPos();
       ctx.publish("checker_min", double(checker_min));
       ctx.publish("checker_max", double(checker_max));

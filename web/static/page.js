@@ -137,7 +137,8 @@ const playground = new EventTarget();
 Object.assign(playground, {
   // Resolves when the first frame with an image is on screen.
   ready,
-  getState() { return hashToState(mod ? mod.getStateHash() : urlHash); },
+  // Every key with its value, defaults included (the URL's hash lists only what differs from them).
+  getState() { return mod ? JSON.parse(mod.fullState()) : hashToState(urlHash); },
   // Applies the given keys on top of the current state; throws an Error with the reason and keeps the
   // state on a bad key or value.
   setState(partial) {
@@ -162,7 +163,7 @@ const lessonTitle = (id) => (id ? `${id.replace(/-/g, ' ')} lesson` : 'kernel le
 window.convlabStateChanged = (hash) => {
   writeUrl(hash);
   queueMicrotask(() => {
-    const state = hashToState(hash);
+    const state = playground.getState();  // every key, as getState() gives it
     document.documentElement.classList.toggle('embed', state.embed === '1');
     const event = new CustomEvent('convlab:statechange', { detail: { state } });
     window.dispatchEvent(event);

@@ -1,0 +1,37 @@
+// Touch screens for Dear ImGui, which knows only a mouse. SDL's own touch-to-mouse translation is off
+// (main.cpp): it pressed the mouse the moment a finger landed, so a swipe dragged whatever slider was
+// under it and never scrolled, and ImGui has no drag-to-scroll. Instead each finger is classified here:
+//   tap            down and up within a few pixels: a click at that point, spread over frames (hover,
+//                  press, release) so even a tap shorter than one frame is never missed;
+//   swipe          one finger moving mostly vertically: scrolls the scrollable window under it, with
+//                  momentum after release;
+//   drag           one finger moving mostly sideways: a mouse drag from where it landed (sliders);
+//   pinch and pan  two fingers: ImageView zooms about their centre and follows their movement (pinch()).
+#pragma once
+#include <SDL.h>
+
+#include "imgui.h"
+
+namespace touch {
+
+// Takes SDL's finger events; returns true for those it consumed.
+bool process_event(const SDL_Event& event);
+// After the platform backend's NewFrame, before ImGui::NewFrame: sets ImGui's mouse from the fingers
+// and scrolls the swiped window.
+void before_frame(float dt);
+// A touch screen is in use: the page said so at start ((pointer: coarse)) or a finger has touched.
+bool in_use();
+void set_in_use(bool touch);
+// A swipe is still gliding: frames must keep coming.
+bool animating();
+
+// This frame's two-finger gesture: its centre (screen pixels), the scale since the last frame (1 = no
+// change) and the centre's movement. `start` is where it began, to pick the view it belongs to.
+struct Pinch {
+  bool active = false;
+  ImVec2 start, centre, pan;
+  float scale = 1.0f;
+};
+const Pinch& pinch();
+
+}  // namespace touch
