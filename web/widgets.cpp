@@ -46,6 +46,23 @@ LeftColumn begin_left_column(const char* id, float min_wide, float fraction, flo
   return c;
 }
 
+ViewGrid view_grid(int n, ImVec2 box, float aspect, float caption_h) {
+  const float gap = ImGui::GetStyle().ItemSpacing.x, vgap = ImGui::GetStyle().ItemSpacing.y;
+  ViewGrid best;
+  float best_area = -1.0f;
+  for (int cols = 1; cols <= std::max(1, n); ++cols) {
+    const int rows = (n + cols - 1) / cols;
+    const float w = (box.x - gap * float(cols - 1)) / float(cols);
+    const float h = (box.y - float(rows) * caption_h - vgap * float(rows - 1)) / float(rows);
+    if (w <= 0 || h <= 0) continue;
+    const float shown_w = std::min(w, h / aspect);  // the image fitted in the cell
+    const float area = shown_w * shown_w * aspect;
+    if (area > best_area) best_area = area, best = ViewGrid{cols, rows, ImVec2(w, h)};
+  }
+  if (best_area < 0) best = ViewGrid{1, std::max(1, n), ImVec2(std::max(box.x, 32.0f), 32.0f)};
+  return best;
+}
+
 void shape_line(const char* op, const convlab::Tensor& in, const convlab::Tensor& out) {
   ImGui::PushFont(mono_font());
   ImGui::Text("input %d x %d x %d  ->  %s  ->  output %d x %d x %d   (C x H x W)", in.c, in.h, in.w, op, out.c, out.h, out.w);

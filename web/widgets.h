@@ -27,6 +27,14 @@ struct LeftColumn {
 };
 LeftColumn begin_left_column(const char* id, float min_wide, float fraction, float min_w, float max_w, float stacked_h);
 
+// n equal image views (height/width = aspect, each with a caption line above) in a box: the column
+// count that makes each view biggest. cell is one view's size without its caption.
+struct ViewGrid {
+  int cols = 1, rows = 1;
+  ImVec2 cell;
+};
+ViewGrid view_grid(int n, ImVec2 box, float aspect, float caption_h);
+
 // "input 3 x 9 x 9 -> conv2d -> output 1 x 5 x 5" plus the formula of each axis (formula.h).
 void shape_line(const char* op, const convlab::Tensor& in, const convlab::Tensor& out);
 
