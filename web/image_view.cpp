@@ -9,17 +9,6 @@
 
 namespace cl = convlab;
 
-// auto: clamp for values in [0, 1], diverging when any is negative, else min-max.
-static cl::DisplayMode resolve_display(const std::string& display, const cl::FiniteRange& r) {
-  if (const auto named = cl::parse_display_mode(display)) return *named;
-  if (r.lo >= 0.0f && r.hi <= 1.0f) return cl::DisplayMode::Clamp;
-  return r.lo < 0.0f ? cl::DisplayMode::Diverging : cl::DisplayMode::MinMax;
-}
-
-cl::DisplayMode resolve_display(const std::string& display, const cl::Tensor& t, int channel) {
-  return resolve_display(display, cl::finite_range(t, channel));
-}
-
 const cl::Tensor& ImageView::tensor() const {
   static const cl::Tensor none;
   return tensor_ ? *tensor_ : none;
@@ -33,19 +22,13 @@ void ImageView::set(std::shared_ptr<const cl::Tensor> shared, const std::string&
   key_.clear();
   tensor_ = std::move(shared);
   const cl::Tensor& t = tensor();
-  channel_ = channel >= t.c ? -1 : channel;
-  // One pass over the tensor for its range: it picks the auto mode and feeds to_rgba8.
-  const cl::FiniteRange range = cl::finite_range(t, channel_);
-  mode_ = resolved_ = resolve_display(display, range);
-  // A diverging map shows one signed quantity. Chosen automatically for a signed colour image it would
-  // hide two channels, so auto shows |value| of all three instead; asked for, it shows the first channel.
-  const int asked = channel_;
-  if (mode_ == cl::DisplayMode::Diverging && channel_ < 0 && t.c > 1) {
-    if (display == "auto") mode_ = cl::DisplayMode::Absolute;
-    else channel_ = 0;
-  }
-  const auto rgba = channel_ == asked ? cl::to_rgba8(t, channel_, mode_, range, &range_)
-                                      : cl::to_rgba8(t, channel_, mode_, &range_);  // range of channel 0
+  display_ = display;
+  asked_channel_ = channel;
+  DisplayChoice choice;
+  const auto rgba = displayed_rgba(t, display, channel, &choice, &range_);
+  mode_ = choice.mode;
+  resolved_ = choice.resolved;
+  channel_ = choice.channel;
   texture_.upload(rgba.data(), t.w, t.h);
 }
 
@@ -64,6 +47,8 @@ void ImageView::set_for(const std::string& key, cl::Tensor&& t, const std::strin
   set(std::move(t), display, channel);
   key_ = key;
 }
+
+std::vector<std::uint8_t> ImageView::shown_rgba() const { return displayed_rgba(tensor(), display_, asked_channel_); }
 
 static void draw_legend(cl::DisplayMode mode, cl::DisplayRange range, float width) {
   static Texture strips[4];

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "display_choice.h"
 #include "image.h"
 #include "imgui.h"
 #include "state.h"
@@ -47,6 +48,8 @@ class ImageView {
   // What `display` resolved to for the tensor (auto -> clamp, min-max or diverging), before a signed
   // colour image is switched to |value|: the mode a readout names.
   convlab::DisplayMode resolved_display() const { return resolved_; }
+  // The RGBA bytes on screen (Export PNG writes them), computed again from the tensor.
+  std::vector<std::uint8_t> shown_rgba() const;
 
   // Draws at the cursor in a box of `size` (legend included when the mapping is not plain clamp).
   // `pad` widens the drawn area by that many pixels around the image (for padded-border overlays).
@@ -58,9 +61,9 @@ class ImageView {
   Texture texture_;
   convlab::DisplayMode mode_ = convlab::DisplayMode::Clamp, resolved_ = convlab::DisplayMode::Clamp;
   convlab::DisplayRange range_{0, 1};
-  int channel_ = -1;
+  int channel_ = -1;        // the channel shown (-1 all), after choose_display
+  std::string display_;     // as asked, with the channel asked: shown_rgba() repeats the choice
+  int asked_channel_ = -1;
   std::string key_;  // what set_for last showed; set() forgets it
 };
 
-// The mode `display` names, or for "auto" the one ImageView picks for t's values on `channel`.
-convlab::DisplayMode resolve_display(const std::string& display, const convlab::Tensor& t, int channel = -1);

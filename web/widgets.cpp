@@ -75,12 +75,11 @@ bool copy_button(const char* label, const std::string& text) {
   return true;
 }
 
-void export_png_button(const char* filename, const convlab::Tensor& t, const std::string& display) {
-  if (!ImGui::Button("Export PNG") || t.empty()) return;
-  tip("Download the output as a PNG image, mapped as shown.");
-  convlab::DisplayMode mode = resolve_display(display, t);
-  const int channel = (mode == convlab::DisplayMode::Diverging && t.c > 1) ? 0 : -1;
-  const auto rgba = convlab::to_rgba8(t, channel, mode);
+void export_png_button(const char* filename, const ImageView& view) {
+  const bool clicked = ImGui::Button("Export PNG");
+  tip("Download the output as a PNG image, exactly as the view shows it.");
+  if (!clicked || view.empty()) return;
+  const auto rgba = view.shown_rgba();
   emscripten::val bytes(emscripten::typed_memory_view(rgba.size(), rgba.data()));
-  emscripten::val::global("window").call<void>("convlabDownloadPng", std::string(filename), t.w, t.h, bytes);
+  emscripten::val::global("window").call<void>("convlabDownloadPng", std::string(filename), view.tensor().w, view.tensor().h, bytes);
 }

@@ -40,5 +40,6 @@ void shape_line(const char* op, const convlab::Tensor& in, const convlab::Tensor
 
 // Copies text to the clipboard through the page (navigator.clipboard); returns true when asked.
 bool copy_button(const char* label, const std::string& text);
-// Downloads a tensor as PNG (through the page) with the given display mapping.
-void export_png_button(const char* filename, const convlab::Tensor& t, const std::string& display);
+// Downloads what the view shows as PNG (through the page): the same colours, channel and range.
+class ImageView;
+void export_png_button(const char* filename, const ImageView& view);

@@ -268,7 +268,7 @@ struct KernelLesson {
       tip("Copies Python that reproduces this output with torch.nn.functional.conv2d: the exact weights, stride, padding, "
           "dilation and groups.");
       ImGui::SameLine();
-      export_png_button("convlab-kernel.png", output, s.display);
+      export_png_button("convlab-kernel.png", output_view);
       tip("Download the output as a PNG image, mapped as shown.");
     }
     if (!output.empty()) {
