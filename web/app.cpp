@@ -5,8 +5,10 @@
 #include <emscripten/val.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "image.h"
+#include "image_view.h"
 #include "imgui.h"
 #include "lesson.h"
 #include "lesson_shell.h"
@@ -104,23 +106,12 @@ void App::set_image(const std::string& name, int width, int height, std::vector<
 
 std::string App::set_state_hash(const std::string& hash, bool partial) {
   dirty_ = true;
-  if (partial) {  // setState: all or nothing
-    const ParseResult r = apply_hash(state_, hash);
-    if (!r.error.empty()) {
-      last_error_ = r.error;
-      return r.error;
-    }
-    state_ = r.state;
-    return "";
-  }
-  // A link: every key that reads applies; a link of which nothing reads keeps the current view.
-  const ParseResult r = from_hash(hash);
+  // setState(partial) and an edit of the address bar: all or nothing, so a typo never loses the view
+  // the learner has built. Only a link opened afresh applies what it can (load_initial_hash).
+  const ParseResult r = apply_hash(partial ? state_ : State{}, hash);
   if (!r.error.empty()) {
     last_error_ = r.error;
-    if (to_hash(r.state).empty() && !hash.empty() && hash != "#") return r.error;
-    state_ = r.state;
-    show_error("Part of this link could not be read; the rest is applied. " + r.error);
-    return "";
+    return r.error;
   }
   state_ = r.state;
   return "";
@@ -130,7 +121,7 @@ void App::load_initial_hash(const std::string& hash) {
   dirty_ = true;
   const ParseResult r = from_hash(hash);
   state_ = r.state;
-  if (!r.error.empty()) show_error("Part of this link could not be read; the rest is applied. " + r.error);
+  if (!r.error.empty()) show_error("This link could not be read in full; the rest of it is applied. " + r.error);
 }
 
 void App::update_input() {
@@ -171,10 +162,21 @@ std::string App::readout_json() const {
   return json + "}";
 }
 
-std::string App::full_state_json() const {
+std::string App::full_state_json(const State& s) {
   std::string json = "{";
-  for (const auto& [k, v] : full_state(state_)) json += (json.size() > 1 ? "," : "") + json_string(k) + ":" + json_string(v);
+  for (const auto& [k, v] : full_state(s)) json += (json.size() > 1 ? "," : "") + json_string(k) + ":" + json_string(v);
   return json + "}";
+}
+
+std::string App::lessons_json() const {
+  std::string json = "[";
+  for (const LessonInfo& l : lesson_infos()) {
+    std::string controls;
+    for (const std::string& c : l.controls) controls += (controls.empty() ? "" : ",") + json_string(c);
+    json += (json.size() > 1 ? "," : "") + std::string("{\"id\":") + json_string(l.id) + ",\"title\":" + json_string(l.title) +
+            ",\"controls\":[" + controls + "]}";
+  }
+  return json + "]";
 }
 
 std::string App::image_info_json() const {
@@ -338,6 +340,7 @@ void App::frame() {
   if (info && view) {
     std::string lesson_error;
     readout_.clear();
+    ImageView::drawn_boxes().clear();
     LessonContext ctx{state_, input_, input_generation_, choose_layout(state_, area), touch::in_use(), lesson_error, readout_, animating_};
     if (input_.empty()) ImGui::TextDisabled("Loading the image...");
     else draw_lesson(ctx, *view, *info);
@@ -351,6 +354,13 @@ void App::frame() {
       error_.clear();
       error_from_lesson_ = false;
     }
+    std::string boxes;
+    for (const ImVec4& b : ImageView::drawn_boxes()) {
+      char buf[80];
+      std::snprintf(buf, sizeof buf, "%s%.0f,%.0f,%.0f,%.0f", boxes.empty() ? "" : ";", b.x, b.y, b.z, b.w);
+      boxes += buf;
+    }
+    readout_["view_boxes"] = boxes;  // x,y,w,h of each image view on screen, for the layout tests
   } else {
     ImGui::Text("No lesson called %s", state_.lesson.c_str());
   }

@@ -31,7 +31,10 @@ class App {
   // The image the lessons work on: {"name":...,"width":...,"height":...} (width 0 while it loads).
   std::string image_info_json() const;
   // Every URL key with its value, defaults included, as a JSON object of strings (playground.getState()).
-  std::string full_state_json() const;
+  static std::string full_state_json(const State& s);
+  const State& state() const { return state_; }
+  // [{id, title, controls}] in menu order: the lessons and the control ids an embed can hide.
+  std::string lessons_json() const;
   void show_error(const std::string& message);
   // Whether the next frame must be drawn although no input arrived: the page changed the state or the
   // image, a lesson animates, or the first image is not on screen yet. main.cpp skips frames otherwise.

@@ -48,6 +48,11 @@ void ImageView::set_for(const std::string& key, cl::Tensor&& t, const std::strin
   key_ = key;
 }
 
+std::vector<ImVec4>& ImageView::drawn_boxes() {
+  static std::vector<ImVec4> boxes;
+  return boxes;
+}
+
 std::vector<std::uint8_t> ImageView::shown_rgba() const { return displayed_rgba(tensor(), display_, asked_channel_); }
 
 static void draw_legend(cl::DisplayMode mode, cl::DisplayRange range, float width) {
@@ -120,6 +125,7 @@ Hover ImageView::draw(const char* id, ImVec2 size, State& state, const Overlay& 
   const ImVec2 lo = ImGui::GetCursorScreenPos();
   const ImVec2 hi(lo.x + size.x, lo.y + size.y);
   ImGui::InvisibleButton("view", size, ImGuiButtonFlags_MouseButtonLeft);
+  if (ImGui::IsItemVisible()) drawn_boxes().push_back(ImVec4(lo.x, lo.y, size.x, size.y));
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImU32 box_colour = IM_COL32(24, 26, 31, 255);
   if (shown.empty()) {

@@ -55,6 +55,9 @@ class ImageView {
   // `pad` widens the drawn area by that many pixels around the image (for padded-border overlays).
   Hover draw(const char* id, ImVec2 size, State& state, const Overlay& overlay = {}, int pad = 0);
 
+  // The screen boxes of the views drawn this frame (the app publishes them for tests; cleared per frame).
+  static std::vector<ImVec4>& drawn_boxes();
+
  private:
   void draw_values(ImDrawList* dl, const ViewTransform& tf, ImVec2 lo, ImVec2 hi) const;
   std::shared_ptr<const convlab::Tensor> tensor_;

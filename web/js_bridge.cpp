@@ -18,7 +18,9 @@ std::string last_error() { return App::instance().last_error(); }
 std::string readout() { return App::instance().readout_json(); }
 void show_error(const std::string& message) { App::instance().show_error(message); }
 std::string image_info() { return App::instance().image_info_json(); }
-std::string full_state_json() { return App::instance().full_state_json(); }
+std::string full_state_json() { return App::instance().full_state_json(App::instance().state()); }
+std::string default_state_json() { return App::instance().full_state_json(State{}); }
+std::string lessons_json() { return App::instance().lessons_json(); }
 
 }  // namespace
 
@@ -32,4 +34,6 @@ EMSCRIPTEN_BINDINGS(playground) {
   emscripten::function("showError", &show_error);
   emscripten::function("imageInfo", &image_info);
   emscripten::function("fullState", &full_state_json);
+  emscripten::function("lessons", &lessons_json);
+  emscripten::function("defaultState", &default_state_json);
 }

@@ -85,8 +85,8 @@ struct ParseResult {
 // Parses a link's hash (with or without '#', also accepts '?query' form) over the defaults. A bad or
 // unknown key is left out and named in the error; every other key applies.
 ParseResult from_hash(const std::string& hash);
-// Applies the keys of `hash` on top of `base` all or nothing (setState(partial)): on any error the
-// result is base unchanged.
+// Applies the keys of `hash` on top of `base` all or nothing (setState(partial), an edited address bar):
+// on any error the result is base unchanged.
 ParseResult apply_hash(const State& base, const std::string& hash);
 // Every key with its value as URL text, defaults included, in hash order (window.playground.getState()).
 std::vector<std::pair<std::string, std::string>> full_state(const State& s);

@@ -68,6 +68,11 @@ export async function distinctColours(page, png) {
 export const readout = (page) => page.evaluate(() => window.playground.readout());
 export const setState = (page, s) => page.evaluate((x) => { window.playground.setState(x); }, s);
 export const lastError = (page) => page.evaluate(() => window.playground.lastError());
+// The keys whose value differs from the default (what the URL's hash lists); getState() has them all.
+export const changedState = (page) => page.evaluate(() => {
+  const defaults = window.playground.defaults();
+  return Object.fromEntries(Object.entries(window.playground.getState()).filter(([k, v]) => defaults[k] !== v));
+});
 
 // Waits (frames) until pred(readout) holds; returns the readout.
 export async function until(page, pred, what, timeout = 20000) {

@@ -149,6 +149,10 @@ Object.assign(playground, {
     return this.getState();
   },
   lastError() { return mod ? mod.lastError() : ''; },
+  // Every key with its default value.
+  defaults() { return mod ? JSON.parse(mod.defaultState()) : {}; },
+  // The lessons in menu order: [{id, title, controls}], controls being the ids hide= accepts.
+  lessons() { return mod ? JSON.parse(mod.lessons()) : []; },
   readout() { return mod ? JSON.parse(mod.readout()) : {}; },
   // The picture the lessons work on: {name, width, height}.
   imageInfo() { return mod ? JSON.parse(mod.imageInfo()) : { name: '', width: 0, height: 0 }; },
