@@ -361,6 +361,7 @@ void App::frame() {
       boxes += buf;
     }
     readout_["view_boxes"] = boxes;  // x,y,w,h of each image view on screen, for the layout tests
+    readout_["hit_target_px"] = std::to_string(int(ImGui::GetFrameHeight()));  // a button's height
   } else {
     ImGui::Text("No lesson called %s", state_.lesson.c_str());
   }

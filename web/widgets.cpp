@@ -7,6 +7,7 @@
 
 #include "image.h"
 #include "image_view.h"
+#include "touch_input.h"
 
 static ImFont* g_mono = nullptr;
 ImFont* mono_font() { return g_mono ? g_mono : ImGui::GetFont(); }
@@ -24,8 +25,19 @@ void tip(const char* text) {
 
 void help(const char* text) {
   ImGui::SameLine();
-  ImGui::TextDisabled("(?)");
-  tip(text);
+  ImGui::PushID(text);
+  // A finger does not hover: on a touch screen the marker is a button whose tap opens the text.
+  const bool touch_screen = touch::in_use();
+  const bool tapped = touch_screen ? ImGui::Button("?") : (ImGui::TextDisabled("(?)"), false);
+  if (!touch_screen) tip(text);
+  if (tapped) ImGui::OpenPopup("help");
+  if (ImGui::BeginPopup("help")) {
+    ImGui::PushTextWrapPos(std::min(ImGui::GetFontSize() * 24.0f, ImGui::GetIO().DisplaySize.x - 40.0f));
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::EndPopup();
+  }
+  ImGui::PopID();
 }
 
 void lesson_header(const char* title, const char* summary) {

@@ -1,7 +1,7 @@
 // Every lesson on every kind of screen: a phone (390x664, touch), a tablet (768x1024, touch), a small
 // tutorial iframe (640x400, embed=1) and a desktop (1280x800). On each: the lesson's picture is on
 // screen in the first view, a swipe scrolls the panel under the finger, a pinch on an image view zooms
-// it, and nothing reaches the console. Screenshots land in build/screenshots/screens-<lesson>-<screen>.png.
+// it, and nothing reaches the console. Embeds fit down to 320x240. Screenshots land in build/screenshots/screens-<lesson>-<screen>.png.
 // LESSONS=kernel,padding limits the run to some lessons.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +13,7 @@ const SCREENS = [
   { name: 'tablet', viewport: { width: 768, height: 1024 }, touch: true, mobile: true, hash: '' },
   { name: 'embed', viewport: { width: 640, height: 400 }, touch: true, mobile: false, hash: '&embed=1' },
   { name: 'desktop', viewport: { width: 1280, height: 800 }, touch: true, mobile: false, hash: '' },
+  { name: 'tiny-embed', viewport: { width: 320, height: 240 }, touch: true, mobile: false, hash: '&embed=1' },
 ];
 
 let env;
@@ -66,7 +67,8 @@ for (const screen of SCREENS) {
         const vp = screen.viewport;
         const r = await readout(page);
         const where = `${lesson} on the ${screen.name}`;
-        assert.equal(r.layout, screen.name === 'embed' ? 'embed' : vp.width < 700 ? 'narrow' : 'wide', where);
+        assert.equal(r.layout, screen.hash ? 'embed' : vp.width < 700 ? 'narrow' : 'wide', where);
+        assert.ok(Number(r.hit_target_px) >= 40, `${where}: buttons ${r.hit_target_px} px tall on a touch screen`);
 
         // The picture is on screen, big, in the first view.
         const visual = rect(r.visual_rect);
