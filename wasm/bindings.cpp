@@ -237,11 +237,13 @@ val data_of(const val& t, const std::string& name) {
   return data;
 }
 
-// A tensor argument must be a JS object before any of its fields is read.
-void check_object(const val& t, const std::string& name) {
+// An argument whose fields are read must be a JS object first (reading a field of undefined would throw
+// through C++ frames).
+void check_object(const val& t, const std::string& name, const char* form = "{shape, data}") {
   if (t.isNull() || t.isArray() || t.typeOf().as<std::string>() != "object")
-    invalid(name + " must be an object {shape, data}, got " + value_text(t));
+    invalid(name + " must be an object " + form + ", got " + value_text(t));
 }
+void check_options(const val& o) { check_object(o, "options", "{...}"); }
 
 // {shape: [C, H, W], data}: the core checks the shape ("input dimensions must be >= 1, got 1x0x3") and
 // the length, with `name` naming the tensor.
@@ -395,6 +397,7 @@ cl::Conv2dParams conv_params(const val& opts, cl::Pair kernel) {
 
 val conv2d(val input, val weight, val opts) {
   return guarded([&] {
+    check_options(opts);
     const TensorIn x(input, "input");
     const cl::Weights w = weights_arg(weight, "weight");
     cl::Conv2dParams p = conv_params(opts, cl::Pair{w.kh, w.kw});
@@ -415,6 +418,7 @@ cl::ConvTranspose2dParams transpose_params(const val& opts) {
 
 val conv_transpose2d(val input, val weight, val opts) {
   return guarded([&] {
+    check_options(opts);
     const TensorIn x(input, "input");
     const cl::Weights w = weights_arg(weight, "weight");
     return result_for(x, cl::conv_transpose2d(x.get(), w, transpose_params(opts), bias_field(opts)));
@@ -423,6 +427,7 @@ val conv_transpose2d(val input, val weight, val opts) {
 
 val conv_transpose2d_steps(val input, val weight, val opts) {
   return guarded([&] {
+    check_options(opts);
     const TensorIn x(input, "input");
     const cl::Weights w = weights_arg(weight, "weight");
     const cl::TransposedSteps s = cl::conv_transpose2d_steps(x.get(), w, transpose_params(opts), bias_field(opts));
@@ -439,6 +444,7 @@ val conv_transpose2d_steps(val input, val weight, val opts) {
 // opts: {padding: number | [h, w] | [top, bottom, left, right], paddingMode}
 val pad(val input, val opts) {
   return guarded([&] {
+    check_options(opts);
     const TensorIn x(input, "input");
     const cl::Pad4 p = pad4_of(opts["padding"], "padding");
     return result_for(x, cl::pad(x.get(), p, pad_mode_of(opts["paddingMode"])));
@@ -450,6 +456,7 @@ val pad(val input, val opts) {
 // opts: {mode, kernel, stride, padding, dilation, ceilMode, countIncludePad, returnIndices}
 val pool2d(val input, val opts) {
   return guarded([&] {
+    check_options(opts);
     const TensorIn x(input, "input");
     cl::Pool2dParams p;
     p.mode = named(opts["mode"], "mode", "max, mean, min", cl::parse_pool_mode);
@@ -487,6 +494,7 @@ val separate(val kernel, val tolerance) {
 // opts: {stride, padding, dilation, paddingMode}
 val separable_conv2d(val input, val column, val row, val opts) {
   return guarded([&] {
+    check_options(opts);
     const TensorIn x(input, "input");
     const std::vector<float> col = factor_arg(column, "column"), r = factor_arg(row, "row");
     const cl::Pair kernel{int(std::min<std::size_t>(col.size(), kMaxInt)), int(std::min<std::size_t>(r.size(), kMaxInt))};
@@ -500,6 +508,7 @@ val separable_conv2d(val input, val column, val row, val opts) {
 // caller gave it (undefined or null: not given). A number, or [h, w] when any size option is a pair.
 val output_size(val o) {
   return guarded([&] {
+    check_options(o);
     const auto given = [&](const char* key) { return !o[key].isUndefined() && !o[key].isNull(); };
     const bool transposed = given("transposed") && bool_of(o["transposed"], "transposed");
     const bool has_ceil = given("ceilMode");
@@ -576,6 +585,7 @@ val input_rect(val layers, val layer_index, val y, val x, val input_size) {
 // opts: {weights: 'uniform' | 'random', seed, relu}
 val effective_receptive_field(val input_shape, val layers, val opts) {
   return guarded([&] {
+    check_options(opts);
     const std::vector<int> d = int_dims_of(input_shape, "inputShape", 3);
     const std::vector<cl::Layer> l = layers_arg(layers);
     cl::ErfOptions o;
@@ -598,6 +608,7 @@ val effective_receptive_field(val input_shape, val layers, val opts) {
 // wrapper picks Number or BigInt.
 val cost(val l, val input_shape) {
   return guarded([&] {
+    check_options(l);
     const std::vector<int> d = int_dims_of(input_shape, "inputShape", 3);
     cl::CostLayer layer;
     const std::string kind = string_of(l["kind"], "kind");
@@ -675,6 +686,7 @@ val kernel_op(val kernel, std::string op) {
 // image: {width, height, data: Uint8ClampedArray | Uint8Array}
 val from_rgba(val image, val channels) {
   return guarded([&] {
+    check_object(image, "image", "{width, height, data}");
     const int width = int_of(image["width"], "image.width"), height = int_of(image["height"], "image.height");
     const int c = int_of(channels, "channels");
     cl::checked_count("image", {height, width, 4});

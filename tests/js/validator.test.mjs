@@ -119,3 +119,65 @@ test('the wrapper holds no value rules: none of its messages states a range, a l
   assert.ok(messages.length >= 10, `found ${messages.length} fail() messages`);
   for (const m of messages) for (const rule of rules) assert.doesNotMatch(m, rule, `a value rule in the wrapper: ${m}`);
 });
+
+// The binding reads the caller's values itself, so it type-checks every one before converting it:
+// a wrong type that slipped past the wrapper comes back as an {error, code} value, never as a JS
+// exception thrown through C++ frames (which would skip their destructors and leak) or an abort.
+const f64 = (shape) => ({ shape, data: new Float64Array(shape.reduce((a, b) => a * b, 1)) });
+const WRONG_TYPES = [
+  ['options undefined', () => core.conv2d(x3(), w3(), undefined)],
+  ['options a number', () => core.pool2d(x3(), 3)],
+  ["stride '2'", () => core.conv2d(x3(), w3(), conv({ stride: '2' }))],
+  ['stride NaN', () => core.conv2d(x3(), w3(), conv({ stride: NaN }))],
+  ['stride 1.5', () => core.conv2d(x3(), w3(), conv({ stride: 1.5 }))],
+  ['stride [1]', () => core.conv2d(x3(), w3(), conv({ stride: [1] }))],
+  ['stride [1, null]', () => core.conv2d(x3(), w3(), conv({ stride: [1, null] }))],
+  ['padding {}', () => core.conv2d(x3(), w3(), conv({ padding: {} }))],
+  ['padding [1, 2, 3]', () => core.pad(x3(), { padding: [1, 2, 3], paddingMode: 'zeros' })],
+  ['paddingMode 3', () => core.conv2d(x3(), w3(), conv({ paddingMode: 3 }))],
+  ['groups undefined', () => core.conv2d(x3(), w3(), conv({ groups: undefined }))],
+  ['input null', () => core.conv2d(null, w3(), conv())],
+  ['input shape a string', () => core.conv2d({ shape: 'x', data: new Float32Array(9) }, w3(), conv())],
+  ['input shape [1, "3", 3]', () => core.conv2d({ shape: [1, '3', 3], data: new Float32Array(9) }, w3(), conv())],
+  ['input data a plain array', () => core.conv2d({ shape: [1, 1, 1], data: [1] }, w3(), conv())],
+  ['weight data Float64Array', () => core.conv2d(x3(), f64([1, 1, 3, 3]), conv())],
+  ['bias a plain array', () => core.conv2d(x3(), w3(), conv({ bias: [1] }))],
+  ['column a plain array', () => core.separableConv2d(x3(), [1], new Float32Array([1]), conv())],
+  ['ceilMode "yes"', () => core.pool2d(filled([1, 4, 4], 1), poolOpts({ ceilMode: 'yes' }))],
+  ['layers a string', () => core.receptiveField('layers')],
+  ['layers [null]', () => core.receptiveField([null])],
+  ['layer without a kernel', () => core.receptiveField([{ type: 'conv', stride: 1, padding: 0, dilation: 1 }])],
+  ['layer type 1', () => core.receptiveField([layer({ type: 1 })])],
+  ['outputSize null', () => core.outputSize(null)],
+  ['outputSize size "5"', () => core.outputSize(outOpts({ size: '5' }))],
+  ['outputSize pool 1', () => core.outputSize(outOpts({ pool: 1 }))],
+  ["inputRect layerIndex '0'", () => core.inputRect([layer()], '0', 0, 0, null)],
+  ['ERF inputShape a string', () => core.effectiveReceptiveField('x', [], { weights: 'uniform', seed: 1, relu: false })],
+  ['ERF seed NaN', () => core.effectiveReceptiveField([1, 5, 5], [], { weights: 'uniform', seed: NaN, relu: false })],
+  ['ERF seed 1.5', () => core.effectiveReceptiveField([1, 5, 5], [], { weights: 'uniform', seed: 1.5, relu: false })],
+  ['cost kind 3', () => core.cost(costLayer({ kind: 3 }), [3, 8, 8])],
+  ['cost inputShape [3, 8]', () => core.cost(costLayer(), [3, 8])],
+  ['cost layer null', () => core.cost(null, [3, 8, 8])],
+  ['preset name 3', () => core.kernelPreset(3, 3, 0)],
+  ["preset size '3'", () => core.kernelPreset('mean', '3', 0)],
+  ["separate tolerance 'a'", () => core.separate({ shape: [1, 1], data: new Float32Array(1) }, 'a')],
+  ['fromRGBA null', () => core.fromRGBA(null, 3)],
+  ["fromRGBA channels '3'", () => core.fromRGBA(rgba(1, 1), '3')],
+  ['fromRGBA data a plain array', () => core.fromRGBA({ width: 1, height: 1, data: [0, 0, 0, 0] }, 3)],
+  ["toRGBA channel 'a'", () => core.toRGBA(x3(), 'a', 'clamp')],
+  ['toRGBA mode 5', () => core.toRGBA(x3(), -1, 5)],
+  ['heapTensor Float64Array data', () => core.heapTensor(f64([1, 1, 1]))],
+];
+
+test(`${WRONG_TYPES.length} wrong JS types given to the binding directly: an {error, code} each, no throw, no leak`, () => {
+  const run = () => WRONG_TYPES.map(([name, call]) => {
+    let r;
+    try { r = call(); } catch (e) { return `${name}: threw ${e}`; }
+    return r && typeof r.error === 'string' && typeof r.code === 'string' ? null : `${name}: returned ${JSON.stringify(r)}`;
+  }).filter(Boolean);
+  assert.deepEqual(run(), []);  // warm-up too: any one-time allocation happens here
+  const bytes = core.heapInfo().inUse;
+  for (let i = 0; i < 200; ++i) run();
+  assert.equal(core.heapInfo().inUse, bytes, 'bytes in use after 200 rounds');
+  assert.deepEqual(Array.from(core.pad(x3(), { padding: 1, paddingMode: 'zeros' }).shape), [1, 5, 5], 'the binding still works');
+});
