@@ -9,6 +9,8 @@
 // message names the parameter and its value, and the module keeps working.
 import createCore from './convlab_core.mjs';
 
+// The names C++ accepts, for callers that list them (tests/js/validator.test.mjs checks they agree); the
+// wrapper itself checks no name.
 export const PAD_MODES = ['zeros', 'reflect', 'symmetric', 'replicate', 'circular'];
 export const POOL_MODES = ['max', 'mean', 'min'];
 export const DISPLAY_MODES = ['clamp', 'minmax', 'abs', 'diverging'];

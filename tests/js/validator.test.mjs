@@ -181,3 +181,16 @@ test(`${WRONG_TYPES.length} wrong JS types given to the binding directly: an {er
   assert.equal(core.heapInfo().inUse, bytes, 'bytes in use after 200 rounds');
   assert.deepEqual(Array.from(core.pad(x3(), { padding: 1, paddingMode: 'zeros' }).shape), [1, 5, 5], 'the binding still works');
 });
+
+test("the exported name lists are exactly the names C++ accepts (its own 'must be one of' lists)", async () => {
+  const mod = await import(new URL('convlab.mjs', siteUrl).href);
+  const listed = (r) => { assert.ok(r && r.error, JSON.stringify(r)); return r.error.match(/must be one of (.*), got "nope"$/)[1].split(', '); };
+  assert.deepEqual(listed(core.pad(x3(), { padding: 0, paddingMode: 'nope' })), mod.PAD_MODES);
+  assert.deepEqual(listed(core.pool2d(filled([1, 4, 4], 1), poolOpts({ mode: 'nope' }))), mod.POOL_MODES);
+  assert.deepEqual(listed(core.toRGBA(x3(), 0, 'nope')), mod.DISPLAY_MODES);
+  assert.deepEqual(listed(core.cost(costLayer({ kind: 'nope' }), [3, 8, 8])), mod.LAYER_KINDS);
+  for (const paddingMode of mod.PAD_MODES) assert.deepEqual(lab.pad(x3(), { padding: 1, paddingMode }).shape, [1, 5, 5], paddingMode);
+  for (const mode of mod.POOL_MODES) assert.deepEqual(lab.pool2d(filled([1, 4, 4], 1), { mode, kernel: 2 }).shape, [1, 2, 2], mode);
+  for (const mode of mod.DISPLAY_MODES) assert.equal(lab.toRGBA(x3(), { mode, channel: 0 }).width, 3, mode);
+  for (const kind of mod.LAYER_KINDS) assert.ok(lab.cost({ kind, kernel: 3, outChannels: 4 }, [4, 8, 8]).macs > 0, kind);
+});
