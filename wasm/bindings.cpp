@@ -467,12 +467,12 @@ val pool2d(val input, val opts) {
     p.dilation = pair_of(opts["dilation"], "dilation");
     p.ceil_mode = bool_of(opts["ceilMode"], "ceilMode");
     p.count_include_pad = bool_of(opts["countIncludePad"], "countIncludePad");
+    // The indices first: the core refuses them for mean pooling before any output (maybe a HeapTensor) exists.
+    const bool with_indices = bool_of(opts["returnIndices"], "returnIndices");
+    const std::vector<int> idx = with_indices ? cl::pool2d_argmax(x.get(), p) : std::vector<int>{};
     val r = val::object();
-    if (bool_of(opts["returnIndices"], "returnIndices")) {  // first: it refuses mean pooling before any output exists
-      const std::vector<int> idx = cl::pool2d_argmax(x.get(), p);
-      r.set("indices", val(emscripten::typed_memory_view(idx.size(), idx.data())).call<val>("slice"));
-    }
     r.set("output", result_for(x, cl::pool2d(x.get(), p)));
+    if (with_indices) r.set("indices", val(emscripten::typed_memory_view(idx.size(), idx.data())).call<val>("slice"));
     return r;
   });
 }
