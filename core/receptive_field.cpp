@@ -1,5 +1,6 @@
 #include "receptive_field.h"
 
+#include <algorithm>
 #include <string>
 
 #include "error.h"
@@ -156,6 +157,68 @@ Rect input_rect_clipped(const std::vector<Layer>& layers, int layer_index, int o
   Rect r;
   if (!mask_bounds(rows, r.y0, r.y1) || !mask_bounds(cols, r.x0, r.x1)) return Rect{0, 0, 0, 0};
   return r;
+}
+
+// Along one axis: the paths from each position of a layer's input, given the paths from its outputs
+// lo, lo + 1, ...; positions in the padding get none, so only [0, in_size) is kept. `lo` becomes the
+// first position of the result.
+static std::vector<double> back_paths(const std::vector<double>& counts, long long& lo, int in_size, int stride,
+                                      int pad, int kernel, int dilation) {
+  if (counts.empty()) return {};
+  const long long in_lo = std::max(0LL, lo * stride - pad);
+  const long long in_hi = std::min((long long)in_size - 1,
+                                   (lo + (long long)counts.size() - 1) * stride - pad + (long long)(kernel - 1) * dilation);
+  if (in_hi < in_lo) return {};
+  std::vector<double> in(std::size_t(in_hi - in_lo + 1), 0.0);
+  for (std::size_t o = 0; o < counts.size(); ++o) {
+    if (counts[o] == 0.0) continue;
+    for (int k = 0; k < kernel; ++k) {
+      const long long i = (lo + (long long)o) * stride - pad + (long long)k * dilation;
+      if (i >= in_lo && i <= in_hi) in[std::size_t(i - in_lo)] += counts[o];
+    }
+  }
+  lo = in_lo;
+  return in;
+}
+
+PathCounts path_counts(const std::vector<Layer>& layers, int layer_index, int out_y, int out_x, int in_h, int in_w) {
+  input_rect_clipped(layers, layer_index, out_y, out_x, in_h, in_w);  // checks the layer and the unit
+  const std::vector<Pair> sizes = layer_output_sizes(layers, in_h, in_w);
+  PathCounts p;
+  p.rows = {1.0};
+  p.cols = {1.0};
+  long long y0 = out_y, x0 = out_x;
+  for (int i = layer_index; i >= 0; --i) {
+    const Layer& l = layers[std::size_t(i)];
+    const Pair below = i > 0 ? sizes[std::size_t(i - 1)] : Pair{in_h, in_w};
+    p.rows = back_paths(p.rows, y0, below.h, l.stride.h, l.padding.h, l.kernel.h, l.dilation.h);
+    p.cols = back_paths(p.cols, x0, below.w, l.stride.w, l.padding.w, l.kernel.w, l.dilation.w);
+  }
+  p.y0 = int(y0);
+  p.x0 = int(x0);
+  return p;
+}
+
+double PathCounts::at(int y, int x) const {
+  if (y < y0 || x < x0 || y - y0 >= int(rows.size()) || x - x0 >= int(cols.size())) return 0.0;
+  return rows[std::size_t(y - y0)] * cols[std::size_t(x - x0)];
+}
+
+static double sum_of(const std::vector<double>& v) {
+  double s = 0.0;
+  for (double x : v) s += x;
+  return s;
+}
+
+static long long nonzero(const std::vector<double>& v) {
+  return std::count_if(v.begin(), v.end(), [](double x) { return x != 0.0; });
+}
+
+double PathCounts::total() const { return sum_of(rows) * sum_of(cols); }
+long long PathCounts::support() const { return nonzero(rows) * nonzero(cols); }
+double PathCounts::max() const {
+  if (rows.empty() || cols.empty()) return 0.0;
+  return *std::max_element(rows.begin(), rows.end()) * *std::max_element(cols.begin(), cols.end());
 }
 
 }  // namespace convlab

@@ -61,6 +61,23 @@ Rect input_rect(const std::vector<Layer>& layers, int layer_index, int out_y, in
 Rect input_rect_clipped(const std::vector<Layer>& layers, int layer_index, int out_y, int out_x, int in_h,
                         int in_w);
 
+// How many paths lead from each input pixel to one unit: the ways to pick one tap of every layer's
+// window, from the unit down to the input, that end on that pixel, skipping taps that land in a layer's
+// padding (a constant, not a function of the input). Rows and columns are picked independently, so a
+// pixel's count is its row's count times its column's. With every conv weight 1 and no pool layers
+// this is the unit's gradient (erf.h); an interior unit is reached by the product of the window areas.
+struct PathCounts {
+  int y0 = 0, x0 = 0;              // the input row of rows[0], the input column of cols[0]
+  std::vector<double> rows, cols;  // over the rows / columns of the image the unit reads (padding dropped)
+  double at(int y, int x) const;   // input pixel (y, x); 0 where no path arrives
+  double total() const;            // every path
+  long long support() const;       // pixels with at least one path
+  double max() const;              // the largest count of one pixel
+};
+
+// Throws as input_rect_clipped does (a bad layer index or a unit outside that layer's output).
+PathCounts path_counts(const std::vector<Layer>& layers, int layer_index, int out_y, int out_x, int in_h, int in_w);
+
 // Output size (height, width) of every layer for an in_h x in_w input (floor rule, as PyTorch's
 // conv and pool without ceil_mode); throws KernelTooLarge naming the layer when a layer's output
 // would be empty.

@@ -6,12 +6,14 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <random>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "erf.h"
 #include "error.h"
 
 namespace convlab {
@@ -240,6 +242,128 @@ TEST(ReceptiveField, NamedErrors) {
                "output column must be between 0 and 2, got 7");
   expect_error([] { layer_output_sizes({conv(3), conv(3)}, 4, 9); }, ErrorCode::KernelTooLarge,
                "layer 1: kernel height 3 (dilated span 3) must fit the padded input height 2, got output height < 1");
+}
+
+// Brute force: every path from the unit down to the input, one kernel tap per layer, counted per pixel
+// in a map; taps in a layer's padding end the path.
+std::map<std::pair<int, int>, double> brute_force_paths(const std::vector<Layer>& layers, int layer_index, int oy,
+                                                        int ox, int in_h, int in_w) {
+  const std::vector<Pair> sizes = layer_output_sizes(layers, in_h, in_w);
+  std::map<std::pair<int, int>, double> current{{{oy, ox}, 1.0}};
+  for (int i = layer_index; i >= 0; --i) {
+    const Layer& l = layers[std::size_t(i)];
+    const Pair below = i > 0 ? sizes[std::size_t(i - 1)] : Pair{in_h, in_w};
+    std::map<std::pair<int, int>, double> next;
+    for (const auto& [pos, n] : current)
+      for (int ky = 0; ky < l.kernel.h; ++ky)
+        for (int kx = 0; kx < l.kernel.w; ++kx) {
+          const int iy = pos.first * l.stride.h - l.padding.h + ky * l.dilation.h;
+          const int ix = pos.second * l.stride.w - l.padding.w + kx * l.dilation.w;
+          if (iy >= 0 && iy < below.h && ix >= 0 && ix < below.w) next[{iy, ix}] += n;
+        }
+    current = next;
+  }
+  return current;
+}
+
+TEST(PathCounts, TwoStacked3x3ConvsReach25PixelsBy81Paths) {
+  const PathCounts p = path_counts({conv(3), conv(3)}, 1, 2, 2, 9, 9);
+  EXPECT_DOUBLE_EQ(p.total(), 81.0);
+  EXPECT_EQ(p.support(), 25);
+  // Per axis 1 2 3 2 1: the centre pixel is reached 9 ways, a corner once.
+  EXPECT_DOUBLE_EQ(p.at(4, 4), 9.0);
+  EXPECT_DOUBLE_EQ(p.at(2, 2), 1.0);
+  EXPECT_DOUBLE_EQ(p.at(3, 6), 2.0 * 1.0);
+  EXPECT_DOUBLE_EQ(p.max(), 9.0);
+  EXPECT_DOUBLE_EQ(p.at(1, 4), 0.0);  // outside the field
+}
+
+TEST(PathCounts, MatchBruteForceOnRandomStacks) {
+  std::mt19937 rng(11);
+  int checked = 0, with_padding_cut = 0;
+  for (int trial = 0; trial < 150; ++trial) {
+    const int in_h = 3 + int(rng() % 12), in_w = 3 + int(rng() % 12);
+    std::vector<Layer> layers;
+    int h = in_h, w = in_w;
+    for (int i = 0, depth = 1 + int(rng() % 4); i < depth; ++i) {
+      Layer l;
+      l.type = rng() % 3 == 0 ? Layer::Type::Pool : Layer::Type::Conv;
+      l.kernel = {1 + int(rng() % 3), 1 + int(rng() % 4)};
+      l.stride = {1 + int(rng() % 2), 1 + int(rng() % 3)};
+      l.padding = {int(rng() % 3), int(rng() % 2)};
+      l.dilation = {1 + int(rng() % 2), 1 + int(rng() % 2)};
+      const int nh = h + 2 * l.padding.h - (l.kernel.h - 1) * l.dilation.h - 1;
+      const int nw = w + 2 * l.padding.w - (l.kernel.w - 1) * l.dilation.w - 1;
+      if (nh < 0 || nw < 0) break;
+      h = nh / l.stride.h + 1;
+      w = nw / l.stride.w + 1;
+      layers.push_back(l);
+    }
+    if (layers.empty()) continue;
+    const int li = int(layers.size()) - 1;
+    const Pair out = layer_output_sizes(layers, in_h, in_w).back();
+    for (const auto& [oy, ox] : {std::pair{0, 0}, std::pair{out.h / 2, out.w / 2}, std::pair{out.h - 1, out.w - 1}}) {
+      SCOPED_TRACE("trial " + std::to_string(trial) + " unit " + std::to_string(oy) + "," + std::to_string(ox));
+      const auto want = brute_force_paths(layers, li, oy, ox, in_h, in_w);
+      const PathCounts got = path_counts(layers, li, oy, ox, in_h, in_w);
+      double total = 0.0, max = 0.0;
+      for (int y = -3; y < in_h + 3; ++y)
+        for (int x = -3; x < in_w + 3; ++x) {
+          const auto it = want.find({y, x});
+          const double n = it == want.end() ? 0.0 : it->second;
+          ASSERT_DOUBLE_EQ(got.at(y, x), n) << "pixel " << y << "," << x;
+          total += n;
+          max = std::max(max, n);
+        }
+      EXPECT_DOUBLE_EQ(got.total(), total);
+      EXPECT_DOUBLE_EQ(got.max(), max);
+      EXPECT_EQ(got.support(), (long long)want.size());
+      double interior = 1.0;
+      for (const Layer& l : layers) interior *= double(l.kernel.h) * l.kernel.w;
+      if (total < interior) ++with_padding_cut;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 300);
+  EXPECT_GT(with_padding_cut, 0);  // some units lose paths to the padding
+}
+
+TEST(PathCounts, AreTheUniformGradientOfAConvStack) {
+  // erf.h back-propagates through real convolutions with every weight 1: the same numbers.
+  for (const std::vector<Layer>& layers : {std::vector<Layer>{conv(3), conv(3), conv(3)},
+                                           std::vector<Layer>{conv(3, 2, 1), conv(5, 1, 2, 2), conv(2)},
+                                           std::vector<Layer>{conv(4, 3, 3), conv(3, 1, 0, 3)}}) {
+    const int h = 21, w = 17;
+    const Tensor g = effective_receptive_field(1, h, w, layers, ErfOptions{});
+    const Pair unit = erf_output_unit(h, w, layers);
+    const PathCounts p = path_counts(layers, int(layers.size()) - 1, unit.h, unit.w, h, w);
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) ASSERT_DOUBLE_EQ(p.at(y, x), double(g.at(0, y, x))) << y << "," << x;
+  }
+}
+
+TEST(PathCounts, AUnitOfPaddingAloneHasNone) {
+  const PathCounts p = path_counts({conv(1, 1, 1)}, 0, 0, 0, 3, 3);
+  EXPECT_DOUBLE_EQ(p.total(), 0.0);
+  EXPECT_EQ(p.support(), 0);
+  EXPECT_DOUBLE_EQ(p.max(), 0.0);
+  EXPECT_DOUBLE_EQ(p.at(0, 0), 0.0);
+}
+
+TEST(PathCounts, AHugeFieldOnASmallImageStaysSmall) {
+  // Padding and strides make the field far wider than the image: only the image's rows are kept.
+  std::vector<Layer> layers(6, conv(15, 15, 8));
+  const PathCounts p = path_counts(layers, 5, 0, 0, 20, 20);
+  EXPECT_GT(receptive_field(layers).back().size.h, 1000000);
+  EXPECT_LE(p.rows.size(), 20u);
+  EXPECT_LE(p.cols.size(), 20u);
+}
+
+TEST(PathCounts, NamedErrors) {
+  expect_error([] { path_counts({conv(3)}, 0, 3, 0, 5, 5); }, ErrorCode::InvalidArgument,
+               "output row must be between 0 and 2, got 3");
+  expect_error([] { path_counts({conv(3)}, 1, 0, 0, 5, 5); }, ErrorCode::InvalidArgument,
+               "layer index must be between 0 and 0, got 1");
 }
 
 }  // namespace
