@@ -77,6 +77,19 @@ TEST(DepthwiseSeparableModel, TheFitIsADepthwiseThenPointwisePair) {
   for (std::size_t j = 0; j < one_layer.size(); ++j) EXPECT_NEAR(two_layers.data[j], one_layer.data[j], 1e-4f);
 }
 
+TEST(DepthwiseSeparableModel, TheOutputResidualComparesSamePaddedOutputs) {
+  const cl::Weights a = cl::reference::random_weights(2, 3, 3, 3, 31), b = cl::reference::random_weights(2, 3, 3, 3, 32);
+  const cl::Tensor in = cl::reference::random_tensor(3, 6, 5, 33);
+  cl::Conv2dParams same;
+  same.padding = {1, 1, 1, 1};
+  const cl::Tensor oa = cl::reference::conv2d(in, a, same), ob = cl::reference::conv2d(in, b, same);
+  ASSERT_EQ(oa.h, 6);
+  double e = 0, n = 0;
+  for (std::size_t j = 0; j < oa.size(); ++j) e += double(oa.data[j] - ob.data[j]) * (oa.data[j] - ob.data[j]), n += double(oa.data[j]) * oa.data[j];
+  EXPECT_NEAR(output_residual(in, a, b), std::sqrt(e / n), 1e-6);
+  EXPECT_EQ(output_residual(in, a, a), 0.0);
+}
+
 TEST(DepthwiseSeparableModel, TheResidualIsWhatRankOneLeavesPerInputChannel) {
   // For Cout = 2 each input channel's kernels form a 2 x 9 matrix M; the best rank-1 approximation
   // leaves the smaller eigenvalue of the 2 x 2 matrix M M^T.
