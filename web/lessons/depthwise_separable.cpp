@@ -92,19 +92,25 @@ class DepthwiseSeparableView : public LessonView {
     row("dw + pw", depthwise, kDepthwiseColour, pointwise, kPointwiseColour);
   }
 
-  // The demonstration's kernels: the random full convolution and the closest pair, one 3 x 3 kernel per
-  // (output row, input column). In the pair each column's kernels are multiples of one kernel.
+  // The demonstration's kernels: the random full convolution and the closest pair, one k x k kernel per
+  // (output row, input column). In the pair each column's kernels are multiples of one kernel. The two
+  // grids go side by side or one above the other, whichever draws the cells bigger.
   void kernel_grids(ImVec2 box) {
     const DepthwisePointwiseFit& f = demo_.fit;
     const float line = ImGui::GetTextLineHeightWithSpacing(), gap = ImGui::GetStyle().ItemSpacing.x * 2;
     const int k = f.full.kh, rows = f.full.a, cols = f.full.b;
-    const float grid_w = (box.x - gap) / 2, sep = 0.5f;  // gap between kernels, in cells
-    const float cell = std::min({40.0f, grid_w / (cols * k + (cols - 1) * sep), (box.y - 2 * line) / (rows * k + (rows - 1) * sep)});
+    const float sep = 0.5f;  // between kernels, in cells
+    const float grid_w = cols * k + (cols - 1) * sep, grid_h = rows * k + (rows - 1) * sep;  // in cells
+    const float text_h = 4 * line;  // two captions, the residual, the note
+    const float beside = std::min((box.x - gap) / (2 * grid_w), (box.y - text_h) / grid_h);
+    const float above = std::min(box.x / grid_w, (box.y - text_h - line) / (2 * grid_h));
+    const bool stacked = above > beside;
+    const float cell = std::max(2.0f, std::min(40.0f, stacked ? above : beside));
     float scale = 0;
     for (float v : f.full.data) scale = std::max(scale, std::fabs(v));
     for (int g = 0; g < 2; ++g) {
       const cl::Weights& w = g == 0 ? f.full : f.fit;
-      if (g) ImGui::SameLine(0, gap);
+      if (g && !stacked) ImGui::SameLine(0, gap);
       ImGui::BeginGroup();
       ImGui::TextUnformatted(g == 0 ? "any 3 -> 2 kernels" : "closest dw + pw");
       ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -119,18 +125,23 @@ class DepthwiseSeparableView : public LessonView {
                                 v >= 0 ? IM_COL32(int(40 + 40 * t), int(70 + 90 * t), int(110 + 140 * t), 255)
                                        : IM_COL32(int(110 + 140 * t), int(60 + 40 * t), int(50 + 20 * t), 255));
             }
-      ImGui::Dummy(ImVec2((cols * k + (cols - 1) * sep) * cell, (rows * k + (rows - 1) * sep) * cell));
+      ImGui::Dummy(ImVec2(grid_w * cell, grid_h * cell));
       ImGui::EndGroup();
     }
     ImGui::PushFont(mono_font());
     ImGui::Text("weights missed %.1f%%", 100.0 * f.weight_residual);
     ImGui::PopFont();
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextDisabled("Rows: outputs, columns: input channels. The pair's columns are one kernel each, scaled.");
+    ImGui::PopTextWrapPos();
   }
 
   void layer_controls(LessonContext& ctx) {
     State& s = ctx.state;
     DepthwiseSeparableParams& p = lesson_params<DepthwiseSeparableParams>(s);
-    const float w = ImGui::GetFontSize() * 6.5f;
+    // Room for five digits besides the - and + buttons (big on touch screens).
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float w = ImGui::CalcTextSize("00000").x + 2 * style.FramePadding.x + 2 * (ImGui::GetFrameHeight() + style.ItemInnerSpacing.x);
     auto number = [&](const char* id, const char* label, int& v, int step, const char* why) {
       if (!ctx.visible(id)) return;
       ImGui::SetNextItemWidth(w);
@@ -149,7 +160,7 @@ class DepthwiseSeparableView : public LessonView {
     ImGui::TextDisabled("examples:");
     for (const Preset& e : kPresets) {
       ImGui::SameLine();
-      if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(e.name).x + 2 * ImGui::GetStyle().FramePadding.x) ImGui::NewLine();
+      if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(e.name).x + 2 * style.FramePadding.x) ImGui::NewLine();
       if (ImGui::SmallButton(e.name)) p.cin = e.cin, p.cout = e.cout, s.kh = s.kw = e.k, p.hw = e.hw;
       tip(e.why);
     }
@@ -180,8 +191,8 @@ class DepthwiseSeparableView : public LessonView {
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextWrapped("MACs %s / %s = %.4f (%.1fx fewer)", grouped(c.separable.macs).c_str(), grouped(c.standard.macs).c_str(),
                        c.ratio(), 1.0 / c.ratio());
-    ImGui::TextWrapped("1/Cout + 1/k^2 = 1/%d + 1/%d = %.4f + %.4f = %.4f", c.cout, c.k * c.k, 1.0 / c.cout, 1.0 / (c.k * c.k),
-                       c.formula_ratio());
+    ImGui::TextWrapped("1/Cout + 1/k^2 = 1/%d + 1/%d", c.cout, c.k * c.k);
+    ImGui::TextWrapped("  = %.4f + %.4f = %.4f", 1.0 / c.cout, 1.0 / (c.k * c.k), c.formula_ratio());
     ImGui::TextWrapped("parameters %s / %s = %.4f", grouped(c.separable.params).c_str(), grouped(c.standard.params).c_str(),
                        c.params_ratio());
     ImGui::PopTextWrapPos();

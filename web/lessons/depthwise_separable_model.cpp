@@ -1,6 +1,7 @@
 #include "depthwise_separable_model.h"
 
 #include <cmath>
+#include <cstdint>
 
 #include "conv2d.h"
 #include "lesson_info.h"

@@ -3,7 +3,6 @@
 // parameters from cost(), their ratio and 1/Cout + 1/k^2; and the closest depthwise + pointwise pair
 // to a given full convolution, which is what the pair cannot do.
 #pragma once
-#include <cstdint>
 #include <string>
 
 #include "cost.h"
