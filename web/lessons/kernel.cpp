@@ -191,8 +191,10 @@ class KernelView : public LessonView {
         "as every filter of a CNN layer does.");
     const cl::Weights& w = model_.weights;
     ImGui::PushFont(mono_font());
+    ImGui::PushTextWrapPos(0.0f);
     ImGui::TextDisabled("weight [%d, %d, %d, %d], groups %d -> %d output channel%s", w.a, w.b, w.kh, w.kw, model_.params.groups,
                         w.a, w.a == 1 ? "" : "s");
+    ImGui::PopTextWrapPos();
     ImGui::PopFont();
   }
 
