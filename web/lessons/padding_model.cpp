@@ -1,9 +1,125 @@
 #include "padding_model.h"
 
+#include <algorithm>
+
+#include "kernels.h"
 #include "lesson_info.h"
+
+namespace cl = convlab;
 
 REGISTER_LESSON_INFO("padding", "Padding",
                      "Valid, same and the five ways to fill the border.",
                      20,
                      {},
-                     {"kernel-editor", "amount", "mode", "display", "step"});
+                     {"amount", "kernel-size", "mode", "corner", "step"});
+
+const std::vector<PadModeInfo>& pad_mode_infos() {
+  static const std::vector<PadModeInfo> modes = {
+      {cl::PadMode::Zeros, "0 0 | a b c",
+       "Outside reads 0 (PyTorch's default). A blur darkens the border: the window averages in black."},
+      {cl::PadMode::Reflect, "c b | a b c",
+       "Mirror WITHOUT repeating the edge pixel (torch 'reflect', OpenCV BORDER_REFLECT_101). Needs padding < image size."},
+      {cl::PadMode::Symmetric, "b a | a b c",
+       "Mirror WITH the edge pixel repeated (numpy 'symmetric', OpenCV BORDER_REFLECT). PyTorch has no such mode."},
+      {cl::PadMode::Replicate, "a a | a b c",
+       "The edge pixel copied outwards, again and again (torch 'replicate', OpenCV BORDER_REPLICATE). Not a mirror."},
+      {cl::PadMode::Circular, "b c | a b c",
+       "Wraps around: the last rows/columns pad the first side, as if the image were tiled (torch 'circular', OpenCV "
+       "BORDER_WRAP)."},
+  };
+  return modes;
+}
+
+bool PaddingModel::update(const cl::Tensor& input, int input_generation, const cl::Weights& depthwise,
+                          const cl::Conv2dParams& conv) {
+  const cl::Pad4& p = conv.padding;
+  CacheKey key;
+  key.with(input_generation, depthwise.a, depthwise.b, depthwise.kh, depthwise.kw, depthwise.data)
+      .with(p.top, p.bottom, p.left, p.right, int(conv.padding_mode), conv.dilation.h, conv.dilation.w);
+  return recompute_(key, [&] {
+    cl::Conv2dParams c = conv;
+    c.stride = cl::Pair{1, 1};
+    c.groups = input.c;
+    // pad() first: its message names what the mode cannot fill ("reflect padding, got 40").
+    auto pd = std::make_shared<const cl::Tensor>(cl::pad(input, p, c.padding_mode));
+    auto out = std::make_shared<const cl::Tensor>(cl::conv2d(input, depthwise, c));
+    FormulaText fh = conv_size_formula(input.h, depthwise.kh, 1, p.top, p.bottom, c.dilation.h);
+    FormulaText fw = conv_size_formula(input.w, depthwise.kw, 1, p.left, p.right, c.dilation.w);
+    padded = std::move(pd);
+    output = std::move(out);
+    weights = depthwise;
+    params = c;
+    formula_h = std::move(fh);
+    formula_w = std::move(fw);
+    in_h = input.h;
+    in_w = input.w;
+    ++version;
+  });
+}
+
+std::string PaddingModel::padding_text() const {
+  const cl::Pad4& p = params.padding;
+  return std::to_string(p.top) + "," + std::to_string(p.bottom) + "," + std::to_string(p.left) + "," +
+         std::to_string(p.right);
+}
+
+PadSource PaddingModel::source(int y, int x) const {
+  const int sy = cl::pad_source_index(y, in_h, params.padding_mode), sx = cl::pad_source_index(x, in_w, params.padding_mode);
+  if (sy < 0 || sx < 0) return {};
+  return {sy, sx};
+}
+
+std::string PaddingModel::source_text(int y, int x) const {
+  const PadSource s = source(y, x);
+  return s.zero() ? "zero" : std::to_string(s.y) + "," + std::to_string(s.x);
+}
+
+std::string PaddingModel::amount_note(int pad) const {
+  if (pad > 0 || weights.kh == 0) return "";
+  const int d = params.dilation.h, kh = weights.kh, kw = weights.kw;
+  const int total_h = d * (kh - 1), total_w = params.dilation.w * (kw - 1);
+  const std::string k = std::to_string(kh) + "x" + std::to_string(kw);
+  const std::string axis = kh == kw ? std::to_string(total_h) + " per axis"
+                                    : std::to_string(total_h) + " rows, " + std::to_string(total_w) + " columns";
+  if (pad == 0)
+    return "valid: no padding, so the output is d*(k-1) = " + axis + " smaller than the input (" + k + " kernel, d = " +
+           std::to_string(d) + ").";
+  const cl::Pad4& p = params.padding;
+  std::string note = "same for a " + k + " kernel: d*(k-1) = " + std::to_string(d) + "*(" + std::to_string(kh) + "-1) = " +
+                     axis + " -> top " + std::to_string(p.top) + ", bottom " + std::to_string(p.bottom) + ", left " +
+                     std::to_string(p.left) + ", right " + std::to_string(p.right);
+  if (p.top != p.bottom || p.left != p.right) note += " (odd total: the extra pixel goes bottom/right, as in PyTorch)";
+  return note;
+}
+
+CornerGrid corner_grid(const PaddingModel& m, int image_cells, int pad_cells) {
+  CornerGrid g;
+  if (!m.padded) return g;
+  const cl::Tensor& padded = *m.padded;
+  const cl::Pad4& p = m.params.padding;
+  g.pad_rows = std::min(p.top, pad_cells);
+  g.pad_cols = std::min(p.left, pad_cells);
+  g.rows = g.pad_rows + std::min(image_cells, m.in_h);
+  g.cols = g.pad_cols + std::min(image_cells, m.in_w);
+  for (int r = 0; r < g.rows; ++r)
+    for (int c = 0; c < g.cols; ++c) {
+      CornerCell cell;
+      cell.y = r - g.pad_rows;
+      cell.x = c - g.pad_cols;
+      cell.src = m.source(cell.y, cell.x);
+      cell.padding = cell.y < 0 || cell.x < 0;
+      for (int k = 0; k < 3; ++k) cell.rgb[k] = padded.at(std::min(k, padded.c - 1), cell.y + p.top, cell.x + p.left);
+      g.cells.push_back(cell);
+    }
+  return g;
+}
+
+void set_kernel_size(State& s, int k) {
+  const auto presets = cl::kernel_presets();
+  const auto it = std::find_if(presets.begin(), presets.end(), [&](const cl::PresetInfo& p) { return s.preset == p.name; });
+  const bool sized = it != presets.end() && it->has_size;
+  if (!sized || (s.preset.rfind("sobel", 0) == 0 && k % 2 == 0)) s.preset = "mean";
+  s.values.clear();
+  s.depth = false;
+  s.kh = s.kw = k;
+}

@@ -1,0 +1,205 @@
+// The kernel lesson's model: its two layouts of one kernel against per-channel convolutions written out
+// independently, its size formula against the output it produced, and when it computes again.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "kernel_model.h"
+#include "kernels.h"
+#include "reference.h"
+
+namespace cl = convlab;
+namespace ref = convlab::reference;
+
+namespace {
+
+cl::Conv2dParams same_params(int kh, int kw) {
+  cl::Conv2dParams p;
+  p.padding = cl::same_padding(kh, kw, {1, 1});
+  return p;
+}
+
+cl::Tensor channel(const cl::Tensor& t, int c) {
+  cl::Tensor one(1, t.h, t.w);
+  for (int y = 0; y < t.h; ++y)
+    for (int x = 0; x < t.w; ++x) one.at(0, y, x) = t.at(c, y, x);
+  return one;
+}
+
+// Channel c of the input convolved alone with plane c of a [1, C, kh, kw] filter.
+cl::Tensor plane_conv(const cl::Tensor& in, const cl::Weights& filter, int c, const cl::Conv2dParams& p) {
+  cl::Weights plane(1, 1, filter.kh, filter.kw);
+  for (int y = 0; y < filter.kh; ++y)
+    for (int x = 0; x < filter.kw; ++x) plane.at(0, 0, y, x) = filter.at(0, c, y, x);
+  return ref::conv2d(channel(in, c), plane, p);
+}
+
+State with_one_filter(bool one) {
+  State s;
+  lesson_params<KernelParams>(s).one_filter = one;
+  return s;
+}
+
+}  // namespace
+
+TEST(KernelModel, DepthwiseFiltersEachChannelWithItsOwnPlane) {
+  const cl::Tensor in = ref::random_tensor(3, 11, 17, 1);
+  const cl::Weights filter = ref::random_weights(1, 3, 3, 5, 2);  // three different planes
+  const cl::Conv2dParams p = same_params(3, 5);
+  KernelModel m;
+  ASSERT_TRUE(m.update(with_one_filter(false), in, 1, filter, p)) << m.error();
+  EXPECT_EQ(m.params.groups, 3);
+  EXPECT_EQ(m.weight_shape_text(), "3x1x3x5");
+  const cl::Tensor& out = *m.output;
+  ASSERT_EQ(out.c, 3);
+  for (int c = 0; c < 3; ++c) {
+    const cl::Tensor want = plane_conv(in, filter, c, p);
+    ASSERT_EQ(want.h, out.h);
+    ASSERT_EQ(want.w, out.w);
+    for (int y = 0; y < out.h; ++y)
+      for (int x = 0; x < out.w; ++x) EXPECT_NEAR(out.at(c, y, x), want.at(0, y, x), 1e-5) << c << " " << y << " " << x;
+  }
+}
+
+TEST(KernelModel, OneFilterSumsThePlanesIntoOneMap) {
+  const cl::Tensor in = ref::random_tensor(3, 9, 13, 3);
+  const cl::Weights filter = ref::random_weights(1, 3, 3, 3, 4);
+  const cl::Conv2dParams p = same_params(3, 3);
+  KernelModel m;
+  ASSERT_TRUE(m.update(with_one_filter(true), in, 1, filter, p)) << m.error();
+  EXPECT_EQ(m.params.groups, 1);
+  EXPECT_EQ(m.weight_shape_text(), "1x3x3x3");
+  const cl::Tensor& out = *m.output;
+  ASSERT_EQ(out.c, 1);
+  const cl::Tensor r = plane_conv(in, filter, 0, p), g = plane_conv(in, filter, 1, p), b = plane_conv(in, filter, 2, p);
+  for (int y = 0; y < out.h; ++y)
+    for (int x = 0; x < out.w; ++x) EXPECT_NEAR(out.at(0, y, x), r.at(0, y, x) + g.at(0, y, x) + b.at(0, y, x), 1e-5);
+}
+
+TEST(KernelModel, GreyImageHasOneFilterOfDepthOne) {
+  KernelModel m;
+  ASSERT_TRUE(m.update(with_one_filter(false), ref::random_tensor(1, 8, 8, 5), 1, ref::random_weights(1, 1, 3, 3, 6),
+                       same_params(3, 3)));
+  EXPECT_EQ(m.params.groups, 1);
+  EXPECT_EQ(m.output->c, 1);
+}
+
+TEST(KernelModel, FormulaAndReadoutsDescribeTheOutput) {
+  const cl::Tensor in = ref::random_tensor(3, 30, 41, 7);
+  const cl::Weights filter = ref::random_weights(1, 3, 5, 3, 8);
+  KernelModel m;
+  int generation = 0;
+  for (int stride : {1, 2, 3})
+    for (int dilation : {1, 2})
+      for (int pad : {0, 1, 4}) {
+        cl::Conv2dParams p;
+        p.stride = {stride, stride};
+        p.dilation = {dilation, dilation};
+        p.padding = {pad, pad + 1, pad, pad};
+        ASSERT_TRUE(m.update(with_one_filter(false), in, ++generation, filter, p)) << m.error();
+        const int span_h = dilation * 4 + 1, span_w = dilation * 2 + 1;  // d*(k-1)+1
+        EXPECT_EQ(m.output->h, (30 + 2 * pad + 1 - span_h) / stride + 1);
+        EXPECT_EQ(m.output->w, (41 + 2 * pad - span_w) / stride + 1);
+        EXPECT_EQ(m.formula_h.value, m.output->h);
+        EXPECT_EQ(m.formula_w.value, m.output->w);
+        EXPECT_EQ(m.padding_text(), std::to_string(pad) + "," + std::to_string(pad + 1) + "," + std::to_string(pad) + "," +
+                                        std::to_string(pad));
+      }
+  EXPECT_EQ(m.kernel_text(), "5x3");
+}
+
+TEST(KernelModel, SnippetNamesTheKernelAndTheImage) {
+  State s = with_one_filter(false);
+  s.preset = "gaussian";
+  s.image = "rocket";
+  KernelModel m;
+  ASSERT_TRUE(m.update(s, ref::random_tensor(3, 8, 8, 9), 1, cl::Weights(1, 3, 5, 5, 0.04f), same_params(5, 5)));
+  EXPECT_NE(m.snippet.find("gaussian 5x5 on the 'rocket' image"), std::string::npos) << m.snippet;
+  EXPECT_NE(m.snippet.find("groups=3"), std::string::npos) << m.snippet;
+  s.image = "chelsea";  // the same numbers from another picture's name: a new first line
+  EXPECT_TRUE(m.update(s, ref::random_tensor(3, 8, 8, 9), 1, cl::Weights(1, 3, 5, 5, 0.04f), same_params(5, 5)));
+  EXPECT_NE(m.snippet.find("on the 'chelsea' image"), std::string::npos);
+}
+
+TEST(KernelModel, ComputesAgainOnlyWhenSomethingItDependsOnChanges) {
+  const cl::Tensor in = ref::random_tensor(3, 8, 8, 10);
+  const cl::Weights filter = ref::random_weights(1, 3, 3, 3, 11);
+  const State s = with_one_filter(false);
+  KernelModel m;
+  EXPECT_TRUE(m.update(s, in, 1, filter, same_params(3, 3)));
+  EXPECT_FALSE(m.update(s, in, 1, filter, same_params(3, 3)));
+  EXPECT_EQ(m.version, 1);
+  EXPECT_TRUE(m.update(s, in, 2, filter, same_params(3, 3)));  // a new image
+  cl::Conv2dParams reflect = same_params(3, 3);
+  reflect.padding_mode = cl::PadMode::Reflect;
+  EXPECT_TRUE(m.update(s, in, 2, filter, reflect));
+  EXPECT_TRUE(m.update(with_one_filter(true), in, 2, filter, reflect));
+  EXPECT_EQ(m.version, 4);
+}
+
+// Kernels that differ below 1e-6 are two kernels (a key of six decimals took them for one).
+TEST(KernelModel, KernelsDifferingInTheLastBitGiveDifferentOutputs) {
+  const cl::Tensor ones(1, 4, 4, 1.0f);
+  const float a = 0.1f, b = std::nextafter(0.1f, 1.0f);
+  KernelModel m;
+  ASSERT_TRUE(m.update(State{}, ones, 1, cl::Weights(1, 1, 1, 1, a), {}));
+  EXPECT_EQ(m.output->at(0, 2, 2), a);
+  ASSERT_TRUE(m.update(State{}, ones, 1, cl::Weights(1, 1, 1, 1, b), {}));
+  EXPECT_EQ(m.output->at(0, 2, 2), b);
+}
+
+TEST(KernelModel, AFailureKeepsThePreviousResultsAndSaysWhy) {
+  const cl::Tensor dot(3, 9, 9, 0.5f);
+  KernelModel m;
+  ASSERT_TRUE(m.update(State{}, dot, 1, cl::Weights(1, 3, 3, 3, 0.1f), same_params(3, 3)));
+  const auto before = m.output;
+  EXPECT_FALSE(m.update(State{}, dot, 1, cl::Weights(1, 3, 11, 11, 0.1f), {}));  // valid: larger than the image
+  EXPECT_NE(m.error().find("kernel"), std::string::npos) << m.error();
+  EXPECT_EQ(m.output, before);
+  EXPECT_EQ(m.kernel_text(), "3x3");
+  EXPECT_EQ(m.version, 1);
+  EXPECT_TRUE(m.update(State{}, dot, 1, cl::Weights(1, 3, 5, 5, 0.1f), {}));
+  EXPECT_TRUE(m.error().empty());
+}
+
+TEST(KernelPresets, UsePresetDropsCustomValuesAndTakesASizeOnlyWhereThePresetHasOne) {
+  State s;
+  s.preset = "custom";
+  s.values = {1, 2, 3, 4};
+  s.kh = s.kw = 2;
+  s.depth = true;
+  use_preset(s, "gaussian", 5);
+  EXPECT_EQ(s.preset, "gaussian");
+  EXPECT_EQ(s.kh, 5);
+  EXPECT_EQ(s.kw, 5);
+  EXPECT_TRUE(s.values.empty());
+  EXPECT_FALSE(s.depth);
+  use_preset(s, "sharpen", 7);  // always 3x3
+  EXPECT_EQ(s.kh, 3);
+  EXPECT_EQ(cl::kernel_preset("sharpen", s.kh).h, 3);
+}
+
+// The edge note's claim, checked by convolving: the axis a kernel is said to find is the only one it sees.
+TEST(KernelPresets, EdgeAxisIsTheEdgeTheKernelResponds) {
+  cl::Tensor rows(1, 12, 12, 0.0f), cols(1, 12, 12, 0.0f);  // a horizontal edge, a vertical edge
+  for (int y = 0; y < 12; ++y)
+    for (int x = 0; x < 12; ++x) rows.at(0, y, x) = y >= 6, cols.at(0, y, x) = x >= 6;
+  auto response = [](const cl::Tensor& img, const cl::Kernel2D& k) {
+    const cl::Tensor out = ref::conv2d(img, cl::Weights(1, 1, k.h, k.w, k.data), {});
+    float most = 0;
+    for (float v : out.data) most = std::max(most, std::fabs(v));
+    return most;
+  };
+  int axes = 0;
+  for (const auto& info : cl::kernel_presets()) {
+    const EdgeAxis axis = edge_axis(info.name);
+    if (axis == EdgeAxis::None) continue;
+    ++axes;
+    const cl::Kernel2D k = cl::kernel_preset(info.name, 3);
+    const float h = response(rows, k), v = response(cols, k);
+    if (axis == EdgeAxis::Horizontal) EXPECT_TRUE(h > 0.5f && v == 0.0f) << info.name << " " << h << " " << v;
+    else EXPECT_TRUE(v > 0.5f && h == 0.0f) << info.name << " " << h << " " << v;
+  }
+  EXPECT_EQ(axes, 4);  // sobel and prewitt, x and y
+}
