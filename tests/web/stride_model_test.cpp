@@ -6,7 +6,9 @@
 #include <cmath>
 #include <string>
 
+#include "kernels.h"
 #include "reference.h"
+#include "state.h"
 
 namespace cl = convlab;
 
@@ -96,6 +98,24 @@ TEST(StrideModel, OutputsMatchTheReferenceConvolution) {
   }
 }
 
+TEST(StrideModel, PaddedCropIsWhatTheWindowsRead) {
+  const cl::Tensor img = ramp_with_patch(40, 50, 18, 27);
+  for (cl::PadMode mode : {cl::PadMode::Zeros, cl::PadMode::Reflect, cl::PadMode::Replicate, cl::PadMode::Circular}) {
+    cl::Conv2dParams p = params(3, 2);
+    p.padding = cl::Pad4{3, 1, 2, 4};
+    p.padding_mode = mode;
+    StrideModel m;
+    ASSERT_TRUE(m.update(img, 1, box(3, 3), p));
+    const StrideResult& r = m.result();
+    ASSERT_EQ(r.padded.h, kStrideCrop + 4);
+    ASSERT_EQ(r.padded.w, kStrideCrop + 6);
+    for (int y = 0; y < r.padded.h; ++y)
+      for (int x = 0; x < r.padded.w; ++x)
+        ASSERT_EQ(r.padded.at(0, y, x), float(cl::reference::padded_read(r.crop.grey, 0, y - 3, x - 2, mode)))
+            << cl::pad_mode_name(mode) << " " << y << "," << x;
+  }
+}
+
 TEST(StrideModel, AFailureKeepsThePreviousResultAndNamesTheCause) {
   const cl::Tensor img = ramp_with_patch(40, 50, 18, 27);
   StrideModel m;
@@ -148,6 +168,60 @@ TEST(StrideModel, ExampleLabelsGiveTheSizeOfTheirCase) {
     EXPECT_EQ(example_label(e).substr(example_label(e).find("-> ") + 3),
               std::to_string((kStrideCrop + 2 * e.pad - kExampleKernel) / e.stride + 1));
   }
+}
+
+TEST(StrideModel, AnExampleSetsItsCaseAndKeepsAPresetThatHasSizes) {
+  for (const StrideExample& e : stride_examples()) {
+    State s;
+    s.preset = "gaussian";
+    s.kh = s.kw = 7;
+    s.stride = 5;
+    s.dilation = 3;
+    s.pad_mode = "reflect";
+    EXPECT_FALSE(shows_example(s, e));
+    apply_example(s, e);
+    EXPECT_TRUE(shows_example(s, e));
+    EXPECT_EQ(s.preset, "gaussian");
+    EXPECT_EQ(s.kh, 3);
+    EXPECT_EQ(s.kw, 3);
+    EXPECT_EQ(s.pad, e.pad);
+    EXPECT_EQ(s.stride, e.stride);
+    EXPECT_EQ(s.dilation, 1);
+    EXPECT_EQ(s.pad_mode, "zeros");
+    EXPECT_EQ(s.step, 0);
+    for (const StrideExample& other : stride_examples()) EXPECT_EQ(shows_example(s, other), &other == &e);
+    s.dilation = 2;  // a dilated 3 x 3 is another case
+    EXPECT_FALSE(shows_example(s, e));
+  }
+}
+
+TEST(StrideModel, KernelSizeKeepsOnlyPresetsThatHaveThatSize) {
+  State s;
+  s.preset = "custom";
+  s.values = std::vector<float>(9, 0.5f);
+  set_kernel_size(s, 5);
+  EXPECT_EQ(s.preset, "mean");  // custom values are for the old size
+  EXPECT_TRUE(s.values.empty());
+  EXPECT_EQ(s.kh, 5);
+  EXPECT_EQ(s.kw, 5);
+  s.preset = "sobel_x";
+  set_kernel_size(s, 7);
+  EXPECT_EQ(s.preset, "sobel_x");
+  set_kernel_size(s, 4);
+  EXPECT_EQ(s.preset, "mean");  // Sobel comes in odd sizes only
+  s.preset = "sharpen";  // 3 x 3 only
+  s.depth = true;
+  set_kernel_size(s, 3);
+  EXPECT_EQ(s.preset, "mean");
+  EXPECT_FALSE(s.depth);
+  // Whatever the preset and size, the core then makes a kernel of that size.
+  for (const cl::PresetInfo& p : cl::kernel_presets())
+    for (int k = 1; k <= 9; ++k) {
+      State t;
+      t.preset = p.name;
+      set_kernel_size(t, k);
+      EXPECT_EQ(cl::kernel_preset(t.preset, k, t.sigma).h, k) << p.name << " " << k;
+    }
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "stride_model.h"
 
 #include "geometry.h"
+#include "kernels.h"
+#include "padding.h"
 #include "lesson_info.h"
 
 namespace cl = convlab;
@@ -30,6 +32,7 @@ bool StrideModel::update(const cl::Tensor& input, int generation, const cl::Weig
     r.crop_weight = cl::Weights(1, 1, depthwise.kh, depthwise.kw,
                                 std::vector<float>(depthwise.data.begin(), depthwise.data.begin() + depthwise.kh * depthwise.kw));
     r.crop_out = cl::conv2d(crop.grey, r.crop_weight, r.params);  // the crop first: its errors are the lesson's
+    r.padded = cl::pad(crop.grey, p.padding, p.padding_mode);
     r.crop_h = conv_size_formula(crop.grey.h, depthwise.kh, p.stride.h, p.padding.top, p.padding.bottom, p.dilation.h);
     r.crop_w = conv_size_formula(crop.grey.w, depthwise.kw, p.stride.w, p.padding.left, p.padding.right, p.dilation.w);
     cl::Conv2dParams whole = r.params;
@@ -58,4 +61,37 @@ const std::vector<StrideExample>& stride_examples() {
 std::string example_label(const StrideExample& e) {
   const int out = cl::conv_output_size(kStrideCrop, kExampleKernel, e.stride, 2 * e.pad, 1);
   return "p=" + std::to_string(e.pad) + (e.stride != 1 ? ", s=" + std::to_string(e.stride) : "") + " -> " + std::to_string(out);
+}
+
+namespace {
+// The preset makes a k x k kernel (Sobel, say, has no even sizes).
+bool preset_fits(const State& s, int k) {
+  for (const cl::PresetInfo& p : cl::kernel_presets())
+    if (s.preset == p.name && p.has_size) try {
+        return cl::kernel_preset(p.name, k, s.sigma).h == k;
+      } catch (const std::exception&) {
+        return false;
+      }
+  return false;
+}
+}  // namespace
+
+bool shows_example(const State& s, const StrideExample& e) {
+  return s.kh == kExampleKernel && s.kw == kExampleKernel && s.pad == e.pad && s.stride == e.stride && s.dilation == 1;
+}
+
+void apply_example(State& s, const StrideExample& e) {
+  set_kernel_size(s, kExampleKernel);
+  s.pad = e.pad;
+  s.stride = e.stride;
+  s.dilation = 1;
+  s.pad_mode = "zeros";
+  s.step = 0;
+}
+
+void set_kernel_size(State& s, int k) {
+  if (!preset_fits(s, k)) s.preset = "mean";
+  s.values.clear();
+  s.depth = false;
+  s.kh = s.kw = k;
 }

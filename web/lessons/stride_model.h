@@ -9,6 +9,7 @@
 #include "formula.h"
 #include "numeric_crop.h"
 #include "recompute.h"
+#include "state.h"
 #include "tensor.h"
 
 constexpr int kStrideCrop = 9;  // small enough to show every value and every window
@@ -17,6 +18,7 @@ struct StrideResult {
   NumericCrop crop;              // [1, 9, 9] grey, two decimals (what is shown is what is convolved)
   convlab::Weights crop_weight;  // [1, 1, kh, kw]: the first channel's kernel
   convlab::Conv2dParams params;  // the lesson's stride, padding, dilation; groups 1 (the crop's)
+  convlab::Tensor padded;        // the crop with its padding (params' mode): what the windows read
   convlab::Tensor crop_out;      // conv2d(crop, crop_weight, params)
   FormulaText crop_h, crop_w;    // the crop's output size per axis, with the floor's note
   convlab::Tensor out;           // the whole image, each channel filtered on its own (groups = C)
@@ -58,3 +60,10 @@ const std::vector<StrideExample>& stride_examples();
 constexpr int kExampleKernel = 3;
 // "p=1, s=2 -> 5": the output size from the core's formula.
 std::string example_label(const StrideExample& e);
+// Whether the state shows example e; setting it: a 3 x 3 kernel (the preset kept if it has sizes,
+// else the mean), its padding (zeros) and stride, no dilation, the step-through on its first cell.
+bool shows_example(const State& s, const StrideExample& e);
+void apply_example(State& s, const StrideExample& e);
+// The kernel-size slider: k x k, keeping a preset that comes in that size (Sobel only in odd sizes from
+// 3), else the mean.
+void set_kernel_size(State& s, int k);
