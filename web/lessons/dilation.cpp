@@ -156,7 +156,7 @@ class DilationView : public LessonView {
     const cl::Tensor& in = ctx.input;
     const int margin = 1, gh = f.span_h() + 2 * margin, gw = f.span_w() + 2 * margin;
     const float line = ImGui::GetTextLineHeightWithSpacing();
-    const float cell = std::clamp(std::min(box.x * 0.62f / float(gw), (box.y - line) / float(gh)), 3.0f, 34.0f);
+    const float cell = std::clamp(std::min(box.x * 0.62f / float(gw), (box.y - line) / float(gh)), 1.0f, 34.0f);
     ImGui::TextDisabled("output (%d, %d) reads:", picked_.h, picked_.w);
     const float caption_w = ImGui::GetItemRectSize().x;
     ImDrawList* dl = ImGui::GetWindowDrawList();
