@@ -1,6 +1,69 @@
-// The stride lesson's model: what it computes, without ImGui (built into the native tests too).
+// The stride lesson's model: a 9 x 9 grey crop where the picture varies most, convolved with the
+// lesson's kernel so that every window position can be drawn, and the same convolution over the whole
+// image. No ImGui: the view (stride.cpp) only draws it, and the native tests check it.
 #pragma once
 #include <string>
 #include <vector>
 
+#include "conv2d.h"
+#include "formula.h"
+#include "numeric_crop.h"
+#include "recompute.h"
 #include "state.h"
+#include "tensor.h"
+
+constexpr int kStrideCrop = 9;  // small enough to show every value and every window
+
+struct StrideResult {
+  NumericCrop crop;              // [1, 9, 9] grey, two decimals (what is shown is what is convolved)
+  convlab::Weights crop_weight;  // [1, 1, kh, kw]: the first channel's kernel
+  convlab::Conv2dParams params;  // the lesson's stride, padding, dilation; groups 1 (the crop's)
+  convlab::Tensor padded;        // the crop with its padding (params' mode): what the windows read
+  convlab::Tensor crop_out;      // conv2d(crop, crop_weight, params)
+  FormulaText crop_h, crop_w;    // the crop's output size per axis, with the floor's note
+  convlab::Tensor out;           // the whole image, each channel filtered on its own (groups = C)
+  FormulaText out_h, out_w;
+};
+
+// Along one axis: padded rows (or columns) 0 .. rows_read - 1 are under some window, the ones after
+// are never read (the floor in the size formula dropped them). span = d*(k-1)+1.
+int rows_read(int outputs, int stride, int span);
+// The centre of window i along an axis, in padded cells: output pixel i's window starts at i * stride.
+float window_centre(int i, int stride, int span);
+
+class StrideModel {
+ public:
+  // Brings the result up to date for this image (generation: its version), the per-channel kernel
+  // [C, 1, kh, kw] and the conv parameters (their groups is ignored). The crop is searched again only
+  // for a new generation. Returns true when the result is new; after a failure the previous result
+  // stays and error() says why until an argument changes.
+  bool update(const convlab::Tensor& input, int generation, const convlab::Weights& depthwise,
+              const convlab::Conv2dParams& params);
+  const StrideResult& result() const { return result_; }
+  bool empty() const { return result_.crop_out.empty(); }
+  const std::string& error() const { return recompute_.error(); }
+  int version() const { return version_; }  // counts new results: names the output for a view's cache
+
+ private:
+  Recompute recompute_;
+  StrideResult result_;
+  int crop_generation_ = -1;
+  int version_ = 0;
+};
+
+// The classic cases on the 9 x 9 crop with a 3 x 3 kernel, one click each.
+struct StrideExample {
+  int pad, stride;
+  const char* tip;
+};
+const std::vector<StrideExample>& stride_examples();
+constexpr int kExampleKernel = 3;
+// "p=1, s=2 -> 5": the output size from the core's formula.
+std::string example_label(const StrideExample& e);
+// Whether the state shows example e; setting it: a 3 x 3 kernel (the preset kept if it has sizes,
+// else the mean), its padding (zeros) and stride, no dilation, the step-through on its first cell.
+bool shows_example(const State& s, const StrideExample& e);
+void apply_example(State& s, const StrideExample& e);
+// The kernel-size slider: k x k, keeping a preset that comes in that size (Sobel only in odd sizes from
+// 3), else the mean.
+void set_kernel_size(State& s, int k);
