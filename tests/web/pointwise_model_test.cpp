@@ -4,7 +4,6 @@
 
 #include <cmath>
 
-#include "error.h"
 #include "reference.h"
 
 namespace cl = convlab;
@@ -103,11 +102,6 @@ TEST(PointwiseModel, MatricesDifferingInTheLastBitRecompute) {
   EXPECT_FALSE(model.update(input, 1, a));
   ASSERT_TRUE(model.update(input, 1, b));
   EXPECT_EQ(model.result().output->at(0, 0, 0), std::nextafter(0.1f, 1.0f));
-}
-
-TEST(PointwiseModel, AMatrixThatIsNotRowsByThreeIsRefused) {
-  const cl::Tensor input(3, 2, 2, 1.0f);
-  EXPECT_THROW(compute_pointwise(input, {1, 2}), cl::Error);
 }
 
 TEST(PointwiseModel, ReadoutTexts) {
