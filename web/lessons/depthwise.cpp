@@ -3,6 +3,7 @@
 // channel's output on its own. The numbers (shapes, cost against a standard convolution) are the
 // model's (depthwise_model.h).
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -52,29 +53,24 @@ class DepthwiseView : public LessonView {
     ctx.publish("params_standard", std::to_string(r.standard.params));
   }
 
-  // Colour: the input and the merged output on top, the three channels below in a smaller row. Grey:
-  // the input and the output.
+  // Colour: the input and the merged output on top, the three channels below. Grey: input and output.
   void visual(LessonContext& ctx, ImVec2 size) override {
     State& s = ctx.state;
     const DepthwiseResult& r = model_.result();
     if (!r.output) return;
     const cl::Tensor& out = *r.output;
     const float aspect = float(out.h) / float(out.w);
-    const float caption = ImGui::GetTextLineHeightWithSpacing();
     const bool colour = out.c > 1;
-    float top_h = size.y;
-    if (colour) {
-      // The top row takes what two views side by side can use, at most 55%; the channels get the rest.
-      const float half_w = (size.x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
-      top_h = std::min(size.y * 0.55f, caption + legend_h(merged_view_) + half_w * aspect);
-    }
+    // The top pair may take 60% of the height (side by side, or stacked in a tall box); the channels
+    // get whatever it leaves.
+    const float top = ImGui::GetCursorPosY();
     draw_row("dw-top", {{&input_view_, "input " + shape_text(ctx.input)},
                         {&merged_view_, "output " + shape_text(out) + (colour ? " merged" : "")}},
-             ImVec2(size.x, top_h), aspect, s);
+             ImVec2(size.x, colour ? size.y * 0.6f : size.y), aspect, s);
     if (!colour) return;
     std::vector<Cell> channels;
     for (int i = 0; i < 3 && i < out.c; ++i) channels.push_back({&channel_views_[i], std::string(kChannelNames[i]) + " * its kernel"});
-    draw_row("dw-channels", channels, ImVec2(size.x, size.y - top_h - ImGui::GetStyle().ItemSpacing.y), aspect, s);
+    draw_row("dw-channels", channels, ImVec2(size.x, size.y - (ImGui::GetCursorPosY() - top)), aspect, s);
   }
 
   void controls(LessonContext& ctx) override {
@@ -121,7 +117,7 @@ class DepthwiseView : public LessonView {
   }
 
  private:
-  static float legend_h(const ImageView& view) {
+  static float legend_h(const ImageView& view) {  // the room ImageView::draw takes for its legend
     return view.resolved_display() == cl::DisplayMode::Clamp ? 0.0f : ImGui::GetFrameHeightWithSpacing();
   }
 
@@ -130,20 +126,26 @@ class DepthwiseView : public LessonView {
     std::string caption;
   };
 
-  // Captioned views in `box` (view_grid), each in a child window so that a caption or legend wider than
-  // its view is clipped instead of pushing the next one away.
+  // Captioned views in `box` (view_grid), as tall as their images need, each in a child window so that a
+  // caption or legend wider than its view is clipped instead of pushing the next one away.
   static void draw_row(const char* id, const std::vector<Cell>& cells, ImVec2 box, float aspect, State& s) {
     float legend = 0.0f;
     for (const Cell& c : cells) legend = std::max(legend, legend_h(*c.view));
     const float caption = ImGui::GetTextLineHeightWithSpacing();
     const ViewGrid g = view_grid(int(cells.size()), box, aspect, caption + legend);
-    const ImVec2 cell(g.cell.x, g.cell.y + legend);
+    const float image_h = std::min(g.cell.y, g.cell.x * aspect);
+    const std::size_t cols = std::size_t(g.cols);
     ImGui::PushID(id);
     for (std::size_t i = 0; i < cells.size(); ++i) {
-      if (i % g.cols) ImGui::SameLine();
-      ImGui::BeginChild(int(i) + 1, ImVec2(cell.x, cell.y + caption), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+      if (i % cols) ImGui::SameLine();
+      char cell_id[16];
+      std::snprintf(cell_id, sizeof cell_id, "cell%zu", i);  // a text id: an ImGuiID would ignore the ID stack
+      const std::size_t row = i - i % cols;
+      float row_legend = 0.0f;  // a row without a legend needs no room for one
+      for (std::size_t j = row; j < std::min(cells.size(), row + cols); ++j) row_legend = std::max(row_legend, legend_h(*cells[j].view));
+      ImGui::BeginChild(cell_id, ImVec2(g.cell.x, caption + image_h + row_legend), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
       ImGui::TextUnformatted(cells[i].caption.c_str());
-      cells[i].view->draw("view", cell, s);
+      cells[i].view->draw("view", ImVec2(g.cell.x, image_h + legend_h(*cells[i].view)), s);
       ImGui::EndChild();
     }
     ImGui::PopID();

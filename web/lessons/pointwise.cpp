@@ -2,6 +2,7 @@
 // visual: the input and each output channel; the controls: the mode, the editable matrix (with each
 // output's value at the pixel under the pointer) and the shapes and cost, all from pointwise_model.h.
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -105,22 +106,32 @@ class PointwiseView : public LessonView {
     std::string caption, tip;
   };
 
-  // The cells in `size` (view_grid), each in a child window so that a caption or legend wider than its
-  // view is clipped instead of pushing the next one away. Returns the pixel under the pointer, if any.
+  static float legend_h(const ImageView& view) {  // the room ImageView::draw takes for its legend
+    return view.resolved_display() == cl::DisplayMode::Clamp ? 0.0f : ImGui::GetFrameHeightWithSpacing();
+  }
+
+  // The cells in `size` (view_grid), as tall as their images need, each in a child window so that a
+  // caption or legend wider than its view is clipped instead of pushing the next one away. Returns the
+  // pixel under the pointer, if any.
   static Hover draw_grid(const std::vector<Cell>& cells, ImVec2 size, float aspect, State& s) {
     float legend = 0.0f;
-    for (const Cell& c : cells)
-      if (c.view->resolved_display() != cl::DisplayMode::Clamp) legend = ImGui::GetFrameHeightWithSpacing();
+    for (const Cell& c : cells) legend = std::max(legend, legend_h(*c.view));
     const float caption = ImGui::GetTextLineHeightWithSpacing();
     const ViewGrid g = view_grid(int(cells.size()), size, aspect, caption + legend);
-    const ImVec2 cell(g.cell.x, g.cell.y + legend);
+    const float image_h = std::min(g.cell.y, g.cell.x * aspect);
+    const std::size_t cols = std::size_t(g.cols);
     Hover hover;
     for (std::size_t i = 0; i < cells.size(); ++i) {
-      if (i % g.cols) ImGui::SameLine();
-      ImGui::BeginChild(int(i) + 1, ImVec2(cell.x, cell.y + caption), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+      if (i % cols) ImGui::SameLine();
+      char cell_id[16];
+      std::snprintf(cell_id, sizeof cell_id, "cell%zu", i);  // a text id: an ImGuiID would ignore the ID stack
+      const std::size_t row = i - i % cols;
+      float row_legend = 0.0f;  // a row without a legend needs no room for one
+      for (std::size_t j = row; j < std::min(cells.size(), row + cols); ++j) row_legend = std::max(row_legend, legend_h(*cells[j].view));
+      ImGui::BeginChild(cell_id, ImVec2(g.cell.x, caption + image_h + row_legend), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
       ImGui::TextUnformatted(cells[i].caption.c_str());
       if (!cells[i].tip.empty()) tip(cells[i].tip.c_str());
-      const Hover h = cells[i].view->draw("view", cell, s);
+      const Hover h = cells[i].view->draw("view", ImVec2(g.cell.x, image_h + legend_h(*cells[i].view)), s);
       if (h.active) hover = h;
       ImGui::EndChild();
     }
@@ -138,7 +149,7 @@ class PointwiseView : public LessonView {
     ImGui::PushTextWrapPos(-1.0f);  // no wrapping inside the table
     if (ImGui::BeginTable("mix", at_pixel ? 5 : 4, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
       for (const char* name : {"output", "x R", "x G", "x B"}) ImGui::TableSetupColumn(name);
-      if (at_pixel) ImGui::TableSetupColumn("at the pixel");
+      if (at_pixel) ImGui::TableSetupColumn("at pixel");
       ImGui::TableHeadersRow();
       for (std::size_t o = 0; o < rows.size(); ++o) {
         ImGui::TableNextRow();
