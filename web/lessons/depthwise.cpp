@@ -26,14 +26,12 @@ class DepthwiseView : public LessonView {
   void update(LessonContext& ctx) override {
     const State& s = ctx.state;
     input_view_.set_for(std::to_string(ctx.input_generation), ctx.input);
-    cl::Weights weights;
-    try {
-      weights = state_depthwise(s, ctx.input.c);  // [C, 1, kh, kw]
+    bool fresh = false;
+    try {  // an impossible preset size throws here; the previous result stays
+      fresh = model_.update(ctx.input, ctx.input_generation, state_depthwise(s, ctx.input.c));
     } catch (const std::exception& e) {
       ctx.error = e.what();
-      return;
     }
-    const bool fresh = model_.update(ctx.input, ctx.input_generation, weights);
     if (!model_.error().empty()) ctx.error = model_.error();
     const DepthwiseResult& r = model_.result();
     if (!r.output) return;
