@@ -146,12 +146,14 @@ bool kernel_editor(State& s, int channels, int max_size) {
     } catch (const std::exception&) {
       continue;
     }
+    const float cell = k.w > 7 ? 44.0f : 52.0f;
     if (planes > 1) {
-      if (c) ImGui::SameLine();
+      // The next plane beside the last one when it fits, else below it (a narrow controls column).
+      const float plane_w = k.w * cell + (k.w - 1) * 2.0f, gap = ImGui::GetStyle().ItemSpacing.x;
+      if (c && ImGui::GetItemRectMax().x + gap + plane_w <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
       ImGui::BeginGroup();
       ImGui::Text("%s plane", plane_names[c]);
     }
-    const float cell = k.w > 7 ? 44.0f : 52.0f;
     for (int y = 0; y < k.h; ++y)
       for (int x = 0; x < k.w; ++x) {
         if (x) ImGui::SameLine(0, 2);

@@ -1,14 +1,12 @@
-// Pointwise (1x1) convolution: a kernel of size 1 x 1 x C is a row of a channel-mixing matrix. Each
-// output pixel is that matrix times the input pixel's channel vector: RGB -> grey with Rec.601's
-// weights (1 x 3), or RGB -> 8 feature maps (8 x 3). The matrix is editable; the cost is cost()'s.
+// Pointwise (1x1) convolution: a kernel of size 1 x 1 x C is a row of a channel-mixing matrix. The
+// visual: the input and each output channel; the controls: the mode, the editable matrix (with each
+// output's value at the pixel under the pointer) and the shapes and cost, all from pointwise_model.h.
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "conv2d.h"
-#include "cost.h"
+#include "format.h"
 #include "image_view.h"
 #include "imgui.h"
 #include "lesson.h"
@@ -19,128 +17,158 @@ namespace cl = convlab;
 
 namespace {
 
-constexpr int kFeatures = 8;
+constexpr int kMaxOutputs = 8;
 
-std::string shape_text(const cl::Tensor& t) {
-  return std::to_string(t.c) + "x" + std::to_string(t.h) + "x" + std::to_string(t.w);
-}
-
-std::string grouped(long long v) {
-  std::string s = std::to_string(v), out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (i && (s.size() - i) % 3 == 0) out += ',';
-    out += s[i];
-  }
-  return out;
-}
-
-struct Row {
-  const char* name;
-  const char* meaning;
-  float w[3];
-};
-
-const std::vector<Row>& gray_rows() {
-  static const std::vector<Row> rows = {{"grey", "Rec.601 luma: how bright the pixel looks (green counts most)", {0.299f, 0.587f, 0.114f}}};
-  return rows;
-}
-
-// Hand-designed rows, each a feature a first layer could learn: the channels, brightness, and the
-// opponent colours our own eyes use.
-const std::vector<Row>& feature_rows() {
-  static const std::vector<Row> rows = {
-      {"R", "the red channel alone", {1, 0, 0}},
-      {"G", "the green channel alone", {0, 1, 0}},
-      {"B", "the blue channel alone", {0, 0, 1}},
-      {"luma", "brightness, Rec.601 weights", {0.299f, 0.587f, 0.114f}},
-      {"R - G", "red against green: positive (red) on red things, negative (blue) on green ones", {1, -1, 0}},
-      {"B - Y", "blue against yellow (Y = (R + G) / 2): sky positive, sand and skin negative", {-0.5f, -0.5f, 1}},
-      {"G - M", "green against magenta ((R + B) / 2): foliage positive", {-0.5f, 1, -0.5f}},
-      {"R - B", "warm against cool", {1, 0, -1}},
-  };
-  return rows;
-}
-
-struct PointwiseLesson {
-  ImageView input_view, views[kFeatures];
-  std::string key;
-  cl::LayerCost pw_cost;
-  std::vector<float> matrix;  // rows x 3 as used for the output
-  Hover hover;
-  int pixel_y = -1, pixel_x = -1;  // the pixel whose outputs the matrix table shows
-
-  static const std::vector<Row>& rows_of(const State& s) { return lesson_params<PointwiseParams>(s).mix == "features" ? feature_rows() : gray_rows(); }
-
-  // The state's matrix: the edited values when they fit the mode, else the mode's default.
-  static std::vector<float> state_matrix(const State& s) {
-    const auto& rows = rows_of(s);
-    if (lesson_params<PointwiseParams>(s).values.size() == rows.size() * 3) return lesson_params<PointwiseParams>(s).values;
-    std::vector<float> m;
-    for (const Row& r : rows) m.insert(m.end(), r.w, r.w + 3);
-    return m;
-  }
-
-  void compute(LessonContext& ctx) {
+class PointwiseView : public LessonView {
+ public:
+  void update(LessonContext& ctx) override {
     const State& s = ctx.state;
-    std::vector<float> m = state_matrix(s);
-    input_view.set_for(std::to_string(ctx.input_generation), ctx.input);
-    std::string k = std::to_string(ctx.input_generation) + "|" + lesson_params<PointwiseParams>(s).mix + "|" + s.display;
-    for (float v : m) k += "," + std::to_string(v);
-    if (k == key) return;
-    key = k;
-    if (ctx.input.c != 3) return;
-    try {
-      const int rows = int(m.size() / 3);
-      const cl::Weights w(rows, 3, 1, 1, m);
-      cl::Tensor out = cl::conv2d(ctx.input, w);
-      cl::CostLayer layer;
-      layer.kind = cl::LayerKind::Pointwise;
-      layer.out_channels = rows;
-      pw_cost = cl::cost(layer, 3, ctx.input.h, ctx.input.w);
-      matrix = std::move(m);
-      // The output lives in views[0]; the other views share it, each showing one channel (auto: per channel).
-      const int channels = out.c;
-      views[0].set(std::move(out), s.display, channels > 1 ? 0 : -1);
-      for (int i = 1; i < channels && i < kFeatures; ++i) views[i].set(views[0].shared_tensor(), s.display, i);
-    } catch (const std::exception& e) {
-      ctx.error = e.what();
+    input_view_.set_for(std::to_string(ctx.input_generation), ctx.input);
+    const bool fresh = model_.update(ctx.input, ctx.input_generation, lesson_params<PointwiseParams>(s));
+    if (!model_.error().empty()) ctx.error = model_.error();
+    const PointwiseResult& r = model_.result();
+    if (!r.output) return;
+    const cl::Tensor& out = *r.output;
+    if (fresh || s.display != shown_display_) {
+      // One view per output channel, all sharing the output (auto: per channel).
+      for (int i = 0; i < out.c && i < kMaxOutputs; ++i) views_[i].set(r.output, s.display, out.c > 1 ? i : -1);
+      shown_display_ = s.display;
     }
+    // The pixel the matrix table shows: the one under the pointer, else the centre.
+    pixel_y_ = hover_.active ? hover_.y : ctx.input.h / 2, pixel_x_ = hover_.active ? hover_.x : ctx.input.w / 2;
+    if (pixel_y_ >= out.h || pixel_x_ >= out.w) pixel_y_ = pixel_x_ = -1;
+    ctx.publish("input_shape", shape_text(ctx.input));
+    ctx.publish("output_shape", shape_text(out));
+    ctx.publish("weight_shape", weight_shape_text(r));
+    ctx.publish("macs", std::to_string(r.cost.macs));
+    ctx.publish("params", std::to_string(r.cost.params));
+    ctx.publish("matrix", matrix_text(r.matrix));
+    ctx.publish("centre_rgb", pixel_text(ctx.input, ctx.input.h / 2, ctx.input.w / 2));
+    ctx.publish("centre_out", pixel_text(out, out.h / 2, out.w / 2));
   }
 
-  void matrix_editor(LessonContext& ctx) {
-    const cl::Tensor& output = views[0].tensor();
-    State& s = ctx.state;
-    const auto& rows = rows_of(s);
-    std::vector<float> m = state_matrix(s);
+  // The input, then every output channel: two views side by side for grey, a grid for the features.
+  void visual(LessonContext& ctx, ImVec2 size) override {
+    const PointwiseResult& r = model_.result();
+    std::vector<Cell> cells = {{&input_view_, "input " + shape_text(ctx.input), ""}};
+    if (ctx.input.c != 3) cells[0].caption += ": grey, nothing to mix";
+    else if (r.output && r.output->c == 1) cells.push_back({&views_[0], "output " + shape_text(*r.output) + ": grey", ""});
+    else if (r.output) {
+      const std::vector<MixRow>& rows = mix_rows(lesson_params<PointwiseParams>(ctx.state).mix);
+      for (int o = 0; o < r.output->c && o < kMaxOutputs; ++o) {
+        const bool named = int(rows.size()) == r.output->c;
+        cells.push_back({&views_[o], std::to_string(o) + "  " + (named ? rows[o].name : "output"), named ? rows[o].meaning : ""});
+      }
+    }
+    hover_ = draw_grid(cells, size, float(ctx.input.h) / float(ctx.input.w), ctx.state);
+  }
+
+  void controls(LessonContext& ctx) override {
+    PointwiseParams& p = lesson_params<PointwiseParams>(ctx.state);
+    if (ctx.section("mix", "Mode")) {
+      if (ImGui::RadioButton("RGB -> grey (1 x 3)", p.mix == "gray") && p.mix != "gray") p.mix = "gray", p.values.clear();
+      tip("One 1x1x3 kernel: the Rec.601 weights turn colour into brightness.");
+      if (ImGui::RadioButton("RGB -> 8 features (8 x 3)", p.mix == "features") && p.mix != "features") p.mix = "features", p.values.clear();
+      tip("Eight 1x1x3 kernels: the channels, brightness and colour-opponent features, one output map each.");
+    }
+    if (ctx.section("matrix", "Matrix: outputs x inputs")) {
+      ImGui::TextWrapped("Each output channel is a weighted sum of the input channels at the same pixel: one row of weights "
+                         "per output, applied to every pixel.");
+      if (ctx.input.c != 3)
+        ImGui::TextWrapped("The image is grey (one channel), so there is nothing to mix. Untick 'grey' in the menu bar to mix "
+                           "the red, green and blue channels.");
+      else
+        matrix_editor(p, ctx.input);
+    }
+    const PointwiseResult& r = model_.result();
+    if (!r.output || ctx.input.c != 3 || !ctx.section("cost", "Shapes and cost")) return;
+    const int rows = r.output->c;
+    ImGui::PushFont(mono_font());
+    ImGui::Text("input   3 x %d x %d", ctx.input.h, ctx.input.w);
+    ImGui::Text("weight  %d x 3 x 1 x 1", rows);
+    ImGui::Text("output  %d x %d x %d", rows, r.output->h, r.output->w);
+    ImGui::PopFont();
+    help("PyTorch: nn.Conv2d(3, outputs, kernel_size=1). The weight is the matrix with two extra axes of size 1.");
+    ImGui::Spacing();
+    ImGui::PushFont(mono_font());
+    ImGui::Text("MACs    %d*3*%d*%d = %s", rows, r.output->h, r.output->w, grouped(r.cost.macs).c_str());
+    ImGui::Text("weights %d*3 = %s", rows, grouped(r.cost.params).c_str());
+    ImGui::PopFont();
+    help("cost() of the core for a pointwise layer: outputs x inputs multiply-adds at every pixel.");
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextDisabled("The height and width never change: a 1x1 kernel needs no padding.");
+    ImGui::PopTextWrapPos();
+  }
+
+ private:
+  struct Cell {
+    ImageView* view;
+    std::string caption, tip;
+  };
+
+  static float legend_h(const ImageView& view) {  // the room ImageView::draw takes for its legend
+    return view.resolved_display() == cl::DisplayMode::Clamp ? 0.0f : ImGui::GetFrameHeightWithSpacing();
+  }
+
+  // The cells in `size` (view_grid), as tall as their images need, each in a child window so that a
+  // caption or legend wider than its view is clipped instead of pushing the next one away. Returns the
+  // pixel under the pointer, if any.
+  static Hover draw_grid(const std::vector<Cell>& cells, ImVec2 size, float aspect, State& s) {
+    float legend = 0.0f;
+    for (const Cell& c : cells) legend = std::max(legend, legend_h(*c.view));
+    const float caption = ImGui::GetTextLineHeightWithSpacing();
+    const ViewGrid g = view_grid(int(cells.size()), size, aspect, caption + legend);
+    const float image_h = std::min(g.cell.y, g.cell.x * aspect);
+    const std::size_t cols = std::size_t(g.cols);
+    Hover hover;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      if (i % cols) ImGui::SameLine();
+      char cell_id[16];
+      std::snprintf(cell_id, sizeof cell_id, "cell%zu", i);  // a text id: an ImGuiID would ignore the ID stack
+      const std::size_t row = i - i % cols;
+      float row_legend = 0.0f;  // a row without a legend needs no room for one
+      for (std::size_t j = row; j < std::min(cells.size(), row + cols); ++j) row_legend = std::max(row_legend, legend_h(*cells[j].view));
+      ImGui::BeginChild(cell_id, ImVec2(g.cell.x, caption + image_h + row_legend), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+      ImGui::TextUnformatted(cells[i].caption.c_str());
+      if (!cells[i].tip.empty()) tip(cells[i].tip.c_str());
+      const Hover h = cells[i].view->draw("view", ImVec2(g.cell.x, image_h + legend_h(*cells[i].view)), s);
+      if (h.active) hover = h;
+      ImGui::EndChild();
+    }
+    return hover;
+  }
+
+  // The matrix as a table of drag fields, a row per output channel, with that output at the chosen pixel.
+  void matrix_editor(PointwiseParams& p, const cl::Tensor& in) {
+    const PointwiseResult& r = model_.result();
+    const std::vector<MixRow>& rows = mix_rows(p.mix);
+    std::vector<float> m = mix_matrix(p);
+    const bool at_pixel = pixel_y_ >= 0 && r.output && r.matrix.size() == m.size();
     bool changed = false;
     const float cell_w = ImGui::GetFontSize() * 3.6f;
-    const bool at_pixel = pixel_y >= 0 && !output.empty() && int(matrix.size()) == int(m.size());
     ImGui::PushTextWrapPos(-1.0f);  // no wrapping inside the table
     if (ImGui::BeginTable("mix", at_pixel ? 5 : 4, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
-      ImGui::TableSetupColumn("output");
-      ImGui::TableSetupColumn("x R");
-      ImGui::TableSetupColumn("x G");
-      ImGui::TableSetupColumn("x B");
-      if (at_pixel) ImGui::TableSetupColumn("at the pixel");
+      for (const char* name : {"output", "x R", "x G", "x B"}) ImGui::TableSetupColumn(name);
+      if (at_pixel) ImGui::TableSetupColumn("at pixel");
       ImGui::TableHeadersRow();
-      for (std::size_t r = 0; r < rows.size(); ++r) {
+      for (std::size_t o = 0; o < rows.size(); ++o) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
         ImGui::AlignTextToFramePadding();
-        ImGui::Text("%zu  %s", r, rows[r].name);
-        tip(rows[r].meaning);
+        ImGui::Text("%zu  %s", o, rows[o].name);
+        tip(rows[o].meaning);
         for (int c = 0; c < 3; ++c) {
           ImGui::TableNextColumn();
-          ImGui::PushID(int(r * 3 + c));
+          ImGui::PushID(int(o * 3 + c));
           ImGui::SetNextItemWidth(cell_w);
-          if (ImGui::DragFloat("##w", &m[r * 3 + c], 0.01f, -4.0f, 4.0f, "%.3f")) changed = true;
+          if (ImGui::DragFloat("##w", &m[o * 3 + c], 0.01f, -4.0f, 4.0f, "%.3f")) changed = true;
           tip("This output channel's weight for the input channel of this column; drag or double-click to type.");
           ImGui::PopID();
         }
         if (at_pixel) {
           ImGui::TableNextColumn();
           ImGui::PushFont(mono_font());
-          ImGui::Text("%+.3f", double(output.at(int(r), pixel_y, pixel_x)));
+          ImGui::Text("%+.3f", double(r.output->at(int(o), pixel_y_, pixel_x_)));
           ImGui::PopFont();
           tip("This output channel at the pixel below: the row of weights times the pixel's (R, G, B).");
         }
@@ -148,144 +176,26 @@ struct PointwiseLesson {
       ImGui::EndTable();
     }
     ImGui::PopTextWrapPos();
-    if (changed) lesson_params<PointwiseParams>(s).values = m;
-    if (!lesson_params<PointwiseParams>(s).values.empty()) {
-      if (ImGui::SmallButton("reset the matrix")) lesson_params<PointwiseParams>(s).values.clear();
+    if (changed) p.values = m;
+    if (!p.values.empty()) {
+      if (ImGui::SmallButton("reset the matrix")) p.values.clear();
       tip("Back to the default weights of this mode.");
     }
-  }
-
-  void draw(LessonContext& ctx) {
-    State& s = ctx.state;
-    lesson_header("Pointwise (1x1) convolution: mixing channels",
-                  "A 1 x 1 kernel sees one pixel, but through all its channels: each output channel is a weighted sum of the "
-                  "input channels at the same pixel. Together the kernels form a matrix (outputs x inputs) applied to every pixel.");
-    const auto [wide, left_w] = begin_left_column("pw-left", 900, 0.34f, 320.0f, 400.0f, 420.0f);
-    ImGui::PushTextWrapPos(0.0f);
-    if (ctx.visible("mix")) {
-      if (ImGui::RadioButton("RGB -> grey (1 x 3)", lesson_params<PointwiseParams>(s).mix == "gray") && lesson_params<PointwiseParams>(s).mix != "gray") lesson_params<PointwiseParams>(s).mix = "gray", lesson_params<PointwiseParams>(s).values.clear();
-      tip("One 1x1x3 kernel: the Rec.601 weights turn colour into brightness.");
-      if (ImGui::RadioButton("RGB -> 8 features (8 x 3)", lesson_params<PointwiseParams>(s).mix == "features") && lesson_params<PointwiseParams>(s).mix != "features")
-        lesson_params<PointwiseParams>(s).mix = "features", lesson_params<PointwiseParams>(s).values.clear();
-      tip("Eight 1x1x3 kernels: the channels, brightness and colour-opponent features, one output map each.");
-    }
-    compute(ctx);
-    const cl::Tensor& output = views[0].tensor();  // after compute(), which may replace it
-    pixel_y = pixel_x = -1;
-    if (ctx.input.c == 3 && !output.empty()) {
-      pixel_y = hover.active ? hover.y : ctx.input.h / 2, pixel_x = hover.active ? hover.x : ctx.input.w / 2;
-      if (pixel_y >= output.h || pixel_x >= output.w) pixel_y = pixel_x = -1;
-    }
-    if (ctx.visible("matrix")) matrix_editor(ctx);
-    if (pixel_y >= 0) {
-      const float r = ctx.input.at(0, pixel_y, pixel_x), g = ctx.input.at(1, pixel_y, pixel_x), b = ctx.input.at(2, pixel_y, pixel_x);
-      ImGui::TextDisabled("pixel (row %d, col %d)%s: RGB = (%.3f, %.3f, %.3f)", pixel_y, pixel_x, hover.active ? "" : ", the centre",
-                          double(r), double(g), double(b));
-    }
-    if (ctx.input.c != 3) {
-      ImGui::Spacing();
-      ImGui::TextWrapped("The image is grey (one channel), so there is nothing to mix. Untick 'grey' in the menu bar to mix the "
-                         "red, green and blue channels.");
+    if (at_pixel) {
+      ImGui::PushTextWrapPos(0.0f);
+      ImGui::TextDisabled("pixel (row %d, col %d)%s: RGB = (%.3f, %.3f, %.3f)", pixel_y_, pixel_x_, hover_.active ? "" : ", the centre",
+                          double(in.at(0, pixel_y_, pixel_x_)), double(in.at(1, pixel_y_, pixel_x_)), double(in.at(2, pixel_y_, pixel_x_)));
       ImGui::PopTextWrapPos();
-      ImGui::EndChild();
-      return;
     }
-    if (!output.empty()) {
-      const int rows = output.c;
-      ImGui::Spacing();
-      ImGui::TextUnformatted("Shapes");
-      help("PyTorch: nn.Conv2d(3, outputs, kernel_size=1). The weight is the matrix above with two extra axes of size 1.");
-      ImGui::PushFont(mono_font());
-      ImGui::Text("input   3 x %d x %d", ctx.input.h, ctx.input.w);
-      ImGui::Text("weight  %d x 3 x 1 x 1", rows);
-      ImGui::Text("output  %d x %d x %d", rows, output.h, output.w);
-      ImGui::PopFont();
-      ImGui::Spacing();
-      ImGui::TextUnformatted("Cost");
-      help("cost() of the core for a pointwise layer: outputs x inputs multiply-adds at every pixel.");
-      ImGui::PushFont(mono_font());
-      ImGui::Text("MACs    %d*3*%d*%d = %s", rows, output.h, output.w, grouped(pw_cost.macs).c_str());
-      ImGui::Text("weights %d*3 = %s", rows, grouped(pw_cost.params).c_str());
-      ImGui::PopFont();
-      ImGui::TextDisabled("The height and width never change: a 1x1 kernel needs no padding.");
-      ctx.publish("input_shape", shape_text(ctx.input));
-      ctx.publish("output_shape", shape_text(output));
-      ctx.publish("weight_shape", std::to_string(rows) + "x3x1x1");
-      ctx.publish("macs", std::to_string(pw_cost.macs));
-      ctx.publish("params", std::to_string(pw_cost.params));
-      std::string mt;
-      for (std::size_t i = 0; i < matrix.size(); ++i) {
-        char buf[24];
-        std::snprintf(buf, sizeof buf, "%s%g", i ? "," : "", double(matrix[i]));
-        mt += buf;
-      }
-      ctx.publish("matrix", mt);
-      const int cy = ctx.input.h / 2, cx = ctx.input.w / 2;
-      ctx.publish("centre_rgb", std::to_string(ctx.input.at(0, cy, cx)) + "," + std::to_string(ctx.input.at(1, cy, cx)) + "," +
-                                    std::to_string(ctx.input.at(2, cy, cx)));
-      std::string centre;
-      for (int o = 0; o < rows; ++o) centre += (o ? "," : "") + std::to_string(output.at(o, cy, cx));
-      ctx.publish("centre_out", centre);
-    }
-    ImGui::PopTextWrapPos();
-    ImGui::EndChild();
-    if (output.empty()) return;
-    if (wide) ImGui::SameLine();
-
-    ImGui::BeginGroup();
-    const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float gap = ImGui::GetStyle().ItemSpacing.x;
-    const float line = ImGui::GetTextLineHeightWithSpacing();
-    const float total_h = wide ? avail.y : 640.0f;
-    Hover h;
-    if (output.c == 1) {
-      const float half = (avail.x - gap) * 0.5f;
-      const ImVec2 box(half, std::max(160.0f, total_h - line - 50));
-      ImGui::BeginGroup();
-      ImGui::Text("input 3 x %d x %d", ctx.input.h, ctx.input.w);
-      const Hover a = input_view.draw("pw-in", box, s);
-      ImGui::EndGroup();
-      ImGui::SameLine();
-      ImGui::BeginGroup();
-      ImGui::Text("output 1 x %d x %d: grey", output.h, output.w);
-      const Hover b = views[0].draw("pw-out", box, s);
-      ImGui::EndGroup();
-      h = a.active ? a : b;
-    } else {
-      // A 3 x 3 grid: the input, then the 8 feature maps.
-      const float cell_w = (avail.x - 2 * gap) / 3.0f;
-      const float cell_h = std::max(100.0f, (total_h - 3 * (line + 6) - 2 * ImGui::GetStyle().ItemSpacing.y - 4) / 3.0f);
-      const ImVec2 box(cell_w, cell_h);
-      for (int i = 0; i < 9; ++i) {
-        if (i % 3) ImGui::SameLine();
-        char cid[16];
-        std::snprintf(cid, sizeof cid, "pw-cell%d", i);
-        ImGui::BeginChild(cid, ImVec2(cell_w, cell_h + line + 6), false,
-                          ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
-        Hover v;
-        if (i == 0) {
-          ImGui::Text("input (RGB)");
-          v = input_view.draw("pw-in", box, s);
-        } else {
-          const int o = i - 1;
-          ImGui::Text("%d  %s", o, feature_rows()[o].name);
-          tip(feature_rows()[o].meaning);
-          char id[16];
-          std::snprintf(id, sizeof id, "pw-f%d", o);
-          v = views[o].draw(id, box, s);
-        }
-        if (v.active) h = v;
-        ImGui::EndChild();
-      }
-    }
-    hover = h;
-    ImGui::EndGroup();
   }
-};
 
-PointwiseLesson g_lesson;
+  PointwiseModel model_;
+  ImageView input_view_, views_[kMaxOutputs];
+  std::string shown_display_;
+  Hover hover_;                    // from the visual of the frame before (the controls are drawn first)
+  int pixel_y_ = -1, pixel_x_ = -1;  // the pixel whose outputs the matrix table shows
+};
 
 }  // namespace
 
-REGISTER_LESSON("pointwise", "Pointwise (1x1) convolution", "1x1xC kernels mix channels: RGB to grey, RGB to 8 feature maps.",
-                [](LessonContext& ctx) { g_lesson.draw(ctx); });
+REGISTER_LESSON_VIEW("pointwise", PointwiseView);
