@@ -10,47 +10,6 @@
 
 namespace cl = convlab;
 
-static const cl::PresetInfo* preset_info(const std::string& name) {
-  static const auto presets = cl::kernel_presets();
-  for (const auto& p : presets)
-    if (name == p.name) return &p;
-  return nullptr;
-}
-
-std::string kernel_key(const State& s) {
-  std::string k = s.preset + "|" + std::to_string(s.kh) + "x" + std::to_string(s.kw) + "|" + std::to_string(s.sigma) +
-                  "|" + (s.depth ? "d" : "") + "|";
-  for (float v : s.values) k += std::to_string(v) + ",";
-  return k;
-}
-
-cl::Kernel2D state_kernel(const State& s, int channel) {
-  if (s.preset == "custom" && !s.values.empty()) {
-    const std::size_t plane = std::size_t(s.kh) * s.kw;
-    const std::size_t offset = s.depth ? std::min<std::size_t>(channel, s.values.size() / plane - 1) * plane : 0;
-    if (offset + plane > s.values.size()) return cl::Kernel2D(s.kh, s.kw, 0.0f);
-    return cl::Kernel2D(s.kh, s.kw, std::vector<float>(s.values.begin() + offset, s.values.begin() + offset + plane));
-  }
-  return cl::kernel_preset(s.preset == "custom" ? "mean" : s.preset, s.kh, s.sigma);
-}
-
-cl::Weights state_filter(const State& s, int channels) {
-  const cl::Kernel2D first = state_kernel(s, 0);
-  cl::Weights w(1, channels, first.h, first.w);
-  for (int c = 0; c < channels; ++c) {
-    const cl::Kernel2D k = s.depth ? state_kernel(s, c) : first;
-    std::copy(k.data.begin(), k.data.end(), w.data.begin() + std::size_t(c) * k.h * k.w);
-  }
-  return w;
-}
-
-cl::Weights state_depthwise(const State& s, int channels) {
-  cl::Weights w = state_filter(s, channels);
-  w.a = channels;
-  w.b = 1;
-  return w;
-}
-
 // Turns the kernel into explicit custom values (all planes), so cells can be edited.
 static void make_custom(State& s, int channels) {
   if (s.preset == "custom" && !s.values.empty()) return;
@@ -63,11 +22,18 @@ static void make_custom(State& s, int channels) {
   s.preset = "custom";
 }
 
+static const cl::PresetInfo* preset_info(const std::string& name) {
+  static const auto presets = cl::kernel_presets();
+  for (const auto& p : presets)
+    if (name == p.name) return &p;
+  return nullptr;
+}
+
 bool kernel_editor(State& s, int channels, int max_size) {
   bool changed = false;
   ImGui::PushID("kernel_editor");
   const cl::PresetInfo* info = preset_info(s.preset);
-  ImGui::SetNextItemWidth(190);
+  ImGui::SetNextItemWidth(std::min(190.0f, ImGui::GetContentRegionAvail().x - labelled_width(0, "preset")));
   if (ImGui::BeginCombo("preset", s.preset.c_str())) {
     for (const auto& p : cl::kernel_presets()) {
       if (ImGui::Selectable(p.name, s.preset == p.name)) {
@@ -84,7 +50,7 @@ bool kernel_editor(State& s, int channels, int max_size) {
   }
   tip("Pick a named kernel; editing any cell below makes it a custom kernel.");
   if (info && info->has_size) {
-    ImGui::SameLine();
+    same_line_if_fits(labelled_width(120, "size"));
     ImGui::SetNextItemWidth(120);
     int k = s.kh;
     const bool odd_only = s.preset.rfind("sobel", 0) == 0;
@@ -96,13 +62,13 @@ bool kernel_editor(State& s, int channels, int max_size) {
     tip("Kernel side in pixels: bigger kernels see (and blur) more.");
   }
   if (info && info->has_sigma) {
-    ImGui::SameLine();
+    same_line_if_fits(labelled_width(120, "sigma"));
     ImGui::SetNextItemWidth(120);
     if (ImGui::SliderFloat("sigma", &s.sigma, 0.0f, 5.0f, s.sigma <= 0 ? "auto" : "%.2f")) changed = true;
     tip("Spread of the Gaussian; 0 = OpenCV's default for the size.");
   }
   if (s.preset == "custom") {
-    ImGui::SameLine();
+    same_line_if_fits(labelled_width(120, "h x w"));
     int hw[2] = {s.kh, s.kw};
     ImGui::SetNextItemWidth(120);
     if (ImGui::SliderInt2("h x w", hw, 1, max_size)) {
@@ -146,11 +112,12 @@ bool kernel_editor(State& s, int channels, int max_size) {
     } catch (const std::exception&) {
       continue;
     }
-    const float cell = k.w > 7 ? 44.0f : 52.0f;
+    // Cells share the column's width, between a readable and a roomy size; a plane that does not fit
+    // beside the last one goes below it (a narrow controls column).
+    const float room = (ImGui::GetContentRegionAvail().x - 2.0f * float(k.w - 1)) / float(k.w);
+    const float cell = std::clamp(room, 30.0f, k.w > 7 ? 44.0f : 52.0f);
     if (planes > 1) {
-      // The next plane beside the last one when it fits, else below it (a narrow controls column).
-      const float plane_w = k.w * cell + (k.w - 1) * 2.0f, gap = ImGui::GetStyle().ItemSpacing.x;
-      if (c && ImGui::GetItemRectMax().x + gap + plane_w <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
+      if (c) same_line_if_fits(k.w * cell + (k.w - 1) * 2.0f);
       ImGui::BeginGroup();
       ImGui::Text("%s plane", plane_names[c]);
     }

@@ -132,9 +132,12 @@ bool layer_stack_editor(State& s, const LayerStackOptions& o) {
   ImGui::EndDisabled();
 
   // One row per layer.
-  const ImGuiTableFlags flags = ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH;
+  // In a column narrower than its seven columns the table scrolls sideways (a swipe on touch screens).
+  const ImGuiTableFlags flags = ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollX;
+  const float row_h = ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().CellPadding.y;
+  const ImVec2 table_size(0, row_h * float(s.layers.size() + 1) + ImGui::GetStyle().ScrollbarSize + 4);
   int move_from = -1, move_to = -1, remove = -1;
-  if (!s.layers.empty() && ImGui::BeginTable("layers", 7, flags)) {
+  if (!s.layers.empty() && ImGui::BeginTable("layers", 7, flags, table_size)) {
     ImGui::TableSetupColumn("#");
     ImGui::TableSetupColumn("type");
     ImGui::TableSetupColumn("kernel");

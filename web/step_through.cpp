@@ -199,33 +199,36 @@ void StepPlayer::controls(LessonContext& ctx, int cells, int out_w) {
     ImGui::PopID();
     return;
   }
-  ImGui::SameLine();
+  // The five buttons stay together; the row wraps before them or before the speed in a narrow column.
+  const float gap = 4.0f, play_w = ImGui::GetFontSize() * 3.6f;
+  same_line_if_fits(button_width("|<") + button_width("<") + play_w + button_width(">") + button_width(">|") + 4 * gap);
   if (ImGui::Button("|<")) s.step = 0, playing_ = false;
   tip("First output pixel (top-left).");
-  ImGui::SameLine(0, 4);
+  ImGui::SameLine(0, gap);
   if (ImGui::Button("<")) s.step = std::max(0, s.step - 1), playing_ = false;
   tip("Previous output pixel.");
-  ImGui::SameLine(0, 4);
-  if (ImGui::Button(playing_ ? "Pause" : "Play", ImVec2(ImGui::GetFontSize() * 3.6f, 0))) {
+  ImGui::SameLine(0, gap);
+  if (ImGui::Button(playing_ ? "Pause" : "Play", ImVec2(play_w, 0))) {
     playing_ = !playing_;
     carry_ = 0;
     if (!playing_) s.autoplay = false;
   }
   tip("Move the window along by itself, row by row, at the speed set on the right.");
-  ImGui::SameLine(0, 4);
+  ImGui::SameLine(0, gap);
   if (ImGui::Button(">")) s.step = std::min(cells - 1, s.step + 1), playing_ = false;
   tip("Next output pixel.");
-  ImGui::SameLine(0, 4);
+  ImGui::SameLine(0, gap);
   if (ImGui::Button(">|")) s.step = cells - 1, playing_ = false;
   tip("Last output pixel (bottom-right).");
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+  const float speed_w = ImGui::GetFontSize() * 7;
+  same_line_if_fits(labelled_width(speed_w, "per second"));
+  ImGui::SetNextItemWidth(speed_w);
   ImGui::SliderInt("per second", &s.step_rate, 1, 60);
   tip("Playback speed: output pixels per second.");
   int step = std::min(s.step, cells - 1);
   char label[64];
   std::snprintf(label, sizeof label, "pixel %d of %d: row %d, col %d", step + 1, cells, step / out_w, step % out_w);
-  ImGui::SetNextItemWidth(std::max(200.0f, ImGui::GetContentRegionAvail().x));
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
   if (ImGui::SliderInt("##position", &step, 0, cells - 1, label)) s.step = step, playing_ = false;
   tip("Scrub through the output pixels in row-major order (the order conv2d fills them). Click the output image to jump.");
   ImGui::PopID();

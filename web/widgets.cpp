@@ -40,6 +40,18 @@ void help(const char* text) {
   ImGui::PopID();
 }
 
+void same_line_if_fits(float width) {
+  const float x = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x;
+  if (x + width <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
+}
+
+float button_width(const char* label) { return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x; }
+
+float labelled_width(float field, const char* label) {
+  const float text = ImGui::CalcTextSize(label, nullptr, true).x;
+  return field + (text > 0 ? ImGui::GetStyle().ItemInnerSpacing.x + text : 0.0f);
+}
+
 void lesson_header(const char* title, const char* summary) {
   ImGui::TextUnformatted(title);
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.72f, 0.75f, 0.80f, 1.0f));

@@ -14,6 +14,13 @@ void set_mono_font(ImFont* f);
 void tip(const char* text);
 // A "(?)" marker with a tooltip.
 void help(const char* text);
+// SameLine() when an item `width` wide still fits after the last one; otherwise the next item starts a new
+// line. Rows of controls then wrap in a narrow column instead of running off its edge.
+void same_line_if_fits(float width);
+// The width of a button with this label, and of a slider or combo of `field` pixels with this label.
+float button_width(const char* label);
+float labelled_width(float field, const char* label);
+
 // A lesson's heading and summary.
 void lesson_header(const char* title, const char* summary);
 

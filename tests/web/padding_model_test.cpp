@@ -177,25 +177,3 @@ TEST(PadModeInfos, EveryModeOnceAndItsPictureAgreesWithTheCore) {
     }
   }
 }
-
-TEST(PaddingKernelSize, AKernelThatCannotTakeTheSizeBecomesMean) {
-  State s;
-  s.preset = "sobel_x";
-  set_kernel_size(s, 5);
-  EXPECT_EQ(s.preset, "sobel_x");
-  EXPECT_EQ(s.kh, 5);
-  set_kernel_size(s, 4);  // Sobel is odd only
-  EXPECT_EQ(s.preset, "mean");
-  EXPECT_EQ(s.kw, 4);
-  s.preset = "sharpen";  // 3x3 only
-  set_kernel_size(s, 7);
-  EXPECT_EQ(s.preset, "mean");
-  s.preset = "custom";
-  s.values = {1, 2, 3, 4};
-  s.depth = true;
-  set_kernel_size(s, 2);
-  EXPECT_EQ(s.preset, "mean");
-  EXPECT_TRUE(s.values.empty());
-  EXPECT_FALSE(s.depth);
-  EXPECT_EQ(cl::kernel_preset(s.preset, s.kh).h, 2);
-}

@@ -63,19 +63,6 @@ std::string KernelModel::padding_text() const {
          std::to_string(p.right);
 }
 
-bool preset_has_size(const std::string& preset) {
-  for (const auto& p : cl::kernel_presets())
-    if (preset == p.name) return p.has_size;
-  return false;
-}
-
-void use_preset(State& s, const std::string& preset, int size) {
-  s.preset = preset;
-  s.values.clear();
-  s.depth = false;
-  s.kh = s.kw = preset_has_size(preset) ? size : 3;
-}
-
 EdgeAxis edge_axis(const std::string& preset) {
   if (preset == "sobel_y" || preset == "prewitt_y") return EdgeAxis::Horizontal;
   if (preset == "sobel_x" || preset == "prewitt_x") return EdgeAxis::Vertical;

@@ -7,6 +7,7 @@
 
 #include "conv2d.h"
 #include "formula.h"
+#include "kernel_settings.h"
 #include "recompute.h"
 #include "state.h"
 
@@ -43,11 +44,6 @@ class KernelModel {
  private:
   Recompute recompute_;
 };
-
-// ---- the quick buttons' changes to the shared kernel settings ----
-bool preset_has_size(const std::string& preset);
-// Chooses a named kernel at a size (presets without a size take 3), dropping custom values and depth.
-void use_preset(State& s, const std::string& preset, int size = 3);
 
 // Which edges a derivative kernel finds: a kernel that differentiates along y (down the rows) lights
 // up horizontal edges; along x, vertical ones.

@@ -114,12 +114,3 @@ CornerGrid corner_grid(const PaddingModel& m, int image_cells, int pad_cells) {
   return g;
 }
 
-void set_kernel_size(State& s, int k) {
-  const auto presets = cl::kernel_presets();
-  const auto it = std::find_if(presets.begin(), presets.end(), [&](const cl::PresetInfo& p) { return s.preset == p.name; });
-  const bool sized = it != presets.end() && it->has_size;
-  if (!sized || (s.preset.rfind("sobel", 0) == 0 && k % 2 == 0)) s.preset = "mean";
-  s.values.clear();
-  s.depth = false;
-  s.kh = s.kw = k;
-}

@@ -8,6 +8,7 @@
 
 #include "conv2d.h"
 #include "formula.h"
+#include "kernel_settings.h"
 #include "recompute.h"
 #include "state.h"
 
@@ -70,6 +71,3 @@ struct CornerGrid {
 // At most `image_cells` image rows and columns and `pad_cells` padded ones.
 CornerGrid corner_grid(const PaddingModel& m, int image_cells = 6, int pad_cells = 3);
 
-// The kernel size slider: k x k, turning a kernel that cannot have that size into 'mean' (a preset
-// without a size, an odd-only Sobel at an even size, custom values).
-void set_kernel_size(State& s, int k);

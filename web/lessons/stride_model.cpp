@@ -63,18 +63,6 @@ std::string example_label(const StrideExample& e) {
   return "p=" + std::to_string(e.pad) + (e.stride != 1 ? ", s=" + std::to_string(e.stride) : "") + " -> " + std::to_string(out);
 }
 
-namespace {
-// The preset makes a k x k kernel (Sobel, say, has no even sizes).
-bool preset_fits(const State& s, int k) {
-  for (const cl::PresetInfo& p : cl::kernel_presets())
-    if (s.preset == p.name && p.has_size) try {
-        return cl::kernel_preset(p.name, k, s.sigma).h == k;
-      } catch (const std::exception&) {
-        return false;
-      }
-  return false;
-}
-}  // namespace
 
 bool shows_example(const State& s, const StrideExample& e) {
   return s.kh == kExampleKernel && s.kw == kExampleKernel && s.pad == e.pad && s.stride == e.stride && s.dilation == 1;
@@ -89,9 +77,3 @@ void apply_example(State& s, const StrideExample& e) {
   s.step = 0;
 }
 
-void set_kernel_size(State& s, int k) {
-  if (!preset_fits(s, k)) s.preset = "mean";
-  s.values.clear();
-  s.depth = false;
-  s.kh = s.kw = k;
-}

@@ -8,6 +8,7 @@
 #include "conv2d.h"
 #include "formula.h"
 #include "numeric_crop.h"
+#include "kernel_settings.h"
 #include "recompute.h"
 #include "state.h"
 #include "tensor.h"
@@ -64,6 +65,4 @@ std::string example_label(const StrideExample& e);
 // else the mean), its padding (zeros) and stride, no dilation, the step-through on its first cell.
 bool shows_example(const State& s, const StrideExample& e);
 void apply_example(State& s, const StrideExample& e);
-// The kernel-size slider: k x k, keeping a preset that comes in that size (Sobel only in odd sizes from
-// 3), else the mean.
-void set_kernel_size(State& s, int k);
+
