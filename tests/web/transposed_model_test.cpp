@@ -180,16 +180,18 @@ TEST(TransposedModel, UpsamplingAveragesTheCentreThenDoubles) {
   EXPECT_NEAR(on_hi, 0.9f * 16 / 9, 1e-5f);  // four copies
 }
 
-bool inside(const PlacedGrid& g, float caption_h, float w, float h) {
-  return g.x >= 0 && g.y >= 0 && g.x + g.w <= w + 1e-3f && g.y + caption_h + g.h <= h + 1e-3f;
+// A grid with its caption above it: as wide as the wider of the two.
+float width(const PlacedGrid& p, const GridSize& g) { return std::max(p.w, g.caption_w); }
+bool inside(const PlacedGrid& p, const GridSize& g, float caption_h, float w, float h) {
+  return p.x >= 0 && p.y >= 0 && p.x + width(p, g) <= w + 1e-3f && p.y + caption_h + p.h <= h + 1e-3f;
 }
-bool overlap(const PlacedGrid& a, const PlacedGrid& b, float caption_h) {
-  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + caption_h + b.h && b.y < a.y + caption_h + a.h;
+bool overlap(const PlacedGrid& a, const GridSize& ga, const PlacedGrid& b, const GridSize& gb, float caption_h) {
+  return a.x < b.x + width(b, gb) && b.x < a.x + width(a, ga) && a.y < b.y + caption_h + b.h && b.y < a.y + caption_h + a.h;
 }
 
 TEST(TransposedModel, StepGridsFitTheBox) {
   // The defaults: input 4, zeros 7, padded 10, kernel 3, rotated 3, output 8.
-  const std::vector<GridSize> g = {{4, 4, 50}, {7, 7, 60}, {10, 10, 70}, {3, 3, 60}, {3, 3, 60}, {8, 8, 70}};
+  const std::vector<GridSize> g = {{4, 4, 50}, {7, 7, 60}, {10, 10, 70}, {3, 3, 90}, {3, 3, 60}, {8, 8, 70}};  // a kernel caption wider than its grid
   const float caption = 20, gap = 16;
   struct Box {
     float w, h;
@@ -203,9 +205,9 @@ TEST(TransposedModel, StepGridsFitTheBox) {
     EXPECT_LE(l.cell, 40.0f);
     std::vector<float> tops;
     for (std::size_t i = 0; i < g.size(); ++i) {
-      EXPECT_TRUE(inside(l.grids[i], caption, b.w, b.h)) << i;
+      EXPECT_TRUE(inside(l.grids[i], g[i], caption, b.w, b.h)) << i;
       EXPECT_EQ(l.grids[i].w, g[i].w * l.cell);
-      for (std::size_t j = 0; j < i; ++j) EXPECT_FALSE(overlap(l.grids[i], l.grids[j], caption)) << i << " and " << j;
+      for (std::size_t j = 0; j < i; ++j) EXPECT_FALSE(overlap(l.grids[i], g[i], l.grids[j], g[j], caption)) << i << " and " << j;
       if (std::find(tops.begin(), tops.end(), l.grids[i].y) == tops.end()) tops.push_back(l.grids[i].y);
     }
     EXPECT_EQ(int(tops.size()), b.rows);
