@@ -3,6 +3,7 @@
 // output-size formula with ceil mode; and how a pool grows the receptive field of the next layer.
 #include <algorithm>
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
 #include <string>
 
@@ -36,6 +37,17 @@ ImU32 grey(float v) {
   const int g = std::isfinite(v) ? int(std::clamp(v, 0.0f, 1.0f) * 255) : 0;
   return IM_COL32(g, g, g, 255);
 }
+// A remark in the dim colour, wrapped to the column.
+void note(const char* fmt, ...) IM_FMTARGS(1);
+void note(const char* fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrappedV(fmt, args);
+  ImGui::PopStyleColor();
+  va_end(args);
+}
+
 ImU32 ink_on(float v) { return std::isfinite(v) && v > 0.55f ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255); }
 
 class PoolingView : public LessonView {
@@ -70,30 +82,39 @@ class PoolingView : public LessonView {
     const PoolingParams& p = lesson_params<PoolingParams>(ctx.state);
     const float caption = ImGui::GetTextLineHeightWithSpacing();
     const ViewGrid g = view_grid(4, size, 1.0f, caption);
-    const ImVec2 box(g.cell.x, g.cell.y + caption);
+    // In two rows the images take the height their shape needs, the square grids the rest.
+    ImVec2 image = g.cell, grid = g.cell;
+    if (g.rows == 2) {
+      const float room = size.y - 2 * caption - ImGui::GetStyle().ItemSpacing.y;
+      const float want_image = g.cell.x * float(ctx.input.h) / float(ctx.input.w);
+      const float scale = std::min(1.0f, room / (want_image + g.cell.x));
+      image.y = want_image * scale;
+      grid.y = room - image.y;
+    }
     const ImGuiWindowFlags flags = ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse;
     for (int i = 0; i < 4; ++i) {
       if (i % g.cols) ImGui::SameLine();
-      ImGui::BeginChild(i + 1, box, false, flags);  // clips a caption wider than its panel
+      const ImVec2 cell = i < 2 ? image : grid;
+      ImGui::BeginChild(i + 1, ImVec2(cell.x, cell.y + caption), false, flags);  // clips a caption wider than its panel
       if (i == 0) {
         ImGui::Text("input %d x %d (yellow: crop)", ctx.input.h, ctx.input.w);
         const NumericCrop& c = r.crop;
-        input_view_.draw("pool-in", g.cell, ctx.state, [&](ImDrawList* dl, const ViewTransform& tf) {
+        input_view_.draw("pool-in", cell, ctx.state, [&](ImDrawList* dl, const ViewTransform& tf) {
           const ImVec2 a = tf.to_screen(float(c.x), float(c.y)), b = tf.to_screen(float(c.x + c.grey.w), float(c.y + c.grey.h));
           dl->AddRect(a, b, IM_COL32(0, 0, 0, 200), 0, 0, 4.0f);
           dl->AddRect(a, b, IM_COL32(255, 200, 0, 255), 0, 0, 2.0f);
         });
       } else if (i == 1) {
         ImGui::Text("%s pool %d x %d", p.mode.c_str(), r.output.h, r.output.w);
-        output_view_.draw("pool-out", g.cell, ctx.state);
+        output_view_.draw("pool-out", cell, ctx.state);
       } else if (i == 2) {
         ImGui::Text("crop %d x %d, padding %d", r.crop.grey.h, r.crop.grey.w, p.p);
-        draw_crop(p, g.cell);
+        draw_crop(p, cell);
       } else if (r.crop_out.empty()) {
         ImGui::TextWrapped("No %d x %d window fits the crop with padding %d.", p.k, p.k, p.p);
       } else {
         ImGui::Text("crop output %d x %d", r.crop_out.h, r.crop_out.w);
-        draw_crop_output(ctx, g.cell);
+        draw_crop_output(ctx, cell);
       }
       ImGui::EndChild();
     }
@@ -143,8 +164,8 @@ class PoolingView : public LessonView {
       ImGui::TextWrapped("H: %s", r.formula_h.text.c_str());
       ImGui::TextWrapped("W: %s", r.formula_w.text.c_str());
       ImGui::PopFont();
-      if (!r.formula_h.note.empty()) ImGui::TextDisabled("H: %s", r.formula_h.note.c_str());
-      if (!r.formula_w.note.empty()) ImGui::TextDisabled("W: %s", r.formula_w.note.c_str());
+      if (!r.formula_h.note.empty()) note("H: %s", r.formula_h.note.c_str());
+      if (!r.formula_w.note.empty()) note("W: %s", r.formula_w.note.c_str());
     }
     if (ctx.section("field", "Next layer's field")) {
       help("receptive_field() of [this pool, conv 3x3]: size = k + (3 - 1) x stride.");
@@ -229,7 +250,7 @@ class PoolingView : public LessonView {
     int cell = w.oy * r.crop_out.w + w.ox;
     if (ImGui::SliderInt("output cell", &cell, 0, r.crop_out.h * r.crop_out.w - 1)) s.step = cell;
     tip("Which output of the crop to explain; hovering or tapping the crop's output picks one too.");
-    ImGui::Text("output (row %d, col %d): window rows %d..%d, columns %d..%d", w.oy, w.ox, w.y0, w.y0 + p.k - 1, w.x0, w.x0 + p.k - 1);
+    ImGui::TextWrapped("output (row %d, col %d): window rows %d..%d, columns %d..%d", w.oy, w.ox, w.y0, w.y0 + p.k - 1, w.x0, w.x0 + p.k - 1);
     std::string list;
     for (std::size_t i = 0; i < w.pixels.size() && i < 16; ++i) list += (i ? " " : "") + value_text(w.pixels[i]);
     if (w.pixels.size() > 16) list += " ...";
@@ -241,9 +262,9 @@ class PoolingView : public LessonView {
       ImGui::TextWrapped("%s = %s", p.mode.c_str(), value_text(w.value).c_str());
     ImGui::PopFont();
     if (w.in_padding > 0 || w.beyond > 0) {
-      ImGui::TextDisabled("%d in the image, %d in the padding, %d beyond it", w.in_input, w.in_padding, w.beyond);
+      note("%d in the image, %d in the padding, %d beyond it", w.in_input, w.in_padding, w.beyond);
       if (pool_params(p).mode == cl::PoolMode::Mean)
-        ImGui::TextDisabled(p.count_include_pad ? "The divisor counts the padding, never what lies beyond it." : "The divisor counts only the real pixels.");
+        note("%s", p.count_include_pad ? "The divisor counts the padding, never what lies beyond it." : "The divisor counts only the real pixels.");
     }
   }
 

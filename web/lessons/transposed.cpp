@@ -4,6 +4,7 @@
 // solver for it; upsampling an image 32 -> 64 and the checkerboard that uneven overlap makes.
 #include <algorithm>
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
 #include <string>
 
@@ -64,6 +65,17 @@ void draw_grid(ImVec2 o, int h, int w, Value value, Kind kind, float cell, float
       const ImVec2 ts = mono_font()->CalcTextSizeA(fs, 1e9f, 0, s.c_str());
       if (ts.x < cell - 2) dl->AddText(mono_font(), fs, ImVec2(a.x + (cell - ts.x) * 0.5f, a.y + (cell - ts.y) * 0.5f), ink, s.c_str());
     }
+}
+
+// A remark in the dim colour, wrapped to the column.
+void note(const char* fmt, ...) IM_FMTARGS(1);
+void note(const char* fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrappedV(fmt, args);
+  ImGui::PopStyleColor();
+  va_end(args);
 }
 
 void outline(ImVec2 o, float cell, int y, int x, int h, int w) {
@@ -225,7 +237,7 @@ class TransposedView : public LessonView {
       ImGui::PopFont();
     }
     const cl::Pad4 pad = model_.demo().steps.padding;
-    ImGui::TextDisabled("Step 2 pads %d on the top/left, %d on the bottom/right.", pad.top, pad.bottom);
+    note("Step 2 pads %d on the top/left, %d on the bottom/right.", pad.top, pad.bottom);
     help("k - 1 - p zeros on the top and left, k - 1 - p + output_padding on the bottom and right. A negative amount crops "
          "that many rows or columns instead.");
   }
@@ -246,7 +258,7 @@ class TransposedView : public LessonView {
     ImGui::TextWrapped("= %s = %s", terms.empty() ? "0" : terms.c_str(), num_text(sum_.value).c_str());
     ImGui::PopFont();
     const int n = int(sum_.taps.size());
-    ImGui::TextDisabled("%d kernel tap%s land%s on real pixels; the rest read inserted zeros or padding.", n, n == 1 ? "" : "s",
+    note("%d kernel tap%s land%s on real pixels; the rest read inserted zeros or padding.", n, n == 1 ? "" : "s",
                         n == 1 ? "s" : "");
     ImGui::TextColored(d.equal ? ImVec4(0.45f, 0.85f, 0.55f, 1) : ImVec4(1, 0.45f, 0.4f, 1), "%s",
                        d.equal ? "Equal to conv_transpose2d computed directly" : "Differs from conv_transpose2d!");
@@ -266,7 +278,7 @@ class TransposedView : public LessonView {
     if (ImGui::InputInt("to", &p.to, 1, 8)) p.to = std::clamp(p.to, 1, 4096);
     tip("The output size you want.");
     const std::vector<SizeSetting>& found = model_.solutions();
-    ImGui::TextDisabled("%d setting%s found", int(found.size()), found.size() == 1 ? "" : "s");
+    note("%d setting%s found", int(found.size()), found.size() == 1 ? "" : "s");
     if (found.empty()) {
       ImGui::TextWrapped("No kernel up to 9 with stride up to 8 turns %d into %d. A transposed convolution with stride s grows "
                          "the size roughly s times: try a target near a multiple of %d.", p.from, p.to, p.from);
@@ -320,7 +332,7 @@ class TransposedView : public LessonView {
       ImGui::EndChild();
     }
     const Checkerboard& chk = model_.checker();
-    if (chk.counts.empty()) ImGui::TextDisabled("These settings are not valid.");
+    if (chk.counts.empty()) note("These settings are not valid.");
     else if (chk.min == chk.max)
       ImGui::TextWrapped("k = %d is divisible by s = %d: away from the border every pixel gets %s copies.", p.k, p.s, num_text(chk.max).c_str());
     else
