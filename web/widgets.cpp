@@ -1,6 +1,7 @@
 #include "widgets.h"
 
 #include <algorithm>
+#include <cstdarg>
 
 #include <emscripten.h>
 #include <emscripten/val.h>
@@ -26,6 +27,15 @@ void help(const char* text) {
   ImGui::SameLine();
   ImGui::TextDisabled("(?)");
   tip(text);
+}
+
+void note(const char* fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrappedV(fmt, args);
+  ImGui::PopStyleColor();
+  va_end(args);
 }
 
 void lesson_header(const char* title, const char* summary) {

@@ -14,6 +14,8 @@ void set_mono_font(ImFont* f);
 void tip(const char* text);
 // A "(?)" marker with a tooltip.
 void help(const char* text);
+// A remark in the dim text colour, wrapped to the column (printf format).
+void note(const char* fmt, ...) IM_FMTARGS(1);
 // A lesson's heading and summary.
 void lesson_header(const char* title, const char* summary);
 

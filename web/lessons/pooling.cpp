@@ -3,7 +3,6 @@
 // output-size formula with ceil mode; and how a pool grows the receptive field of the next layer.
 #include <algorithm>
 #include <cmath>
-#include <cstdarg>
 #include <cstdio>
 #include <string>
 
@@ -37,17 +36,6 @@ ImU32 grey(float v) {
   const int g = std::isfinite(v) ? int(std::clamp(v, 0.0f, 1.0f) * 255) : 0;
   return IM_COL32(g, g, g, 255);
 }
-// A remark in the dim colour, wrapped to the column.
-void note(const char* fmt, ...) IM_FMTARGS(1);
-void note(const char* fmt, ...) {
-  va_list args;
-  va_start(args, fmt);
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrappedV(fmt, args);
-  ImGui::PopStyleColor();
-  va_end(args);
-}
-
 ImU32 ink_on(float v) { return std::isfinite(v) && v > 0.55f ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255); }
 
 class PoolingView : public LessonView {

@@ -4,7 +4,6 @@
 // solver for it; upsampling an image 32 -> 64 and the checkerboard that uneven overlap makes.
 #include <algorithm>
 #include <cmath>
-#include <cstdarg>
 #include <cstdio>
 #include <string>
 
@@ -12,19 +11,16 @@
 #include "image_view.h"
 #include "imgui.h"
 #include "lesson.h"
+#include "transposed_grid.h"
 #include "transposed_model.h"
 #include "widgets.h"
 
 namespace cl = convlab;
+using transposed::draw_grid;
+using transposed::num_text;
+using transposed::outline;
 
 namespace {
-
-std::string num_text(float v) {
-  char buf[24];
-  if (std::fabs(v - std::round(v)) < 1e-4f) std::snprintf(buf, sizeof buf, "%.0f", double(std::round(v)));
-  else std::snprintf(buf, sizeof buf, "%.2f", double(v));
-  return buf;
-}
 
 template <class Floats>  // a tensor's or a kernel's data
 std::string values_text(const Floats& v) {
@@ -38,51 +34,6 @@ float max_abs(const Floats& v) {
   float m = 0;
   for (float x : v) m = std::max(m, std::fabs(x));
   return m;
-}
-
-// A numeric grid at `o`: value cells tinted by value (blue positive, red negative, up to |scale|),
-// inserted zeros and padding in two shades of grey.
-template <class Value, class Kind>
-void draw_grid(ImVec2 o, int h, int w, Value value, Kind kind, float cell, float scale) {
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const float fs = std::min(14.0f, cell * 0.42f);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      const ImVec2 a(o.x + float(x) * cell, o.y + float(y) * cell), b(a.x + cell, a.y + cell);
-      const CellKind k = kind(y, x);
-      const float v = value(y, x);
-      const float t = scale > 0 ? std::clamp(std::fabs(v) / scale, 0.0f, 1.0f) : 0.0f;
-      const ImU32 fill = k == CellKind::Inserted ? IM_COL32(58, 62, 72, 255)
-                         : k == CellKind::Padding ? IM_COL32(36, 38, 46, 255)
-                         : v >= 0 ? IM_COL32(int(40 + 40 * t), int(70 + 90 * t), int(110 + 140 * t), 255)
-                                  : IM_COL32(int(110 + 140 * t), int(60 + 40 * t), int(50 + 20 * t), 255);
-      const ImU32 ink = k == CellKind::Value ? IM_COL32(240, 244, 250, 255) : k == CellKind::Inserted ? IM_COL32(150, 158, 172, 255)
-                                                                                                   : IM_COL32(110, 116, 128, 255);
-      dl->AddRectFilled(a, b, fill);
-      dl->AddRect(a, b, IM_COL32(0, 0, 0, 140));
-      if (cell < 18) continue;
-      const std::string s = num_text(v);
-      const ImVec2 ts = mono_font()->CalcTextSizeA(fs, 1e9f, 0, s.c_str());
-      if (ts.x < cell - 2) dl->AddText(mono_font(), fs, ImVec2(a.x + (cell - ts.x) * 0.5f, a.y + (cell - ts.y) * 0.5f), ink, s.c_str());
-    }
-}
-
-// A remark in the dim colour, wrapped to the column.
-void note(const char* fmt, ...) IM_FMTARGS(1);
-void note(const char* fmt, ...) {
-  va_list args;
-  va_start(args, fmt);
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrappedV(fmt, args);
-  ImGui::PopStyleColor();
-  va_end(args);
-}
-
-void outline(ImVec2 o, float cell, int y, int x, int h, int w) {
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImVec2 a(o.x + float(x) * cell, o.y + float(y) * cell), b(a.x + float(w) * cell, a.y + float(h) * cell);
-  dl->AddRect(a, b, IM_COL32(0, 0, 0, 220), 0, 0, 5.0f);
-  dl->AddRect(a, b, IM_COL32(255, 170, 40, 255), 0, 0, 2.5f);
 }
 
 const auto value_cell = [](int, int) { return CellKind::Value; };
@@ -150,7 +101,7 @@ class TransposedView : public LessonView {
     std::snprintf(captions[1], 40, "1 zeros %dx%d", zi.h, zi.w);
     std::snprintf(captions[2], 40, "2 padded %dx%d", pd.h, pd.w);
     std::snprintf(captions[3], 40, "kernel %dx%d", k, k);
-    std::snprintf(captions[4], 40, "3 rotated");
+    std::snprintf(captions[4], 40, "3 rotated 180\xc2\xb0");
     std::snprintf(captions[5], 40, "output %dx%d", out.h, out.w);
     const int dims[6][2] = {{d.input.h, d.input.w}, {zi.h, zi.w}, {pd.h, pd.w}, {k, k}, {k, k}, {out.h, out.w}};
     std::vector<GridSize> sizes;
@@ -209,26 +160,24 @@ class TransposedView : public LessonView {
   }
 
   void settings(LessonContext& ctx, TransposedParams& p) const {
-    if (ctx.visible("input")) {
-      ImGui::SliderInt("input size", &p.in, 1, 8);
-      tip("The numeric input is n x n; its values count 1..9 so every step can be followed.");
-    }
-    if (ctx.visible("kernel")) {
-      ImGui::SliderInt("kernel", &p.k, 1, 9);
-      tip("Kernel size k: each input pixel scatters a k x k copy of the kernel, scaled by its value.");
-    }
-    if (ctx.visible("stride")) {
-      ImGui::SliderInt("stride", &p.s, 1, 8);
-      tip("Stride s: the copies land s pixels apart, which is the same as putting s - 1 zeros between input pixels.");
-    }
-    if (ctx.visible("padding")) {
-      ImGui::SliderInt("padding", &p.p, 0, 16);
-      tip("PyTorch's padding p removes p rows and columns from each side of the full output (so the step-2 padding is k - 1 - p).");
-    }
-    if (ctx.visible("output-padding")) {
-      ImGui::SliderInt("output padding", &p.op, 0, 7);
-      tip("Extra rows and columns on the bottom and right only; PyTorch requires it to be smaller than the stride (or the dilation).");
-    }
+    struct Slider {
+      const char* id;
+      const char* label;
+      int* value;
+      int lo, hi;
+      const char* tip;
+    };
+    const Slider sliders[] = {
+        {"input", "input size", &p.in, 1, 8, "The numeric input is n x n; its values count 1..9 so every step can be followed."},
+        {"kernel", "kernel", &p.k, 1, 9, "Kernel size k: each input pixel scatters a k x k copy of the kernel, scaled by its value."},
+        {"stride", "stride", &p.s, 1, 8, "Stride s: the copies land s pixels apart, which is the same as putting s - 1 zeros between input pixels."},
+        {"padding", "padding", &p.p, 0, 16, "PyTorch's padding p removes p rows and columns from each side of the full output (so the step-2 padding is k - 1 - p)."},
+        {"output-padding", "output padding", &p.op, 0, 7, "Extra rows and columns on the bottom and right only; PyTorch requires it to be smaller than the stride (or the dilation)."}};
+    for (const Slider& sl : sliders)
+      if (ctx.visible(sl.id)) {
+        ImGui::SliderInt(sl.label, sl.value, sl.lo, sl.hi);
+        tip(sl.tip);
+      }
     if (const auto& f = model_.formula()) {
       ImGui::TextUnformatted("Output size");
       help("PyTorch's ConvTranspose2d: (in - 1)*s - 2p + d*(k - 1) + output_padding + 1, here with dilation d = 1.");
@@ -237,9 +186,8 @@ class TransposedView : public LessonView {
       ImGui::PopFont();
     }
     const cl::Pad4 pad = model_.demo().steps.padding;
-    note("Step 2 pads %d on the top/left, %d on the bottom/right.", pad.top, pad.bottom);
-    help("k - 1 - p zeros on the top and left, k - 1 - p + output_padding on the bottom and right. A negative amount crops "
-         "that many rows or columns instead.");
+    note("Step 2 pads k - 1 - p = %d on the top and left, %d with the output padding on the bottom and right (a negative "
+         "amount crops instead).", pad.top, pad.bottom);
   }
 
   // The chosen output cell as the sum of step 3, and the check against the direct computation.
@@ -276,7 +224,7 @@ class TransposedView : public LessonView {
     if (ImGui::InputInt("from", &p.from, 1, 8)) p.from = std::clamp(p.from, 1, 4096);
     tip("The input size (height or width) of the transposed convolution.");
     if (ImGui::InputInt("to", &p.to, 1, 8)) p.to = std::clamp(p.to, 1, 4096);
-    tip("The output size you want.");
+    tip("The output size you want. Pick a setting below to use it above.");
     const std::vector<SizeSetting>& found = model_.solutions();
     note("%d setting%s found", int(found.size()), found.size() == 1 ? "" : "s");
     if (found.empty()) {
@@ -284,30 +232,18 @@ class TransposedView : public LessonView {
                          "the size roughly s times: try a target near a multiple of %d.", p.from, p.to, p.from);
       return;
     }
-    const float row_h = ImGui::GetFrameHeightWithSpacing();
-    const float table_h = std::min(row_h * (float(found.size()) + 1.5f), row_h * 7.5f);
-    if (!ImGui::BeginTable("solver", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY, ImVec2(0, table_h)))
-      return;
-    ImGui::TableSetupScrollFreeze(0, 1);
-    for (const char* h : {"k", "s", "p", "op", ""}) ImGui::TableSetupColumn(h);
-    ImGui::TableHeadersRow();
-    for (std::size_t i = 0; i < found.size(); ++i) {
-      const SizeSetting& c = found[i];
-      ImGui::TableNextRow();
-      ImGui::PushID(int(i));
-      for (int v : {c.k, c.s, c.p, c.op}) {
-        ImGui::TableNextColumn();
-        ImGui::Text("%d", v);
-      }
-      ImGui::TableNextColumn();
-      if (ImGui::SmallButton("use")) p.k = c.k, p.s = c.s, p.p = c.p, p.op = c.op;
-      tip("Set the kernel, stride, padding and output padding to these values.");
-      ImGui::PopID();
+    // One row per setting; a tap uses it.
+    const float row_h = ImGui::GetTextLineHeightWithSpacing();
+    ImGui::BeginChild("solver", ImVec2(0, std::min(row_h * float(found.size()), row_h * 6.0f) + 2 * ImGui::GetStyle().WindowPadding.y), true);
+    for (const SizeSetting& c : found) {
+      char row[64];
+      std::snprintf(row, sizeof row, "k %d   s %d   p %d   output padding %d", c.k, c.s, c.p, c.op);
+      if (ImGui::Selectable(row, c.k == p.k && c.s == p.s && c.p == p.p && c.op == p.op)) p.k = c.k, p.s = c.s, p.p = c.p, p.op = c.op;
     }
-    ImGui::EndTable();
+    ImGui::EndChild();
   }
 
-  void upsampling(State& s, const TransposedParams& p) const {
+  void upsampling(State& s, const TransposedParams& p) {
     ImGui::TextWrapped("The centre of the image averaged down to 32 x 32, then each channel upsampled on its own. With k = 4, "
                        "s = 2, p = 1 and the bilinear kernel every output pixel receives two taps per axis: smooth. With k = 3, "
                        "s = 2 the copies overlap unevenly and a checkerboard appears even in flat regions.");
@@ -351,7 +287,7 @@ class TransposedView : public LessonView {
   }
 
   TransposedModel model_;
-  mutable ImageView small_view_, bilinear_view_, ones_view_;
+  ImageView small_view_, bilinear_view_, ones_view_;
   CellSum sum_;
   int hover_cell_ = -1;  // last frame's hovered output cell
 };
