@@ -18,7 +18,6 @@
 namespace cl = convlab;
 using transposed::draw_grid;
 using transposed::num_text;
-using transposed::outline;
 
 namespace {
 
@@ -116,19 +115,18 @@ class TransposedView : public LessonView {
       at[i] = ImVec2(o.x + l.grids[i].x, o.y + l.grids[i].y + caption_h);
     }
     const float c = l.cell, in_scale = max_abs(d.input.data), k_scale = max_abs(d.kernel.data);
-    draw_grid(at[0], d.input.h, d.input.w, [&](int y, int x) { return d.input.at(0, y, x); }, value_cell, c, in_scale);
-    draw_grid(at[1], zi.h, zi.w, [&](int y, int x) { return zi.at(0, y, x); },
+    draw_grid("in", at[0], d.input.h, d.input.w, [&](int y, int x) { return d.input.at(0, y, x); }, value_cell, c, in_scale);
+    draw_grid("zeros", at[1], zi.h, zi.w, [&](int y, int x) { return zi.at(0, y, x); },
               [&](int y, int x) { return zero_inserted_kind(d, y, x); }, c, in_scale);
-    draw_grid(at[2], pd.h, pd.w, [&](int y, int x) { return pd.at(0, y, x); },
-              [&](int y, int x) { return padded_kind(d, y, x); }, c, in_scale);
-    draw_grid(at[3], k, k, [&](int y, int x) { return d.kernel.at(0, 0, y, x); }, value_cell, c, k_scale);
-    draw_grid(at[4], k, k, [&](int y, int x) { return d.steps.rotated.at(0, 0, y, x); }, value_cell, c, k_scale);
-    draw_grid(at[5], out.h, out.w, [&](int y, int x) { return out.at(0, y, x); }, value_cell, c, max_abs(out.data));
-    outline(at[2], c, sum_.oy, sum_.ox, k, k);
-    outline(at[5], c, sum_.oy, sum_.ox, 1, 1);
+    draw_grid("padded", at[2], pd.h, pd.w, [&](int y, int x) { return pd.at(0, y, x); },
+              [&](int y, int x) { return padded_kind(d, y, x); }, c, in_scale, {{sum_.oy, sum_.ox, k, k}});
+    draw_grid("kernel", at[3], k, k, [&](int y, int x) { return d.kernel.at(0, 0, y, x); }, value_cell, c, k_scale);
+    draw_grid("rotated", at[4], k, k, [&](int y, int x) { return d.steps.rotated.at(0, 0, y, x); }, value_cell, c, k_scale);
+    draw_grid("out", at[5], out.h, out.w, [&](int y, int x) { return out.at(0, y, x); }, value_cell, c, max_abs(out.data),
+              {{sum_.oy, sum_.ox, 1, 1}});
     // Hover an output cell to see its window; click (tap) to keep it.
     ImGui::SetCursorScreenPos(at[5]);
-    ImGui::InvisibleButton("out", ImVec2(std::max(1.0f, float(out.w) * c), std::max(1.0f, float(out.h) * c)));
+    ImGui::InvisibleButton("out-cells", ImVec2(std::max(1.0f, float(out.w) * c), std::max(1.0f, float(out.h) * c)));
     hover_cell_ = -1;
     if (ImGui::IsItemHovered()) {
       const ImVec2 m = ImGui::GetIO().MousePos;
@@ -282,8 +280,7 @@ class TransposedView : public LessonView {
     const cl::Tensor& c = model_.checker().counts;
     if (c.empty()) return;
     const float cell = std::min({box.x / float(c.w), box.y / float(c.h), 30.0f});
-    draw_grid(ImGui::GetCursorScreenPos(), c.h, c.w, [&](int y, int x) { return c.at(0, y, x); }, value_cell, cell, max_abs(c.data));
-    ImGui::Dummy(ImVec2(float(c.w) * cell, float(c.h) * cell));
+    draw_grid("checker", ImGui::GetCursorScreenPos(), c.h, c.w, [&](int y, int x) { return c.at(0, y, x); }, value_cell, cell, max_abs(c.data));
   }
 
   TransposedModel model_;

@@ -3,6 +3,7 @@
 #pragma once
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "imgui.h"
 #include "transposed_model.h"
@@ -11,12 +12,15 @@ namespace transposed {
 
 std::string num_text(float v);  // whole numbers without decimals, others with two
 
-// h x w cells of `cell` pixels at screen position o (no layout item: the caller reserves the room).
-// Value cells are tinted by value up to |scale| (blue positive, red negative).
-void draw_grid(ImVec2 o, int h, int w, const std::function<float(int, int)>& value, const std::function<CellKind(int, int)>& kind,
-               float cell, float scale);
+// An orange frame around h x w cells from (y, x): the window of the selected output.
+struct GridFrame {
+  int y, x, h, w;
+};
 
-// An orange frame around h x w cells from (y, x) of a grid drawn at o.
-void outline(ImVec2 o, float cell, int y, int x, int h, int w);
+// h x w cells of `cell` pixels at screen position o, values written in when they fit, then `frames`.
+// Value cells are tinted by value up to |scale| (blue positive, red negative). Drawn in a child window
+// of its own that takes no input (the caller handles the mouse); the cursor ends below it.
+void draw_grid(const char* id, ImVec2 o, int h, int w, const std::function<float(int, int)>& value,
+               const std::function<CellKind(int, int)>& kind, float cell, float scale, const std::vector<GridFrame>& frames = {});
 
 }  // namespace transposed

@@ -174,7 +174,7 @@ GridLayout place_rows(const std::vector<GridSize>& g, const std::vector<std::vec
   };
   GridLayout best;
   best.grids.resize(g.size());
-  for (float cell = max_cell; cell >= 1.0f; cell -= 0.25f)
+  for (float cell = max_cell; cell >= 0.1f; cell -= cell > 1.0f ? 0.25f : 0.05f)  // below a pixel: outlines only
     if (place(cell, &best)) {
       best.cell = cell;
       return best;
@@ -192,7 +192,7 @@ GridLayout layout_step_grids(const std::vector<GridSize>& g, float box_w, float 
     GridLayout l = place_rows(g, rows, box_w, box_h, caption_h, gap, max_cell);
     if (best.grids.empty() || l.cell > best.cell) best = std::move(l);
   }
-  if (best.cell == 0) best = place_rows(g, arrangements[1], 1e9f, 1e9f, caption_h, gap, 1.0f);  // nothing fits: 1 px cells
+  if (best.cell == 0) best = place_rows(g, arrangements[1], 1e9f, 1e9f, caption_h, gap, 1.0f);  // not even the captions fit: 1 px cells
   return best;
 }
 
