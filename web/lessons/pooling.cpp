@@ -83,7 +83,8 @@ class PoolingView : public LessonView {
     for (int i = 0; i < 4; ++i) {
       if (i % g.cols) ImGui::SameLine();
       const ImVec2 cell = i < 2 ? image : grid;
-      ImGui::BeginChild(i + 1, ImVec2(cell.x, cell.y + caption), false, flags);  // clips a caption wider than its panel
+      ImGui::PushID(i);
+      ImGui::BeginChild("panel", ImVec2(cell.x, cell.y + caption), false, flags);  // clips a caption wider than its panel
       if (i == 0) {
         ImGui::Text("input %d x %d (yellow: crop)", ctx.input.h, ctx.input.w);
         const NumericCrop& c = r.crop;
@@ -105,6 +106,7 @@ class PoolingView : public LessonView {
         draw_crop_output(ctx, cell);
       }
       ImGui::EndChild();
+      ImGui::PopID();
     }
   }
 

@@ -256,7 +256,8 @@ class TransposedView : public LessonView {
     ImageView* views[3] = {&small_view_, &bilinear_view_, &ones_view_};
     for (int i = 0; i < 4; ++i) {
       if (i % g.cols) ImGui::SameLine();
-      ImGui::BeginChild(i + 1, box, false, flags);  // clips a caption or legend wider than its panel
+      ImGui::PushID(i);
+      ImGui::BeginChild("panel", box, false, flags);  // clips a caption or legend wider than its panel
       if (i < 3) {
         ImGui::TextUnformatted(captions[i]);
         views[i]->draw(captions[i], g.cell, s);
@@ -264,6 +265,7 @@ class TransposedView : public LessonView {
         checker(p, g.cell);
       }
       ImGui::EndChild();
+      ImGui::PopID();
     }
     const Checkerboard& chk = model_.checker();
     if (chk.counts.empty()) note("These settings are not valid.");
