@@ -1,6 +1,7 @@
 #include "widgets.h"
 
 #include <algorithm>
+#include <cstdarg>
 
 #include <emscripten.h>
 #include <emscripten/val.h>
@@ -50,6 +51,15 @@ float button_width(const char* label) { return ImGui::CalcTextSize(label, nullpt
 float labelled_width(float field, const char* label) {
   const float text = ImGui::CalcTextSize(label, nullptr, true).x;
   return field + (text > 0 ? ImGui::GetStyle().ItemInnerSpacing.x + text : 0.0f);
+}
+
+void note(const char* fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrappedV(fmt, args);
+  ImGui::PopStyleColor();
+  va_end(args);
 }
 
 void lesson_header(const char* title, const char* summary) {

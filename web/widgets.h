@@ -21,6 +21,8 @@ void same_line_if_fits(float width);
 float button_width(const char* label);
 float labelled_width(float field, const char* label);
 
+// A remark in the dim text colour, wrapped to the column (printf format).
+void note(const char* fmt, ...) IM_FMTARGS(1);
 // A lesson's heading and summary.
 void lesson_header(const char* title, const char* summary);
 
