@@ -57,7 +57,6 @@ class LessonView {
   virtual void visual(LessonContext& ctx, ImVec2 size) = 0;
   // Everything else: controls and numbers, grouped with ctx.section().
   virtual void controls(LessonContext& ctx) = 0;
-  virtual bool whole() const { return false; }  // transitional (below)
 };
 
 bool register_lesson_view(const std::string& id, LessonView& view);
@@ -71,19 +70,3 @@ LessonView* find_lesson_view(const std::string& id);
   static const bool CONVLAB_CONCAT(lesson_view_registered_, __LINE__) = \
       register_lesson_view(id, CONVLAB_CONCAT(lesson_view_, __LINE__))
 
-// Transitional, until every lesson is split: a lesson drawn as one function over the whole lesson area.
-class WholeLessonView : public LessonView {
- public:
-  explicit WholeLessonView(void (*draw)(LessonContext&)) : draw_(draw) {}
-  void update(LessonContext&) override {}
-  void visual(LessonContext& ctx, ImVec2) override { draw_(ctx); }
-  void controls(LessonContext&) override {}
-  bool whole() const override { return true; }
-
- private:
-  void (*draw_)(LessonContext&);
-};
-#define REGISTER_LESSON(id, title, summary, ...)                                        \
-  static WholeLessonView CONVLAB_CONCAT(whole_lesson_, __LINE__){__VA_ARGS__};          \
-  static const bool CONVLAB_CONCAT(whole_lesson_registered_, __LINE__) =                \
-      register_lesson_view(id, CONVLAB_CONCAT(whole_lesson_, __LINE__))

@@ -86,10 +86,6 @@ LessonLayout choose_layout(const State& s, ImVec2 area) {
 void draw_lesson(LessonContext& ctx, LessonView& view, const LessonInfo& info) {
   ctx.publish("layout", ctx.layout == LessonLayout::Wide ? "wide" : ctx.layout == LessonLayout::Narrow ? "narrow" : "embed");
   view.update(ctx);
-  if (view.whole()) {  // not yet split into visual and controls
-    view.visual(ctx, ImGui::GetContentRegionAvail());
-    return;
-  }
   if (ctx.layout == LessonLayout::Wide) draw_wide(ctx, view, info);
   else draw_stacked(ctx, view, info);
 }

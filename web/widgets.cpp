@@ -72,13 +72,6 @@ void lesson_header(const char* title, const char* summary) {
   ImGui::Separator();
 }
 
-LeftColumn begin_left_column(const char* id, float min_wide, float fraction, float min_w, float max_w, float stacked_h) {
-  const float avail = ImGui::GetContentRegionAvail().x;
-  const bool wide = avail >= min_wide;
-  const LeftColumn c{wide, wide ? std::clamp(avail * fraction, min_w, max_w) : avail};
-  ImGui::BeginChild(id, ImVec2(c.left_w, wide ? 0.0f : stacked_h), false);
-  return c;
-}
 
 ViewGrid view_grid(int n, ImVec2 box, float aspect, float caption_h) {
   const float gap = ImGui::GetStyle().ItemSpacing.x, vgap = ImGui::GetStyle().ItemSpacing.y;
@@ -97,11 +90,6 @@ ViewGrid view_grid(int n, ImVec2 box, float aspect, float caption_h) {
   return best;
 }
 
-void shape_line(const char* op, const convlab::Tensor& in, const convlab::Tensor& out) {
-  ImGui::PushFont(mono_font());
-  ImGui::Text("input %d x %d x %d  ->  %s  ->  output %d x %d x %d   (C x H x W)", in.c, in.h, in.w, op, out.c, out.h, out.w);
-  ImGui::PopFont();
-}
 
 bool copy_button(const char* label, const std::string& text) {
   if (!ImGui::Button(label)) return false;

@@ -26,16 +26,6 @@ void note(const char* fmt, ...) IM_FMTARGS(1);
 // A lesson's heading and summary.
 void lesson_header(const char* title, const char* summary);
 
-// The lessons' two columns: controls on the left, views on the right. Begins the left column (a child
-// window): with at least `min_wide` pixels available it is `fraction` of them, clamped to
-// [min_w, max_w], and as tall as the lesson; narrower, it takes the whole width and `stacked_h` pixels,
-// and the views go below it. The caller ends it (EndChild, then SameLine when wide).
-struct LeftColumn {
-  bool wide;     // side by side
-  float left_w;  // the column's width
-};
-LeftColumn begin_left_column(const char* id, float min_wide, float fraction, float min_w, float max_w, float stacked_h);
-
 // n equal image views (height/width = aspect, each with a caption line above) in a box: the column
 // count that makes each view biggest. cell is one view's size without its caption.
 struct ViewGrid {
@@ -43,9 +33,6 @@ struct ViewGrid {
   ImVec2 cell;
 };
 ViewGrid view_grid(int n, ImVec2 box, float aspect, float caption_h);
-
-// "input 3 x 9 x 9 -> conv2d -> output 1 x 5 x 5" plus the formula of each axis (formula.h).
-void shape_line(const char* op, const convlab::Tensor& in, const convlab::Tensor& out);
 
 // Copies text to the clipboard through the page (navigator.clipboard); returns true when asked.
 bool copy_button(const char* label, const std::string& text);
