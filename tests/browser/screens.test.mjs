@@ -6,7 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { openBrowser, waitForReady, distinctColours, shotDir, readout } from './browser.mjs';
+import { readFileSync } from 'node:fs';
+import { openBrowser, waitForReady, distinctColours, shotDir, readout, root } from './browser.mjs';
 
 const SCREENS = [
   { name: 'phone', viewport: { width: 390, height: 664 }, touch: true, mobile: true, hash: '' },
@@ -17,15 +18,26 @@ const SCREENS = [
 ];
 
 let env;
+let lessons = [];
 let lessonIds = [];
 before(async () => {
   env = await openBrowser();
   const page = await env.openAt('');
-  lessonIds = (await page.evaluate(() => window.playground.lessons())).map((l) => l.id);
+  lessons = await page.evaluate(() => window.playground.lessons());
+  lessonIds = lessons.map((l) => l.id);
   await page.close();
   if (process.env.LESSONS) lessonIds = lessonIds.filter((id) => process.env.LESSONS.split(',').includes(id));
 });
 after(async () => { await env?.close(); });
+
+test('the README lists each lesson\'s hide= ids as the lesson registers them', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  for (const l of lessons) {
+    const row = readme.split('\n').find((line) => line.startsWith(`| \`${l.id}\` |`));
+    assert.ok(row, `README has no hide= row for ${l.id}`);
+    assert.deepEqual([...row.split('|')[2].matchAll(/`([^`]+)`/g)].map((m) => m[1]), l.controls, l.id);
+  }
+});
 
 const rect = (text) => { const [x, y, w, h] = text.split(',').map(Number); return { x, y, w, h }; };
 
