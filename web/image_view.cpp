@@ -48,6 +48,10 @@ void ImageView::set_for(const std::string& key, cl::Tensor&& t, const std::strin
   key_ = key;
 }
 
+float ImageView::legend_height() const {
+  return mode_ != cl::DisplayMode::Clamp ? ImGui::GetFrameHeightWithSpacing() : 0.0f;
+}
+
 std::vector<ImVec4>& ImageView::drawn_boxes() {
   static std::vector<ImVec4> boxes;
   return boxes;
@@ -117,8 +121,8 @@ void ImageView::draw_values(ImDrawList* dl, const ViewTransform& tf, ImVec2 lo, 
 Hover ImageView::draw(const char* id, ImVec2 size, State& state, const Overlay& overlay, int pad) {
   const cl::Tensor& shown = tensor();
   Hover hover;
-  const bool legend = mode_ != cl::DisplayMode::Clamp;
-  const float legend_h = legend ? ImGui::GetFrameHeightWithSpacing() : 0.0f;
+  const float legend_h = legend_height();
+  const bool legend = legend_h > 0.0f;
   size.x = std::max(size.x, 32.0f);
   size.y = std::max(size.y - legend_h, 32.0f);
   ImGui::PushID(id);

@@ -48,6 +48,8 @@ class ImageView {
   // What `display` resolved to for the tensor (auto -> clamp, min-max or diverging), before a signed
   // colour image is switched to |value|: the mode a readout names.
   convlab::DisplayMode resolved_display() const { return resolved_; }
+  // The height draw() adds under the image for the colour legend (none for plain clamp).
+  float legend_height() const;
   // The RGBA bytes on screen (Export PNG writes them), computed again from the tensor.
   std::vector<std::uint8_t> shown_rgba() const;
 

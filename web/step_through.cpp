@@ -278,6 +278,34 @@ void ConvStepThrough::pick(State& s, const Hover& h) const {
   s.step = h.y * conv_.output->w + h.x;
 }
 
+void ConvStepThrough::section(LessonContext& ctx) {
+  if (!ctx.section("step", "Step through the sums")) return;
+  controls(ctx);
+  if (ctx.wide() || !active()) return;
+  ImGui::BeginChild("step-panel", ImVec2(0, panel_height(1e6f)), false);
+  panel(ctx);
+  ImGui::EndChild();
+}
+
+void ConvStepThrough::draw_views(LessonContext& ctx, ImVec2 size, const std::string& input_caption, ImageView& input_view,
+                                 const Overlay& input_overlay, int pad, const std::string& output_caption, ImageView& output_view) {
+  const bool panel_here = ctx.wide() && active();
+  const float panel_h = panel_here ? panel_height(size.y) : 0.0f;
+  const convlab::Tensor& in = input_view.tensor();
+  const float aspect = in.empty() ? 1.0f : float(in.h + 2 * pad) / float(in.w + 2 * pad);
+  const ViewGrid g = view_grid(2, ImVec2(size.x, size.y - panel_h), aspect, ImGui::GetTextLineHeightWithSpacing());
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted(input_caption.c_str());
+  input_view.draw("in", g.cell, ctx.state, input_overlay, pad);
+  ImGui::EndGroup();
+  if (g.cols > 1) ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted(output_caption.c_str());
+  pick(ctx.state, output_view.draw("out", g.cell, ctx.state, output_overlay()));
+  ImGui::EndGroup();
+  if (panel_here) panel(ctx);
+}
+
 float ConvStepThrough::panel_height(float avail_h) const {
   if (!active()) return 0.0f;
   return std::min(avail_h * 0.56f, 90.0f + float(cell_.rows.size()) * (float(cell_.kh) * 28.0f + 8.0f));

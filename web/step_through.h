@@ -15,6 +15,7 @@
 
 #include "conv2d.h"
 #include "image_view.h"
+#include "kernel_settings.h"
 #include "lesson.h"
 #include "state.h"
 #include "tensor.h"
@@ -95,6 +96,9 @@ class ConvStepThrough {
   // step_cell, step_window, step_sum, step_output (and _<channel> variants for several outputs).
   void update(LessonContext& ctx, const StepConv& conv);
   void controls(LessonContext& ctx) { player_.controls(ctx, conv_.cells(), conv_.valid() ? conv_.output->w : 1); }
+  // The lesson's "step" section: the player, and where draw_views() has no room for the numbers (not
+  // wide) the numbers too.
+  void section(LessonContext& ctx);
   bool active() const { return cell_.index >= 0; }
   const StepCell& cell() const { return cell_; }
   // Overlays: the window on the input view (shift = pad.left/top if that view shows the padded input),
@@ -107,6 +111,11 @@ class ConvStepThrough {
   // kernel grid per input channel, at most a little over half of what is left for the views.
   void panel(LessonContext& ctx);
   float panel_height(float avail_h) const;
+  // A conv lesson's visual: its input view (with `input_overlay`, `pad` pixels of border room) and its
+  // output view (the current cell marked; a click picks it) side by side, stacked in a tall box, and
+  // the numbers under them on wide screens (elsewhere the lesson shows panel() in a section).
+  void draw_views(LessonContext& ctx, ImVec2 size, const std::string& input_caption, ImageView& input_view,
+                  const Overlay& input_overlay, int pad, const std::string& output_caption, ImageView& output_view);
 
  private:
   StepPlayer player_;
@@ -117,6 +126,20 @@ class ConvStepThrough {
 // The conv2d parameters of the state (pad -1 = PyTorch's 'same' for this kernel and dilation, 0 = valid,
 // n = n on every side; pad_mode, stride, dilation). groups is left at 1 for the lesson to set.
 convlab::Conv2dParams state_conv_params(const State& s, int kh, int kw);
+
+// Hands the state's kernel per channel ([C, 1, kh, kw]) and its conv parameters to a model's
+// update(input, generation, weights, params). A preset the core cannot make at this size, or the
+// model's own failure, becomes the lesson's error (the model keeps its previous result).
+template <class Model>
+void update_with_state_kernel(LessonContext& ctx, Model& model) {
+  try {
+    const convlab::Weights w = state_depthwise(ctx.state, ctx.input.c);
+    model.update(ctx.input, ctx.input_generation, w, state_conv_params(ctx.state, w.kh, w.kw));
+  } catch (const std::exception& e) {
+    ctx.error = e.what();
+  }
+  if (!model.error().empty()) ctx.error = model.error();
+}
 
 // The output-size formula of each axis (formula.h) under the shape line, with the floor's note when it
 // drops pixels; publishes formula_h, formula_w (values) and formula_h_text, formula_w_text.

@@ -57,7 +57,7 @@ Finger* find(SDL_FingerID id) {
 }
 
 // The front-most window under p (ImGui's own hovered-window rule), then its nearest ancestor that can
-// scroll along the swipe.
+// scroll along the swipe and takes the wheel (a picture's box that overflows by a pixel does not).
 ImGuiID scrollable_window_at(ImVec2 p, bool vertical) {
   ImGuiContext& g = *GImGui;
   ImGuiWindow* hit = nullptr;
@@ -66,8 +66,10 @@ ImGuiID scrollable_window_at(ImVec2 p, bool vertical) {
     if (!w->WasActive || w->Hidden || (w->Flags & ImGuiWindowFlags_NoMouseInputs)) continue;
     if (w->OuterRectClipped.Contains(p)) hit = w;
   }
-  for (ImGuiWindow* w = hit; w; w = w->ParentWindow)
+  for (ImGuiWindow* w = hit; w; w = w->ParentWindow) {
+    if (w->Flags & ImGuiWindowFlags_NoScrollWithMouse) continue;  // as the wheel: such a window passes it on
     if ((vertical ? w->ScrollMax.y : w->ScrollMax.x) > 0.0f) return w->ID;
+  }
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "depthwise_model.h"
 #include "format.h"
 #include "image_view.h"
+#include "view_cells.h"
 #include "imgui.h"
 #include "kernel_editor.h"
 #include "lesson.h"
@@ -62,13 +63,14 @@ class DepthwiseView : public LessonView {
     // The top pair may take 60% of the height (side by side, or stacked in a tall box); the channels
     // get whatever it leaves.
     const float top = ImGui::GetCursorPosY();
-    draw_row("dw-top", {{&input_view_, "input " + shape_text(ctx.input)},
-                        {&merged_view_, "output " + shape_text(out) + (colour ? " merged" : "")}},
-             ImVec2(size.x, colour ? size.y * 0.6f : size.y), aspect, s);
+    draw_view_cells("dw-top",
+                    {{&input_view_, "input " + shape_text(ctx.input)},
+                     {&merged_view_, "output " + shape_text(out) + (colour ? " merged" : "")}},
+                    ImVec2(size.x, colour ? size.y * 0.6f : size.y), aspect, s);
     if (!colour) return;
-    std::vector<Cell> channels;
+    std::vector<ViewCell> channels;
     for (int i = 0; i < 3 && i < out.c; ++i) channels.push_back({&channel_views_[i], std::string(kChannelNames[i]) + " * its kernel"});
-    draw_row("dw-channels", channels, ImVec2(size.x, size.y - (ImGui::GetCursorPosY() - top)), aspect, s);
+    draw_view_cells("dw-channels", channels, ImVec2(size.x, size.y - (ImGui::GetCursorPosY() - top)), aspect, s);
   }
 
   void controls(LessonContext& ctx) override {
@@ -115,40 +117,6 @@ class DepthwiseView : public LessonView {
   }
 
  private:
-  static float legend_h(const ImageView& view) {  // the room ImageView::draw takes for its legend
-    return view.resolved_display() == cl::DisplayMode::Clamp ? 0.0f : ImGui::GetFrameHeightWithSpacing();
-  }
-
-  struct Cell {
-    ImageView* view;
-    std::string caption;
-  };
-
-  // Captioned views in `box` (view_grid), as tall as their images need, each in a child window so that a
-  // caption or legend wider than its view is clipped instead of pushing the next one away.
-  static void draw_row(const char* id, const std::vector<Cell>& cells, ImVec2 box, float aspect, State& s) {
-    float legend = 0.0f;
-    for (const Cell& c : cells) legend = std::max(legend, legend_h(*c.view));
-    const float caption = ImGui::GetTextLineHeightWithSpacing();
-    const ViewGrid g = view_grid(int(cells.size()), box, aspect, caption + legend);
-    const float image_h = std::min(g.cell.y, g.cell.x * aspect);
-    const std::size_t cols = std::size_t(g.cols);
-    ImGui::PushID(id);
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-      if (i % cols) ImGui::SameLine();
-      char cell_id[16];
-      std::snprintf(cell_id, sizeof cell_id, "cell%zu", i);  // a text id: an ImGuiID would ignore the ID stack
-      const std::size_t row = i - i % cols;
-      float row_legend = 0.0f;  // a row without a legend needs no room for one
-      for (std::size_t j = row; j < std::min(cells.size(), row + cols); ++j) row_legend = std::max(row_legend, legend_h(*cells[j].view));
-      ImGui::BeginChild(cell_id, ImVec2(g.cell.x, caption + image_h + row_legend), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
-      ImGui::TextUnformatted(cells[i].caption.c_str());
-      cells[i].view->draw("view", ImVec2(g.cell.x, image_h + legend_h(*cells[i].view)), s);
-      ImGui::EndChild();
-    }
-    ImGui::PopID();
-  }
-
   static void cost_row(const char* name, const cl::LayerCost& cost) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();

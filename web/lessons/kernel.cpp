@@ -65,23 +65,9 @@ class KernelView : public LessonView {
   // Input and output side by side (stacked in a tall box), the step's numbers under them when wide.
   void visual(LessonContext& ctx, ImVec2 size) override {
     if (!model_.output) return;
-    State& s = ctx.state;
-    const cl::Tensor& out = *model_.output;
-    const bool panel_here = ctx.wide() && step_.active();
-    const float panel_h = panel_here ? step_.panel_height(size.y) : 0.0f;
-    const float line = ImGui::GetTextLineHeightWithSpacing();
-    const ViewGrid g = view_grid(2, ImVec2(size.x, size.y - panel_h), float(ctx.input.h) / float(ctx.input.w), line);
     const cl::Pad4& p = model_.params.padding;
-    ImGui::BeginGroup();
-    ImGui::Text("input %s", shape_text(ctx.input).c_str());
-    input_view_.draw("in", g.cell, s, step_.input_overlay(), std::max({p.top, p.left, p.bottom, p.right}));
-    ImGui::EndGroup();
-    if (g.cols > 1) ImGui::SameLine();
-    ImGui::BeginGroup();
-    ImGui::Text("output %s", shape_text(out).c_str());
-    step_.pick(s, output_view_.draw("out", g.cell, s, step_.output_overlay()));
-    ImGui::EndGroup();
-    if (panel_here) step_.panel(ctx);
+    step_.draw_views(ctx, size, "input " + shape_text(ctx.input), input_view_, step_.input_overlay(),
+                     std::max({p.top, p.left, p.bottom, p.right}), "output " + shape_text(*model_.output), output_view_);
   }
 
   void controls(LessonContext& ctx) override {
@@ -98,14 +84,7 @@ class KernelView : public LessonView {
     if (ctx.section("kernel-editor", "Kernel")) kernel_editor(s, ctx.input.c, 15);
     if (ctx.section("presets", "Quick kernels")) quick_buttons(s);
     if (ctx.section("depth", "Kernel depth = channels")) depth_choice(ctx);
-    if (ctx.section("step", "Step through the sums")) {
-      step_.controls(ctx);
-      if (!ctx.wide() && step_.active()) {  // no room beside the views: the numbers go here
-        ImGui::BeginChild("step-panel", ImVec2(0, step_.panel_height(1e6f)), false);
-        step_.panel(ctx);
-        ImGui::EndChild();
-      }
-    }
+    step_.section(ctx);
     if (ctx.section("conv-options", "Padding, stride, dilation")) conv_options(s);
     if (ctx.section("display", "Output display")) display_choice(s);
     if (ctx.section("export", "Export")) {

@@ -71,27 +71,17 @@ class PaddingView : public LessonView {
   // them when wide.
   void visual(LessonContext& ctx, ImVec2 size) override {
     if (!model_.output) return;
-    State& s = ctx.state;
     const cl::Tensor &padded = *model_.padded, &out = *model_.output;
-    const bool panel_here = ctx.wide() && step_.active();
-    const float panel_h = panel_here ? step_.panel_height(size.y) : 0.0f;
-    const float line = ImGui::GetTextLineHeightWithSpacing();
-    const ViewGrid g = view_grid(2, ImVec2(size.x, size.y - panel_h), float(padded.h) / float(padded.w), line);
     const cl::Pad4& p = model_.params.padding;
     const Overlay window = step_.input_overlay(float(p.left), float(p.top));
-    ImGui::BeginGroup();
-    ImGui::Text("padded %d x %d, border %d %d %d %d", padded.h, padded.w, p.top, p.bottom, p.left, p.right);
-    padded_view_.draw("padded", g.cell, s, [this, window](ImDrawList* dl, const ViewTransform& tf) {
-      draw_border(dl, tf);
-      if (window) window(dl, tf);
-    });
-    ImGui::EndGroup();
-    if (g.cols > 1) ImGui::SameLine();
-    ImGui::BeginGroup();
-    ImGui::Text("output %d x %d", out.h, out.w);
-    step_.pick(s, output_view_.draw("out", g.cell, s, step_.output_overlay()));
-    ImGui::EndGroup();
-    if (panel_here) step_.panel(ctx);
+    char caption[96];
+    std::snprintf(caption, sizeof caption, "padded %d x %d, border %d %d %d %d", padded.h, padded.w, p.top, p.bottom, p.left, p.right);
+    step_.draw_views(ctx, size, caption, padded_view_,
+                     [this, window](ImDrawList* dl, const ViewTransform& tf) {
+                       draw_border(dl, tf);
+                       if (window) window(dl, tf);
+                     },
+                     0, "output " + std::to_string(out.h) + " x " + std::to_string(out.w), output_view_);
   }
 
   void controls(LessonContext& ctx) override {
@@ -131,14 +121,7 @@ class PaddingView : public LessonView {
     }
     if (ctx.section("mode", "What the padded pixels hold")) mode_list(s);
     if (ctx.section("corner", "The top-left corner, cell by cell")) corner(ImGui::GetContentRegionAvail().x);
-    if (ctx.section("step", "Step through the sums")) {
-      step_.controls(ctx);
-      if (!ctx.wide() && step_.active()) {  // no room beside the views: the numbers go here
-        ImGui::BeginChild("step-panel", ImVec2(0, step_.panel_height(1e6f)), false);
-        step_.panel(ctx);
-        ImGui::EndChild();
-      }
-    }
+    step_.section(ctx);
   }
 
  private:

@@ -8,6 +8,7 @@
 
 #include "format.h"
 #include "image_view.h"
+#include "view_cells.h"
 #include "imgui.h"
 #include "lesson.h"
 #include "pointwise_model.h"
@@ -50,7 +51,7 @@ class PointwiseView : public LessonView {
   // The input, then every output channel: two views side by side for grey, a grid for the features.
   void visual(LessonContext& ctx, ImVec2 size) override {
     const PointwiseResult& r = model_.result();
-    std::vector<Cell> cells = {{&input_view_, "input " + shape_text(ctx.input), ""}};
+    std::vector<ViewCell> cells = {{&input_view_, "input " + shape_text(ctx.input), ""}};
     if (ctx.input.c != 3) cells[0].caption += ": grey, nothing to mix";
     else if (r.output && r.output->c == 1) cells.push_back({&views_[0], "output " + shape_text(*r.output) + ": grey", ""});
     else if (r.output) {
@@ -60,7 +61,7 @@ class PointwiseView : public LessonView {
         cells.push_back({&views_[o], std::to_string(o) + "  " + (named ? rows[o].name : "output"), named ? rows[o].meaning : ""});
       }
     }
-    hover_ = draw_grid(cells, size, float(ctx.input.h) / float(ctx.input.w), ctx.state);
+    hover_ = draw_view_cells("pw", cells, size, float(ctx.input.h) / float(ctx.input.w), ctx.state);
   }
 
   void controls(LessonContext& ctx) override {
@@ -101,43 +102,6 @@ class PointwiseView : public LessonView {
   }
 
  private:
-  struct Cell {
-    ImageView* view;
-    std::string caption, tip;
-  };
-
-  static float legend_h(const ImageView& view) {  // the room ImageView::draw takes for its legend
-    return view.resolved_display() == cl::DisplayMode::Clamp ? 0.0f : ImGui::GetFrameHeightWithSpacing();
-  }
-
-  // The cells in `size` (view_grid), as tall as their images need, each in a child window so that a
-  // caption or legend wider than its view is clipped instead of pushing the next one away. Returns the
-  // pixel under the pointer, if any.
-  static Hover draw_grid(const std::vector<Cell>& cells, ImVec2 size, float aspect, State& s) {
-    float legend = 0.0f;
-    for (const Cell& c : cells) legend = std::max(legend, legend_h(*c.view));
-    const float caption = ImGui::GetTextLineHeightWithSpacing();
-    const ViewGrid g = view_grid(int(cells.size()), size, aspect, caption + legend);
-    const float image_h = std::min(g.cell.y, g.cell.x * aspect);
-    const std::size_t cols = std::size_t(g.cols);
-    Hover hover;
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-      if (i % cols) ImGui::SameLine();
-      char cell_id[16];
-      std::snprintf(cell_id, sizeof cell_id, "cell%zu", i);  // a text id: an ImGuiID would ignore the ID stack
-      const std::size_t row = i - i % cols;
-      float row_legend = 0.0f;  // a row without a legend needs no room for one
-      for (std::size_t j = row; j < std::min(cells.size(), row + cols); ++j) row_legend = std::max(row_legend, legend_h(*cells[j].view));
-      ImGui::BeginChild(cell_id, ImVec2(g.cell.x, caption + image_h + row_legend), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
-      ImGui::TextUnformatted(cells[i].caption.c_str());
-      if (!cells[i].tip.empty()) tip(cells[i].tip.c_str());
-      const Hover h = cells[i].view->draw("view", ImVec2(g.cell.x, image_h + legend_h(*cells[i].view)), s);
-      if (h.active) hover = h;
-      ImGui::EndChild();
-    }
-    return hover;
-  }
-
   // The matrix as a table of drag fields, a row per output channel, with that output at the chosen pixel.
   void matrix_editor(PointwiseParams& p, const cl::Tensor& in) {
     const PointwiseResult& r = model_.result();

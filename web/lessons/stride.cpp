@@ -65,13 +65,7 @@ class StrideView : public LessonView {
  public:
   void update(LessonContext& ctx) override {
     const State& s = ctx.state;
-    try {
-      const cl::Weights w = state_depthwise(s, ctx.input.c);
-      model_.update(ctx.input, ctx.input_generation, w, state_conv_params(s, w.kh, w.kw));
-    } catch (const std::exception& e) {  // a preset that has no such size
-      ctx.error = e.what();
-    }
-    if (!model_.error().empty()) ctx.error = model_.error();
+    update_with_state_kernel(ctx, model_);
     input_view_.set_for(std::to_string(ctx.input_generation), ctx.input);
     if (model_.empty()) return;
     const StrideResult& r = model_.result();
