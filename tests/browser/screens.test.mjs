@@ -1,7 +1,8 @@
 // Every lesson on every kind of screen: a phone (390x664, touch), a tablet (768x1024, touch), a small
 // tutorial iframe (640x400, embed=1) and a desktop (1280x800). On each: the lesson's picture is on
 // screen in the first view, a swipe scrolls the panel under the finger, a pinch on an image view zooms
-// it, and nothing reaches the console. Embeds fit down to 320x240. Screenshots land in build/screenshots/screens-<lesson>-<screen>.png.
+// it and a two-finger drag pans it, and nothing reaches the console. Embeds fit down to 320x240.
+// Screenshots land in build/screenshots/screens-<lesson>-<screen>.png.
 // LESSONS=kernel,padding limits the run to some lessons.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -107,6 +108,13 @@ for (const screen of SCREENS) {
           await page.waitForTimeout(200);
           const zoom = Number((await page.evaluate(() => window.playground.getState())).zoom);
           assert.ok(zoom > 1.5, `${where}: a pinch on the view at ${cx},${cy} left the zoom at ${zoom}`);
+          // Two fingers moved together to the right drag the image with them: the view's centre moves left.
+          const cx0 = Number((await page.evaluate(() => window.playground.getState())).cx);
+          const dx = Math.min(60, pinchBox.w / 3);
+          await touchPath(cdp, page, [[{ x: cx - 20, y: cy }, { x: cx - 20 + dx, y: cy }], [{ x: cx + 20, y: cy }, { x: cx + 20 + dx, y: cy }]]);
+          await page.waitForTimeout(200);
+          const cx1 = Number((await page.evaluate(() => window.playground.getState())).cx);
+          assert.ok(cx1 < cx0 - 0.005, `${where}: a two-finger drag to the right moved the centre from ${cx0} to ${cx1}`);
         }
 
         // A swipe up over the scrolling panel (in a stacked layout, starting on the picture) scrolls it.
