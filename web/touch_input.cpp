@@ -104,8 +104,8 @@ void finger_down(const SDL_TouchFingerEvent& e) {
   g_in_use = g_owns_mouse = true;
   if (g_fingers.size() >= 2) return;  // a third finger changes nothing
   g_fingers.push_back({e.fingerId, to_css(e.x, e.y)});
-  if (g_fingers.size() == 2) {
-    if (g_mode == Mode::Pending || g_mode == Mode::Drag || g_mode == Mode::Swipe) begin_pinch();
+  if (g_fingers.size() == 2) {  // also a finger put back after a pinch: pinch again
+    begin_pinch();
     return;
   }
   g_stopped_glide = g_gliding;
