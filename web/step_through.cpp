@@ -139,8 +139,7 @@ void draw_window(ImDrawList* dl, const ViewTransform& tf, const WindowGeometry& 
   dl->AddRect(a, b, kWindowColour, 0, 0, 2.0f);
   if (b.x - a.x < 14.0f) {  // too small to see at this zoom: a ring around it
     const ImVec2 c((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f);
-    dl->AddCircle(c, 16.0f, IM_COL32(0, 0, 0, 160), 32, 4.0f);
-    dl->AddCircle(c, 16.0f, kWindowColour, 32, 2.0f);
+    draw_ring(dl, c, kWindowColour);
   }
 }
 
@@ -151,8 +150,7 @@ void draw_cell_mark(ImDrawList* dl, const ViewTransform& tf, int y, int x) {
   dl->AddRect(a, ImVec2(a.x + s, a.y + s), kWindowColour, 0, 0, 2.0f);
   if (tf.scale < 14.0f) {
     const ImVec2 c(a.x + tf.scale * 0.5f, a.y + tf.scale * 0.5f);
-    dl->AddCircle(c, 16.0f, IM_COL32(0, 0, 0, 160), 32, 4.0f);
-    dl->AddCircle(c, 16.0f, kWindowColour, 32, 2.0f);
+    draw_ring(dl, c, kWindowColour);
   }
 }
 

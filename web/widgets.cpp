@@ -62,6 +62,11 @@ void note(const char* fmt, ...) {
   va_end(args);
 }
 
+void draw_ring(ImDrawList* dl, ImVec2 centre, ImU32 colour, float radius) {
+  dl->AddCircle(centre, radius, IM_COL32(0, 0, 0, 170), 32, 4.0f);
+  dl->AddCircle(centre, radius, colour, 32, 2.0f);
+}
+
 void lesson_header(const char* title, const char* summary) {
   ImGui::TextUnformatted(title);
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.72f, 0.75f, 0.80f, 1.0f));

@@ -23,6 +23,9 @@ float labelled_width(float field, const char* label);
 
 // A remark in the dim text colour, wrapped to the column (printf format).
 void note(const char* fmt, ...) IM_FMTARGS(1);
+// A ring in `colour` with a dark outline, readable on any image: marks a spot too small to see.
+void draw_ring(ImDrawList* dl, ImVec2 centre, ImU32 colour, float radius = 16.0f);
+
 // A lesson's heading and summary.
 void lesson_header(const char* title, const char* summary);
 

@@ -75,8 +75,7 @@ class DilationView : public LessonView {
           }
       if (b.x - a.x < 14.0f) {  // too small to see: ring it
         const ImVec2 c((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f);
-        dl->AddCircle(c, 16.0f, IM_COL32(0, 0, 0, 160), 32, 4.0f);
-        dl->AddCircle(c, 16.0f, IM_COL32(255, 196, 0, 255), 32, 2.0f);
+        draw_ring(dl, c, IM_COL32(255, 196, 0, 255));
       }
     };
     const int oy = picked_.h, ox = picked_.w;

@@ -126,8 +126,7 @@ class ReceptiveFieldView : public LessonView {
       dl->AddRectFilled(screen(tf, model_.clipped(), false), screen(tf, model_.clipped(), true), layer_colour(L, 50));
     if (float(rect.x1 - rect.x0) * tf.scale < 14.0f) {  // a ring around a field too small to spot
       const ImVec2 c = tf.to_screen(0.5f * float(rect.x0 + rect.x1), 0.5f * float(rect.y0 + rect.y1));
-      dl->AddCircle(c, 16.0f, IM_COL32(0, 0, 0, 160), 32, 4.0f);
-      dl->AddCircle(c, 16.0f, layer_colour(L), 32, 2.0f);
+      draw_ring(dl, c, layer_colour(L));
     }
     for (int l = 0; l <= L; ++l) {
       const cl::Rect& r = model_.nested()[std::size_t(l)];

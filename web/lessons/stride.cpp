@@ -227,8 +227,7 @@ class StrideView : public LessonView {
     for (int i = 0; i < r.crop_out.h; ++i)
       for (int j = 0; j < r.crop_out.w; ++j) {
         const ImVec2 c(o.x + window_centre(j, st.w, ew) * cell, o.y + window_centre(i, st.h, eh) * cell);
-        dl->AddCircle(c, radius, IM_COL32(0, 0, 0, 200), 24, 4.0f);
-        dl->AddCircle(c, radius, window_colour(j), 24, 2.0f);
+        draw_ring(dl, c, window_colour(j), radius);
       }
     if (step_.active()) {
       const StepCell& sc = step_.cell();
