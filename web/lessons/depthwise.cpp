@@ -10,10 +10,10 @@
 #include "depthwise_model.h"
 #include "format.h"
 #include "image_view.h"
-#include "view_cells.h"
 #include "imgui.h"
 #include "kernel_editor.h"
 #include "lesson.h"
+#include "view_cells.h"
 #include "widgets.h"
 
 namespace cl = convlab;

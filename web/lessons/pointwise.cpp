@@ -8,10 +8,10 @@
 
 #include "format.h"
 #include "image_view.h"
-#include "view_cells.h"
 #include "imgui.h"
 #include "lesson.h"
 #include "pointwise_model.h"
+#include "view_cells.h"
 #include "widgets.h"
 
 namespace cl = convlab;
