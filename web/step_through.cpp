@@ -439,15 +439,7 @@ cl::Conv2dParams state_conv_params(const State& s, int kh, int kw) {
   return p;
 }
 
-void conv_formula_lines(LessonContext& ctx, const cl::Tensor& input, int kh, int kw, const cl::Conv2dParams& p) {
-  FormulaText fh, fw;
-  try {
-    fh = conv_size_formula(input.h, kh, p.stride.h, p.padding.top, p.padding.bottom, p.dilation.h);
-    fw = conv_size_formula(input.w, kw, p.stride.w, p.padding.left, p.padding.right, p.dilation.w);
-  } catch (const std::exception& e) {
-    ImGui::TextColored(ImVec4(1, 0.5f, 0.45f, 1), "%s", e.what());
-    return;
-  }
+void formula_lines(const FormulaText& fh, const FormulaText& fw) {
   ImGui::PushFont(mono_font());
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextDisabled("height:");
@@ -464,8 +456,4 @@ void conv_formula_lines(LessonContext& ctx, const cl::Tensor& input, int kh, int
   for (const FormulaText* f : {&fh, &fw})
     if (!f->note.empty()) ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.45f, 1), "%s: %s", f == &fh ? "height" : "width", f->note.c_str());
   ImGui::PopTextWrapPos();
-  ctx.publish("formula_h", fh.value);
-  ctx.publish("formula_w", fw.value);
-  ctx.publish("formula_h_text", fh.text);
-  ctx.publish("formula_w_text", fw.text);
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "conv2d.h"
+#include "formula.h"
 #include "image_view.h"
 #include "kernel_settings.h"
 #include "lesson.h"
@@ -141,6 +142,6 @@ void update_with_state_kernel(LessonContext& ctx, Model& model) {
   if (!model.error().empty()) ctx.error = model.error();
 }
 
-// The output-size formula of each axis (formula.h) under the shape line, with the floor's note when it
-// drops pixels; publishes formula_h, formula_w (values) and formula_h_text, formula_w_text.
-void conv_formula_lines(LessonContext& ctx, const convlab::Tensor& input, int kh, int kw, const convlab::Conv2dParams& p);
+// The output-size formula of each axis (formula.h, as the lesson's model computed it) under the shape
+// line, with the floor's note when it drops pixels.
+void formula_lines(const FormulaText& h, const FormulaText& w);

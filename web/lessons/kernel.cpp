@@ -78,7 +78,7 @@ class KernelView : public LessonView {
                          shape_text(*model_.output).c_str());
       ImGui::PopFont();
       tip("Shapes are channels x height x width.");
-      conv_formula_lines(ctx, ctx.input, model_.weights.kh, model_.weights.kw, model_.params);
+      formula_lines(model_.formula_h, model_.formula_w);
       edge_note(s);
     }
     if (ctx.section("kernel-editor", "Kernel")) kernel_editor(s, ctx.input.c, 15);

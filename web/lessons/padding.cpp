@@ -91,7 +91,7 @@ class PaddingView : public LessonView {
       ImGui::TextWrapped("%s -> pad %s, conv2d %dx%d -> %s", shape_text(ctx.input).c_str(), s.pad_mode.c_str(),
                          model_.weights.kh, model_.weights.kw, shape_text(*model_.output).c_str());
       ImGui::PopFont();
-      conv_formula_lines(ctx, ctx.input, model_.weights.kh, model_.weights.kw, model_.params);
+      formula_lines(model_.formula_h, model_.formula_w);
       const std::string note = model_.amount_note(s.pad);
       if (!note.empty()) {
         ImGui::PushTextWrapPos(0.0f);

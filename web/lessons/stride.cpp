@@ -148,7 +148,7 @@ class StrideView : public LessonView {
       ImGui::PopTextWrapPos();
       ImGui::Spacing();
       ImGui::Text("The whole image: %d x %d -> %d x %d", ctx.input.h, ctx.input.w, r.out.h, r.out.w);
-      conv_formula_lines(ctx, ctx.input, r.crop_weight.kh, r.crop_weight.kw, r.params);
+      formula_lines(r.out_h, r.out_w);
     }
     if (ctx.section("step", "Step through")) {
       step_.controls(ctx);
