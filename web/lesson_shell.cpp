@@ -63,11 +63,7 @@ void draw_stacked(LessonContext& ctx, LessonView& view, const LessonInfo& info) 
   draw_visual(ctx, view, ImVec2(width, height));
   if (!visual_only) {
     if (ctx.embed()) ImGui::TextDisabled("Settings below: scroll down");
-    else {
-      ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.72f, 0.75f, 0.80f, 1.0f));
-      ImGui::TextWrapped("%s", info.summary.c_str());
-      ImGui::PopStyleColor();
-    }
+    else lesson_summary(info.summary.c_str());
     view.controls(ctx);
     ImGui::Dummy(ImVec2(1, line));  // room to scroll the last section clear of the screen's edge
   }

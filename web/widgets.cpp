@@ -67,13 +67,17 @@ void draw_ring(ImDrawList* dl, ImVec2 centre, ImU32 colour, float radius) {
   dl->AddCircle(centre, radius, colour, 32, 2.0f);
 }
 
-void lesson_header(const char* title, const char* summary) {
-  ImGui::TextUnformatted(title);
+void lesson_summary(const char* summary) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.72f, 0.75f, 0.80f, 1.0f));
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextUnformatted(summary);
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
+}
+
+void lesson_header(const char* title, const char* summary) {
+  ImGui::TextUnformatted(title);
+  lesson_summary(summary);
   ImGui::Separator();
 }
 

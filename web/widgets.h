@@ -26,7 +26,8 @@ void note(const char* fmt, ...) IM_FMTARGS(1);
 // A ring in `colour` with a dark outline, readable on any image: marks a spot too small to see.
 void draw_ring(ImDrawList* dl, ImVec2 centre, ImU32 colour, float radius = 16.0f);
 
-// A lesson's heading and summary.
+// A lesson's one-sentence summary, in a softer colour, wrapped; and the heading: title, summary, a rule.
+void lesson_summary(const char* summary);
 void lesson_header(const char* title, const char* summary);
 
 // n equal image views (height/width = aspect, each with a caption line above) in a box: the column
