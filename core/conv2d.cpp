@@ -167,15 +167,18 @@ class RowRing {
 // pointers are resolved, then each output channel of the group runs its weights over them in passes
 // of at most rows::kMaxTaps taps (the first pass writes bias + sum, the others add).
 // The segments of a row cover it and every row's first pass writes, so the output starts unset.
-Tensor conv2d(const Tensor& input, const Weights& weight, const Conv2dParams& p, const std::vector<float>& bias) {
-  const Tensor shape = conv2d_output_shape(input, weight, p, bias);
+namespace {
+
+// Output rows [y0, y1) of conv2d into out ([Cout, y1 - y0, OW]); `shape` is conv2d_output_shape's.
+// Each output row is computed by itself (its taps, its passes), so a band equals those rows of the whole
+// output bit for bit.
+void conv2d_rows(const Tensor& input, const Weights& weight, const Conv2dParams& p, const std::vector<float>& bias,
+                 const Tensor& shape, int y0, int y1, Tensor& out) {
   const rows::PassTable& kernels = rows::pass_table();
   const int cin_g = input.c / p.groups, cout_g = weight.a / p.groups;
   const int kh = weight.kh, kw = weight.kw, sw = p.stride.w;
   const int taps = cin_g * kh * kw;
-  const int oh = shape.h, ow = shape.w;
-
-  Tensor out = Tensor::uninitialized(shape.c, oh, ow);
+  const int ow = shape.w;
 
   RowRing ring(input, p, effective_kernel(kh, p.dilation.h), effective_kernel(kw, p.dilation.w), ow);
   // Tap t = (j * kh + ky) * kw + kx reads ring row j * kh + ky from tap_offset[t] on.
@@ -192,7 +195,7 @@ Tensor conv2d(const Tensor& input, const Weights& weight, const Conv2dParams& p,
   std::vector<const float*> tap_ptr(taps);
   for (int g = 0; g < p.groups; ++g) {
     ring.reset(g * cin_g, cin_g);
-    for (int y = 0; y < oh; ++y) {
+    for (int y = y0; y < y1; ++y) {
       for (const Segment& seg : ring.segments()) {
         for (int t = 0; t < taps; t += kw) {
           const int j = t / (kh * kw), ky = (t / kw) % kh;
@@ -200,7 +203,7 @@ Tensor conv2d(const Tensor& input, const Weights& weight, const Conv2dParams& p,
           for (int kx = 0; kx < kw; ++kx) tap_ptr[t + kx] = base + tap_offset[t + kx];
         }
         for (int oc = g * cout_g; oc < (g + 1) * cout_g; ++oc) {
-          float* dst = out.plane(oc) + std::size_t(y) * ow + seg.x0;
+          float* dst = out.plane(oc) + std::size_t(y - y0) * ow + seg.x0;
           const float* w = weight.kernel(oc, 0);  // the group's cin_g kernels are contiguous
           const float b = bias.empty() ? 0.0f : bias[oc];
           for (int i = 0; i < passes; ++i) {
@@ -212,6 +215,26 @@ Tensor conv2d(const Tensor& input, const Weights& weight, const Conv2dParams& p,
       }
     }
   }
+}
+
+}  // namespace
+
+Tensor conv2d(const Tensor& input, const Weights& weight, const Conv2dParams& p, const std::vector<float>& bias) {
+  const Tensor shape = conv2d_output_shape(input, weight, p, bias);
+  Tensor out = Tensor::uninitialized(shape.c, shape.h, shape.w);
+  conv2d_rows(input, weight, p, bias, shape, 0, shape.h, out);
+  return out;
+}
+
+Tensor conv2d_band(const Tensor& input, const Weights& weight, const Conv2dParams& p, int row_begin, int row_end,
+                   const std::vector<float>& bias) {
+  const Tensor shape = conv2d_output_shape(input, weight, p, bias);
+  if (row_begin < 0 || row_end <= row_begin || row_end > shape.h)
+    fail(ErrorCode::InvalidArgument, "output rows [" + std::to_string(row_begin) + ", " +
+                                             std::to_string(row_end) + ") must be a non-empty range within [0, " +
+                                             std::to_string(shape.h) + ")");
+  Tensor out = Tensor::uninitialized(shape.c, row_end - row_begin, shape.w);
+  conv2d_rows(input, weight, p, bias, shape, row_begin, row_end, out);
   return out;
 }
 

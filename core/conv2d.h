@@ -23,6 +23,11 @@ Pad4 same_padding(int kernel_h, int kernel_w, Pair dilation);
 Tensor conv2d(const Tensor& input, const Weights& weight, const Conv2dParams& params = {},
               const std::vector<float>& bias = {});
 
+// Output rows [row_begin, row_end) of conv2d(input, weight, params, bias): [Cout, row_end - row_begin, OW],
+// equal to those rows of the whole output bit for bit (the page splits one convolution across workers).
+// Errors: conv2d's, and InvalidArgument unless 0 <= row_begin < row_end <= OH.
+Tensor conv2d_band(const Tensor& input, const Weights& weight, const Conv2dParams& params, int row_begin, int row_end,
+                   const std::vector<float>& bias = {});
 // Checks every argument of conv2d and returns the output shape as an empty-data Tensor header.
 Tensor conv2d_output_shape(const Tensor& input, const Weights& weight, const Conv2dParams& params,
                            const std::vector<float>& bias = {});
