@@ -34,3 +34,17 @@ add_custom_target(site_files ALL
   COMMAND ${CMAKE_COMMAND} -E copy_directory "${CMAKE_SOURCE_DIR}/assets/images" "${CONVLAB_SITE_DIR}/assets/images"
   COMMAND ${CMAKE_COMMAND} -E copy_if_different "${CMAKE_SOURCE_DIR}/wasm/convlab.mjs" "${CMAKE_SOURCE_DIR}/wasm/convlab.d.ts" "${CONVLAB_SITE_DIR}/"
   VERBATIM)
+
+# The compute workers' module (web/static/compute_worker.js loads it, one instance per worker): the core
+# and web/conv_job.cpp, with C entry points; no ImGui, SDL or embind.
+add_executable(compute_worker "${CMAKE_SOURCE_DIR}/web/worker/compute_worker.cpp" "${CMAKE_SOURCE_DIR}/web/conv_job.cpp"
+  "${CMAKE_SOURCE_DIR}/web/display_choice.cpp")
+target_include_directories(compute_worker PRIVATE "${CMAKE_SOURCE_DIR}/web")
+target_compile_options(compute_worker PRIVATE ${CONVLAB_WASM_FLAGS} -Wall -Wextra)
+target_link_libraries(compute_worker PRIVATE convlab_core)
+target_link_options(compute_worker PRIVATE
+  -fexceptions -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB -sABORTING_MALLOC=0
+  -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createComputeWorker -sENVIRONMENT=worker -sFILESYSTEM=0
+  -sEXPORTED_RUNTIME_METHODS=UTF8ToString)
+set_target_properties(compute_worker PROPERTIES OUTPUT_NAME convlab_worker SUFFIX ".mjs"
+  RUNTIME_OUTPUT_DIRECTORY "${CONVLAB_SITE_DIR}")

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "conv_client.h"
 #include "image.h"
 #include "image_view.h"
 #include "imgui.h"
@@ -154,6 +155,13 @@ void App::update_input() {
     show_error(e.what());
     input_key_ = key;
   }
+}
+
+bool App::wants_frame() const { return dirty_ || animating_ || !announced_ready_ || ConvClient::any_ready(); }
+
+const convlab::Tensor* App::lesson_output() const {
+  const LessonView* view = find_lesson_view(state_.lesson);
+  return view ? view->output() : nullptr;
 }
 
 std::string App::readout_json() const {

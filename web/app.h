@@ -38,7 +38,10 @@ class App {
   void show_error(const std::string& message);
   // Whether the next frame must be drawn although no input arrived: the page changed the state or the
   // image, a lesson animates, or the first image is not on screen yet. main.cpp skips frames otherwise.
-  bool wants_frame() const { return dirty_ || animating_ || !announced_ready_; }
+  // A compute worker's result waiting to be shown counts too.
+  bool wants_frame() const;
+  // The current lesson's main output (null when it has none): window.playground.output().
+  const convlab::Tensor* lesson_output() const;
 
  private:
   void update_input();

@@ -2,6 +2,7 @@
 // the file is exactly what the view shows. No ImGui: tested natively.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,17 @@ struct DisplayChoice {
   convlab::DisplayMode mode = convlab::DisplayMode::Clamp;      // what the pixels are mapped with
   convlab::DisplayMode resolved = convlab::DisplayMode::Clamp;  // what `display` resolved to (readouts name it)
   int channel = -1;                                             // -1 all (RGB or grey), else one channel
+};
+
+// An output with its colours worked out, as a view shows it (ImageView::set_displayed): rgba is
+// displayed_rgba(*tensor, display, channel, &choice, &range), computed where the output was (a worker).
+struct ShownOutput {
+  std::shared_ptr<const convlab::Tensor> tensor;
+  std::vector<std::uint8_t> rgba;
+  DisplayChoice choice;
+  convlab::DisplayRange range{0, 1};
+  std::string display = "auto";
+  int channel = -1;
 };
 
 // The mode `display` names ("clamp", "minmax", "abs", "diverging"), or for "auto" the one the values ask

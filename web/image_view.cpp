@@ -32,6 +32,18 @@ void ImageView::set(std::shared_ptr<const cl::Tensor> shared, const std::string&
   texture_.upload(rgba.data(), t.w, t.h);
 }
 
+void ImageView::set_displayed(const ShownOutput& shown) {
+  key_.clear();
+  tensor_ = shown.tensor;
+  display_ = shown.display;
+  asked_channel_ = shown.channel;
+  range_ = shown.range;
+  mode_ = shown.choice.mode;
+  resolved_ = shown.choice.resolved;
+  channel_ = shown.choice.channel;
+  texture_.upload(shown.rgba.data(), tensor().w, tensor().h);
+}
+
 void ImageView::set_for(const std::string& key, const cl::Tensor& t, const std::string& display, int channel) {
   if (!key_.empty() && key == key_) return;
   if (&t == tensor_.get()) {

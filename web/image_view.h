@@ -36,6 +36,8 @@ class ImageView {
   void set(convlab::Tensor t, const std::string& display = "auto", int channel = -1);
   // The same for a tensor several views show (one per channel of an output): they share it, no copies.
   void set(std::shared_ptr<const convlab::Tensor> t, const std::string& display = "auto", int channel = -1);
+  // set() with the colours already worked out where the output was computed (a compute worker).
+  void set_displayed(const ShownOutput& shown);
   // set(t, display, channel) unless the view already shows `key`, a name of what t was computed from
   // (and how it is displayed). Lessons call it every frame; only a change converts t for display again.
   // t may be the view's own tensor() (to show it another way).

@@ -21,6 +21,17 @@ std::string image_info() { return App::instance().image_info_json(); }
 std::string full_state_json() { return App::instance().full_state_json(App::instance().state()); }
 std::string default_state_json() { return App::instance().full_state_json(State{}); }
 std::string lessons_json() { return App::instance().lessons_json(); }
+// {c, h, w, data} with data a view of the module's heap (the page copies it at once), or null.
+emscripten::val lesson_output() {
+  const convlab::Tensor* t = App::instance().lesson_output();
+  if (!t) return emscripten::val::null();
+  emscripten::val o = emscripten::val::object();
+  o.set("c", t->c);
+  o.set("h", t->h);
+  o.set("w", t->w);
+  o.set("data", emscripten::val(emscripten::typed_memory_view(t->size(), t->data.data())));
+  return o;
+}
 
 }  // namespace
 
@@ -36,4 +47,5 @@ EMSCRIPTEN_BINDINGS(playground) {
   emscripten::function("fullState", &full_state_json);
   emscripten::function("lessons", &lessons_json);
   emscripten::function("defaultState", &default_state_json);
+  emscripten::function("lessonOutput", &lesson_output);
 }

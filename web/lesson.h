@@ -57,6 +57,9 @@ class LessonView {
   virtual void visual(LessonContext& ctx, ImVec2 size) = 0;
   // Everything else: controls and numbers, grouped with ctx.section().
   virtual void controls(LessonContext& ctx) = 0;
+  // The lesson's main output as last shown, for window.playground.output() (tests compare it with the
+  // JS API's); null when it has none.
+  virtual const convlab::Tensor* output() const { return nullptr; }
 };
 
 bool register_lesson_view(const std::string& id, LessonView& view);

@@ -129,13 +129,13 @@ class ConvStepThrough {
 convlab::Conv2dParams state_conv_params(const State& s, int kh, int kw);
 
 // Hands the state's kernel per channel ([C, 1, kh, kw]) and its conv parameters to a model's
-// update(input, generation, weights, params). A preset the core cannot make at this size, or the
+// update(input, generation, weights, params, display). A preset the core cannot make at this size, or the
 // model's own failure, becomes the lesson's error (the model keeps its previous result).
 template <class Model>
 void update_with_state_kernel(LessonContext& ctx, Model& model) {
   try {
     const convlab::Weights w = state_depthwise(ctx.state, ctx.input.c);
-    model.update(ctx.input, ctx.input_generation, w, state_conv_params(ctx.state, w.kh, w.kw));
+    model.update(ctx.input, ctx.input_generation, w, state_conv_params(ctx.state, w.kh, w.kw), ctx.state.display);
   } catch (const std::exception& e) {
     ctx.error = e.what();
   }

@@ -114,3 +114,12 @@ void export_png_button(const char* filename, const ImageView& view) {
   emscripten::val bytes(emscripten::typed_memory_view(rgba.size(), rgba.data()));
   emscripten::val::global("window").call<void>("convlabDownloadPng", std::string(filename), view.tensor().w, view.tensor().h, bytes);
 }
+
+void busy_badge(ImVec2 top_right) {
+  const char* text = "computing...";
+  const ImVec2 pad(6.0f, 3.0f), text_size = ImGui::CalcTextSize(text);
+  const ImVec2 lo(top_right.x - text_size.x - 2 * pad.x, top_right.y), hi(top_right.x, top_right.y + text_size.y + 2 * pad.y);
+  ImDrawList* dl = ImGui::GetForegroundDrawList();
+  dl->AddRectFilled(lo, hi, IM_COL32(20, 20, 24, 220), 4.0f);
+  dl->AddText(ImVec2(lo.x + pad.x, lo.y + pad.y), IM_COL32(255, 214, 102, 255), text);
+}

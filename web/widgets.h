@@ -24,6 +24,9 @@ float labelled_width(float field, const char* label);
 // A remark in the dim text colour, wrapped to the column (printf format).
 void note(const char* fmt, ...) IM_FMTARGS(1);
 // A ring in `colour` with a dark outline, readable on any image: marks a spot too small to see.
+// A small "computing" mark with its top-right corner at `top_right`: the picture under it is the last
+// result, and a newer setting's is on its way (from the compute workers).
+void busy_badge(ImVec2 top_right);
 void draw_ring(ImDrawList* dl, ImVec2 centre, ImU32 colour, float radius = 16.0f);
 
 // A lesson's one-sentence summary, in a softer colour, wrapped; and the heading: title, summary, a rule.

@@ -10,6 +10,8 @@
 // (issuing the GL calls), from window.convlabFrameStats(); core is the kernel lesson's compute_ms. An
 // interval much longer than busy is time spent waiting for the GPU: here headless Chromium draws WebGL2
 // with SwiftShader on the CPU (2 cores shared with the main thread), which a real GPU would not cost.
+//   - the compute pool: the kernel lesson's recompute and its change-to-result latency with 0 workers (the
+//     main thread computes), 1, 2 and one per core, and the speed-up over one worker.
 // Prints a table; asserts nothing (speed is never asserted in tests). Run after a wasm build:
 //   node tests/bench/page_bench.mjs              (CONVLAB_SITE=build/site-x for another build folder)
 import { openBrowser, waitForReady } from '../browser/browser.mjs';
@@ -94,12 +96,54 @@ try {
     add(`${lesson}`, await run('lesson', 0, change), false);
   }
 
+  // The compute pool (issue 15): the kernel lesson again with 0 workers (the main thread computes), 1, 2 and
+  // one per core. For each: the main thread's busy ms per drawn frame while a kernel change comes on every
+  // frame, and the change-to-result latency (setState to the first frame showing that setting's output).
+  await page.evaluate(() => window.playground.setState({ lesson: 'kernel', kp: 'mean', k: 3 }));
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency || 2);
+  const poolRows = [];
+  for (const workers of [...new Set([0, 1, 2, Math.min(cores, 8)])]) {
+    const running = await page.evaluate((n) => window.playground.setWorkers(n), workers);
+    await page.waitForTimeout(500);
+    for (const k of [3, 5, 7]) {
+      const r = await run('recompute', k);
+      const d = r.delta;
+      const latency = await page.evaluate(async ({ k, n }) => {
+        const rAF = () => new Promise((resolve) => requestAnimationFrame(resolve));
+        const out = [];
+        for (let i = 0; i < n; i++) {
+          await rAF();
+          const before = window.playground.readout().version;
+          const t0 = performance.now();
+          window.playground.setState({ kp: i % 2 ? 'gaussian' : 'mean', k });
+          for (;;) {
+            await rAF();
+            const now = window.playground.readout();
+            if (now.version !== before && Number(now.busy) === 0) break;
+          }
+          out.push(performance.now() - t0);
+        }
+        return out;
+      }, { k, n: 12 });
+      poolRows.push({ workers: running, k, latency: median(latency), frame: median(r.frame),
+        busy: d && d.drawn > 0 ? d.busyMs / d.drawn : NaN, core: median(r.core.filter(Number.isFinite)) });
+    }
+  }
+
   console.log(`first frame: ${firstFrameMs} ms (localhost, includes wasm compile and the first image)`);
   console.log(`${FRAMES} rAFs per row; frame = median rAF interval; busy/app/gl = main thread ms per drawn frame (mean)`);
   console.log('case                     frame ms    fps  drawn/skipped   busy ms   app ms    gl ms   core ms');
   for (const r of rows) {
     const counts = Number.isFinite(r.drawn) ? `${r.drawn}/${r.skipped}` : 'n/a';
     console.log(`${r.label.padEnd(22)} ${fmt(r.frame, 9)} ${(1000 / r.frame).toFixed(0).padStart(6)}  ${counts.padStart(13)} ${fmt(r.busy, 9)} ${fmt(r.app, 8)} ${fmt(r.gl, 8)} ${fmt(r.core, 9)}`);
+  }
+  console.log('\ncompute pool, kernel lesson, 1024x1024 RGB (latency: setState to the frame showing its output, median of 12;');
+  console.log('busy: main thread ms per drawn frame while the kernel changes every frame; speed-up: 1 worker\'s latency / this)');
+  console.log('workers  kernel  latency ms  speed-up  busy ms  frame ms  conv ms');
+  for (const r of poolRows) {
+    const one = poolRows.find((o) => o.workers === 1 && o.k === r.k);
+    const speedup = r.workers > 0 && one ? (one.latency / r.latency).toFixed(2) : '-';
+    console.log(`${String(r.workers).padStart(7)}  ${`${r.k}x${r.k}`.padStart(6)} ${fmt(r.latency, 11)} ${speedup.padStart(9)} ${fmt(r.busy, 8)} ${fmt(r.frame, 9)} ${fmt(r.core, 8)}`);
   }
   if (page.problems.length) console.log('page problems:', page.problems);
 } finally {

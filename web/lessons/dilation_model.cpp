@@ -13,25 +13,36 @@ REGISTER_LESSON_INFO("dilation", "Dilation",
                      {},
                      {"settings", "dilation", "padding", "kernel-editor", "stack"});
 
-bool DilationModel::update(const cl::Tensor& input, int generation, const cl::Weights& depthwise, const cl::Conv2dParams& params) {
+bool DilationModel::update(const cl::Tensor& input, int generation, const cl::Weights& depthwise, const cl::Conv2dParams& params,
+                           const std::string& display) {
   cl::Conv2dParams p = params;
   p.stride = cl::Pair{1, 1};
   p.groups = input.c;
   CacheKey key;
   key.with(generation, depthwise.a, depthwise.b, depthwise.kh, depthwise.kw, depthwise.data);
   key.with(p.dilation.h, p.dilation.w, p.padding.top, p.padding.bottom, p.padding.left, p.padding.right, int(p.padding_mode));
-  const bool changed = recompute_(key, [&] {
-    DilationResult r;
-    r.out = cl::conv2d(input, depthwise, p);
-    r.kernel = cl::Kernel2D(depthwise.kh, depthwise.kw,
-                            std::vector<float>(depthwise.data.begin(), depthwise.data.begin() + depthwise.kh * depthwise.kw));
-    r.params = p;
-    r.span_h = cl::effective_kernel(depthwise.kh, p.dilation.h);
-    r.span_w = cl::effective_kernel(depthwise.kw, p.dilation.w);
-    result_ = std::move(r);
-  });
-  if (changed) ++version_;
-  return changed;
+  key.with(display);
+  if (conv_.new_key(key)) {
+    try {
+      cl::conv2d_output_shape(input, depthwise, p);  // first: its message names a bad argument
+      DilationResult r;
+      r.kernel = cl::Kernel2D(depthwise.kh, depthwise.kw,
+                              std::vector<float>(depthwise.data.begin(), depthwise.data.begin() + depthwise.kh * depthwise.kw));
+      r.params = p;
+      r.span_h = cl::effective_kernel(depthwise.kh, p.dilation.h);
+      r.span_w = cl::effective_kernel(depthwise.kw, p.dilation.w);
+      conv_.submit(input, generation, ConvJob{depthwise, p, display, -1}, std::move(r));
+    } catch (const std::exception& e) {
+      conv_.refuse(e.what());
+    }
+  }
+  auto landed = conv_.take();
+  if (!landed) return false;
+  shown_ = std::move(landed->result.output);
+  result_ = std::move(landed->meta);
+  result_.out = shown_.tensor;
+  ++version_;
+  return true;
 }
 
 bool Footprint::tap(int ty, int tx, int* i, int* j) const {
@@ -56,8 +67,8 @@ Footprint footprint_of(const DilationResult& r, int oy, int ox) {
 }
 
 cl::Pair output_centred_on(const DilationResult& r, int iy, int ix) {
-  return cl::Pair{std::clamp(iy + r.params.padding.top - (r.span_h - 1) / 2, 0, std::max(0, r.out.h - 1)),
-                  std::clamp(ix + r.params.padding.left - (r.span_w - 1) / 2, 0, std::max(0, r.out.w - 1))};
+  return cl::Pair{std::clamp(iy + r.params.padding.top - (r.span_h - 1) / 2, 0, std::max(0, r.out->h - 1)),
+                  std::clamp(ix + r.params.padding.left - (r.span_w - 1) / 2, 0, std::max(0, r.out->w - 1))};
 }
 
 DilatedStack dilated_stack(int k) {

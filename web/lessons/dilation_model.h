@@ -3,16 +3,18 @@
 // with dilations 1, 2, 4, 8 whose receptive field grows exponentially against plain layers' linear
 // growth. No ImGui: the view (dilation.cpp) only draws it, and the native tests check it.
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "conv2d.h"
+#include "conv_client.h"
 #include "recompute.h"
 #include "receptive_field.h"
 #include "tensor.h"
 
 struct DilationResult {
-  convlab::Tensor out;            // the whole image, each channel filtered on its own (groups = C)
+  std::shared_ptr<const convlab::Tensor> out;  // the whole image, each channel filtered on its own (groups = C)
   convlab::Kernel2D kernel;       // the first channel's kernel: the weights the footprint labels
   convlab::Conv2dParams params;   // stride 1, the lesson's dilation, padding and mode
   int span_h = 0, span_w = 0;     // the footprint: d*(k-1)+1 per axis
@@ -24,16 +26,21 @@ class DilationModel {
   // [C, 1, kh, kw] and the conv parameters: their stride is ignored (the footprint is that of stride
   // 1) and groups set to C. Returns true when the result is new; after a failure the previous result
   // stays and error() says why until an argument changes.
+  // The image's convolution runs in the page's workers (conv_client.h), coloured with `display`: until
+  // it lands the previous result stays and busy() is true.
   bool update(const convlab::Tensor& input, int generation, const convlab::Weights& depthwise,
-              const convlab::Conv2dParams& params);
+              const convlab::Conv2dParams& params, const std::string& display = "auto");
   const DilationResult& result() const { return result_; }
-  bool empty() const { return result_.out.empty(); }
-  const std::string& error() const { return recompute_.error(); }
+  const ShownOutput& shown() const { return shown_; }  // result().out with its colours
+  bool empty() const { return !result_.out; }
+  bool busy() const { return conv_.busy(); }
+  const std::string& error() const { return conv_.error(); }
   int version() const { return version_; }  // counts new results: names the output for a view's cache
 
  private:
-  Recompute recompute_;
+  PendingConv<DilationResult> conv_;  // a job's result with the rest of its DilationResult
   DilationResult result_;
+  ShownOutput shown_;
   int version_ = 0;
 };
 

@@ -39,10 +39,9 @@ class KernelView : public LessonView {
       ctx.error = e.what();
     }
     if (!model_.output) return;
-    const CacheKey shown = CacheKey().with(model_.version, s.display);
-    if (shown != shown_) {
-      output_view_.set(model_.output, s.display);  // shared with the model: no copy of a 12 MB output
-      shown_ = shown;
+    if (model_.version != shown_version_) {  // shared with the model: no copy of a 12 MB output, no recolouring
+      output_view_.set_displayed(model_.shown);
+      shown_version_ = model_.version;
     }
     const cl::Tensor& out = *model_.output;
     step_.update(ctx, StepConv{&ctx.input, &model_.weights, model_.params, {}, &out});
@@ -58,6 +57,9 @@ class KernelView : public LessonView {
     ctx.publish("formula_h_text", model_.formula_h.text);
     ctx.publish("formula_w_text", model_.formula_w.text);
     ctx.publish("compute_ms", model_.compute_ms);
+    ctx.publish("workers", model_.workers);
+    ctx.publish("version", model_.version);
+    ctx.publish("busy", model_.busy() ? 1 : 0);  // a newer setting is being computed
     ctx.publish("display", cl::display_mode_name(output_view_.resolved_display()));  // what "auto" became
     ctx.publish("snippet_chars", double(model_.snippet.size()));
   }
@@ -66,9 +68,13 @@ class KernelView : public LessonView {
   void visual(LessonContext& ctx, ImVec2 size) override {
     if (!model_.output) return;
     const cl::Pad4& p = model_.params.padding;
+    const ImVec2 top_left = ImGui::GetCursorScreenPos();
     step_.draw_views(ctx, size, "input " + shape_text(ctx.input), input_view_, step_.input_overlay(),
                      std::max({p.top, p.left, p.bottom, p.right}), "output " + shape_text(*model_.output), output_view_);
+    if (model_.busy()) busy_badge(ImVec2(top_left.x + size.x, top_left.y));
   }
+
+  const cl::Tensor* output() const override { return model_.output.get(); }
 
   void controls(LessonContext& ctx) override {
     State& s = ctx.state;
@@ -238,7 +244,7 @@ class KernelView : public LessonView {
 
   KernelModel model_;
   ImageView input_view_, output_view_;
-  CacheKey shown_;  // the output and display mode output_view_ shows
+  int shown_version_ = 0;  // the model output output_view_ shows
   ConvStepThrough step_;
 };
 

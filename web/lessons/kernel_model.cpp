@@ -1,6 +1,5 @@
 #include "kernel_model.h"
 
-#include <chrono>
 
 #include "kernels.h"
 #include "lesson_info.h"
@@ -22,33 +21,47 @@ bool KernelModel::update(const State& s, const cl::Tensor& input, int input_gene
   key.with(input_generation, filter.a, filter.b, filter.kh, filter.kw, filter.data, one)
       .with(p.top, p.bottom, p.left, p.right, int(conv.padding_mode), conv.stride.h, conv.stride.w, conv.dilation.h,
             conv.dilation.w)
-      .with(s.preset, s.image);  // named in the snippet's first line
-  return recompute_(key, [&] {
-    cl::Weights w = filter;
-    cl::Conv2dParams c = conv;
-    if (one) {
-      c.groups = 1;
-    } else {  // the same planes as C filters of depth 1
-      w.a = filter.b;
-      w.b = 1;
-      c.groups = input.c;
+      .with(s.preset, s.image)  // named in the snippet's first line
+      .with(s.display);         // the workers colour the output too
+  if (conv_.new_key(key)) {
+    try {
+      Asked a;
+      a.weights = filter;
+      a.params = conv;
+      if (one) {
+        a.params.groups = 1;
+      } else {  // the same planes as C filters of depth 1
+        a.weights.a = filter.b;
+        a.weights.b = 1;
+        a.params.groups = input.c;
+      }
+      cl::conv2d_output_shape(input, a.weights, a.params);  // first: its message names a bad argument
+      a.formula_h = conv_size_formula(input.h, a.weights.kh, a.params.stride.h, p.top, p.bottom, a.params.dilation.h);
+      a.formula_w = conv_size_formula(input.w, a.weights.kw, a.params.stride.w, p.left, p.right, a.params.dilation.w);
+      a.snippet = pytorch_conv2d_snippet({input.c, input.h, input.w, a.weights, a.params, {},
+                                          "ConvLab, lesson 'kernel': " + s.preset + " " + std::to_string(a.weights.kh) +
+                                              "x" + std::to_string(a.weights.kw) + " on the '" + s.image + "' image"});
+      const ConvJob job{a.weights, a.params, s.display, -1};
+      conv_.submit(input, input_generation, job, std::move(a));
+    } catch (const std::exception& e) {
+      conv_.refuse(e.what());
     }
-    const auto t0 = std::chrono::steady_clock::now();
-    auto out = std::make_shared<const cl::Tensor>(cl::conv2d(input, w, c));  // first: its message names a bad argument
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    FormulaText fh = conv_size_formula(input.h, w.kh, c.stride.h, p.top, p.bottom, c.dilation.h);
-    FormulaText fw = conv_size_formula(input.w, w.kw, c.stride.w, p.left, p.right, c.dilation.w);
-    snippet = pytorch_conv2d_snippet({input.c, input.h, input.w, w, c, {},
-                                      "ConvLab, lesson 'kernel': " + s.preset + " " + std::to_string(w.kh) + "x" +
-                                          std::to_string(w.kw) + " on the '" + s.image + "' image"});
-    output = std::move(out);
-    weights = std::move(w);
-    params = c;
-    formula_h = std::move(fh);
-    formula_w = std::move(fw);
-    compute_ms = ms;
-    ++version;
-  });
+  }
+  auto landed = conv_.take();
+  if (!landed) return false;
+  ConvResult& r = landed->result;
+  Asked& a = landed->meta;
+  shown = std::move(r.output);
+  output = shown.tensor;
+  weights = std::move(a.weights);
+  params = a.params;
+  formula_h = std::move(a.formula_h);
+  formula_w = std::move(a.formula_w);
+  snippet = std::move(a.snippet);
+  compute_ms = r.compute_ms;
+  workers = r.workers;
+  ++version;
+  return true;
 }
 
 std::string KernelModel::kernel_text() const { return std::to_string(weights.kh) + "x" + std::to_string(weights.kw); }

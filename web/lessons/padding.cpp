@@ -35,7 +35,7 @@ class PaddingView : public LessonView {
     State& s = ctx.state;
     try {  // the kernel itself fails for an impossible preset size (an odd-only Sobel at 4)
       const cl::Weights w = state_depthwise(s, ctx.input.c);
-      model_.update(ctx.input, ctx.input_generation, w, state_conv_params(s, w.kh, w.kw));
+      model_.update(ctx.input, ctx.input_generation, w, state_conv_params(s, w.kh, w.kw), s.display);
       if (!model_.error().empty()) ctx.error = model_.error();
     } catch (const std::exception& e) {
       ctx.error = e.what();
@@ -43,12 +43,8 @@ class PaddingView : public LessonView {
     if (!model_.output) return;
     if (model_.version != padded_version_) {
       padded_view_.set(model_.padded);  // shared with the model: no copies
+      output_view_.set_displayed(model_.shown);  // coloured by the workers
       padded_version_ = model_.version;
-    }
-    const CacheKey shown = CacheKey().with(model_.version, s.display);
-    if (shown != output_shown_) {
-      output_view_.set(model_.output, s.display);
-      output_shown_ = shown;
     }
     step_.update(ctx, StepConv{&ctx.input, &model_.weights, model_.params, {}, model_.output.get()});
     ctx.publish("output_shape", shape_text(*model_.output));
@@ -73,6 +69,7 @@ class PaddingView : public LessonView {
     if (!model_.output) return;
     const cl::Tensor &padded = *model_.padded, &out = *model_.output;
     const cl::Pad4& p = model_.params.padding;
+    if (model_.busy()) busy_badge(ImVec2(ImGui::GetCursorScreenPos().x + size.x, ImGui::GetCursorScreenPos().y));
     const Overlay window = step_.input_overlay(float(p.left), float(p.top));
     char caption[96];
     std::snprintf(caption, sizeof caption, "padded %d x %d, border %d %d %d %d", padded.h, padded.w, p.top, p.bottom, p.left, p.right);
@@ -228,7 +225,6 @@ class PaddingView : public LessonView {
   PaddingModel model_;
   ImageView padded_view_, output_view_;
   int padded_version_ = -1;
-  CacheKey output_shown_;  // the output and display mode output_view_ shows
   ConvStepThrough step_;
 };
 

@@ -31,30 +31,44 @@ const std::vector<PadModeInfo>& pad_mode_infos() {
 }
 
 bool PaddingModel::update(const cl::Tensor& input, int input_generation, const cl::Weights& depthwise,
-                          const cl::Conv2dParams& conv) {
+                          const cl::Conv2dParams& conv, const std::string& display) {
   const cl::Pad4& p = conv.padding;
   CacheKey key;
   key.with(input_generation, depthwise.a, depthwise.b, depthwise.kh, depthwise.kw, depthwise.data)
-      .with(p.top, p.bottom, p.left, p.right, int(conv.padding_mode), conv.dilation.h, conv.dilation.w);
-  return recompute_(key, [&] {
-    cl::Conv2dParams c = conv;
-    c.stride = cl::Pair{1, 1};
-    c.groups = input.c;
-    // pad() first: its message names what the mode cannot fill ("reflect padding, got 40").
-    auto pd = std::make_shared<const cl::Tensor>(cl::pad(input, p, c.padding_mode));
-    auto out = std::make_shared<const cl::Tensor>(cl::conv2d(input, depthwise, c));
-    FormulaText fh = conv_size_formula(input.h, depthwise.kh, 1, p.top, p.bottom, c.dilation.h);
-    FormulaText fw = conv_size_formula(input.w, depthwise.kw, 1, p.left, p.right, c.dilation.w);
-    padded = std::move(pd);
-    output = std::move(out);
-    weights = depthwise;
-    params = c;
-    formula_h = std::move(fh);
-    formula_w = std::move(fw);
-    in_h = input.h;
-    in_w = input.w;
-    ++version;
-  });
+      .with(p.top, p.bottom, p.left, p.right, int(conv.padding_mode), conv.dilation.h, conv.dilation.w, display);
+  if (conv_.new_key(key)) {
+    try {
+      Asked a;
+      a.params = conv;
+      a.params.stride = cl::Pair{1, 1};
+      a.params.groups = input.c;
+      // pad() first: its message names what the mode cannot fill ("reflect padding, got 40").
+      a.padded = std::make_shared<const cl::Tensor>(cl::pad(input, p, a.params.padding_mode));
+      a.weights = depthwise;
+      a.formula_h = conv_size_formula(input.h, depthwise.kh, 1, p.top, p.bottom, a.params.dilation.h);
+      a.formula_w = conv_size_formula(input.w, depthwise.kw, 1, p.left, p.right, a.params.dilation.w);
+      a.in_h = input.h;
+      a.in_w = input.w;
+      const ConvJob job{depthwise, a.params, display, -1};
+      conv_.submit(input, input_generation, job, std::move(a));
+    } catch (const std::exception& e) {
+      conv_.refuse(e.what());
+    }
+  }
+  auto landed = conv_.take();
+  if (!landed) return false;
+  Asked& a = landed->meta;
+  shown = std::move(landed->result.output);
+  output = shown.tensor;
+  padded = std::move(a.padded);
+  weights = std::move(a.weights);
+  params = a.params;
+  formula_h = std::move(a.formula_h);
+  formula_w = std::move(a.formula_w);
+  in_h = a.in_h;
+  in_w = a.in_w;
+  ++version;
+  return true;
 }
 
 std::string PaddingModel::padding_text() const {

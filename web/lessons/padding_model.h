@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "conv2d.h"
+#include "conv_client.h"
 #include "formula.h"
 #include "kernel_settings.h"
 #include "recompute.h"
@@ -32,13 +33,17 @@ class PaddingModel {
   // `depthwise` is the state's kernel per channel, [C, 1, kh, kw], and `conv` its padding, mode and
   // dilation (the view builds both with the kernel editor's helpers). Stride is always 1 here: this
   // lesson is about padding, the stride lesson has strides. On failure the previous results stay.
+  // The padded input is made at once; the convolution runs in the page's workers (conv_client.h),
+  // coloured with `display`, and every result changes together when it lands (busy() till then).
   bool update(const convlab::Tensor& input, int input_generation, const convlab::Weights& depthwise,
-              const convlab::Conv2dParams& conv);
-  const std::string& error() const { return recompute_.error(); }
+              const convlab::Conv2dParams& conv, const std::string& display = "auto");
+  const std::string& error() const { return conv_.error(); }
+  bool busy() const { return conv_.busy(); }
 
   // The last good results.
   std::shared_ptr<const convlab::Tensor> padded;  // [C, H + top + bottom, W + left + right]
   std::shared_ptr<const convlab::Tensor> output;  // [C, OH, OW]
+  ShownOutput shown;                              // output with its colours
   convlab::Weights weights;
   convlab::Conv2dParams params;
   FormulaText formula_h, formula_w;
@@ -53,7 +58,15 @@ class PaddingModel {
   std::string amount_note(int pad) const;
 
  private:
-  Recompute recompute_;
+  // What a job's output is shown with, made when it was asked for.
+  struct Asked {
+    std::shared_ptr<const convlab::Tensor> padded;
+    convlab::Weights weights;
+    convlab::Conv2dParams params;
+    FormulaText formula_h, formula_w;
+    int in_h = 0, in_w = 0;
+  };
+  PendingConv<Asked> conv_;
 };
 
 // The numeric grid of the lesson: the top-left corner of the padded image, cell by cell.

@@ -64,23 +64,23 @@ GridFit fit_grids(ImVec2 box, int gw, int gh, int ow, int oh, float caption, flo
 class StrideView : public LessonView {
  public:
   void update(LessonContext& ctx) override {
-    const State& s = ctx.state;
     update_with_state_kernel(ctx, model_);
     input_view_.set_for(std::to_string(ctx.input_generation), ctx.input);
     if (model_.empty()) return;
     const StrideResult& r = model_.result();
-    // The display mode is not part of the model: a mode set elsewhere (another lesson, the URL) still
-    // reaches the output view.
-    output_view_.set_for(s.display + "|" + std::to_string(model_.version()), r.out, s.display);
+    if (model_.version() != shown_version_) {
+      output_view_.set_displayed(model_.shown());
+      shown_version_ = model_.version();
+    }
     step_.update(ctx, StepConv{&r.crop.grey, &r.crop_weight, r.params, {}, &r.crop_out});
     ctx.publish("crop_out_h", r.crop_h.value);
     ctx.publish("crop_out_w", r.crop_w.value);
     ctx.publish("crop_formula", r.crop_h.text);
     ctx.publish("crop_shape", shape_text(r.crop_out));
     ctx.publish("crop_at", std::to_string(r.crop.y) + "," + std::to_string(r.crop.x));
-    ctx.publish("output_shape", shape_text(r.out));
-    ctx.publish("out_h", r.out.h);
-    ctx.publish("out_w", r.out.w);
+    ctx.publish("output_shape", shape_text(*r.out));
+    ctx.publish("out_h", r.out->h);
+    ctx.publish("out_w", r.out->w);
     ctx.publish("formula_h", r.out_h.value);
     ctx.publish("formula_w", r.out_w.value);
     ctx.publish("formula_h_text", r.out_h.text);
@@ -90,6 +90,7 @@ class StrideView : public LessonView {
   void visual(LessonContext& ctx, ImVec2 size) override {
     if (model_.empty()) return;
     const StrideResult& r = model_.result();
+    if (model_.busy()) busy_badge(ImVec2(ImGui::GetCursorScreenPos().x + size.x, ImGui::GetCursorScreenPos().y));
     const cl::Pad4& p = r.params.padding;
     const int gw = r.crop.grey.w + p.left + p.right, gh = r.crop.grey.h + p.top + p.bottom;
     const int ow = std::max(1, r.crop_out.w), oh = std::max(1, r.crop_out.h);
@@ -128,7 +129,7 @@ class StrideView : public LessonView {
     ImGui::EndGroup();
     if (grid.cols > 1) ImGui::SameLine();
     ImGui::BeginGroup();
-    ImGui::TextDisabled("output %d x %d, stride %d", r.out.h, r.out.w, r.params.stride.h);
+    ImGui::TextDisabled("output %d x %d, stride %d", r.out->h, r.out->w, r.params.stride.h);
     output_view_.draw("out", grid.cell, ctx.state);
     ImGui::EndGroup();
   }
@@ -147,7 +148,7 @@ class StrideView : public LessonView {
       else if (r.params.stride.h > 1) ImGui::TextDisabled("The division is whole: the last window ends exactly at the padded edge.");
       ImGui::PopTextWrapPos();
       ImGui::Spacing();
-      ImGui::Text("The whole image: %d x %d -> %d x %d", ctx.input.h, ctx.input.w, r.out.h, r.out.w);
+      ImGui::Text("The whole image: %d x %d -> %d x %d", ctx.input.h, ctx.input.w, r.out->h, r.out->w);
       formula_lines(r.out_h, r.out_w);
     }
     if (ctx.section("step", "Step through")) {
@@ -262,6 +263,7 @@ class StrideView : public LessonView {
   }
 
   StrideModel model_;
+  int shown_version_ = 0;  // the model result output_view_ shows
   ImageView input_view_, output_view_;
   ConvStepThrough step_;
 };

@@ -17,35 +17,44 @@ int rows_read(int outputs, int stride, int span) { return (outputs - 1) * stride
 
 float window_centre(int i, int stride, int span) { return float(i * stride) + float(span) * 0.5f; }
 
-bool StrideModel::update(const cl::Tensor& input, int generation, const cl::Weights& depthwise, const cl::Conv2dParams& params) {
+bool StrideModel::update(const cl::Tensor& input, int generation, const cl::Weights& depthwise, const cl::Conv2dParams& params,
+                         const std::string& display) {
   const cl::Conv2dParams& p = params;
   CacheKey key;
   key.with(generation, depthwise.a, depthwise.b, depthwise.kh, depthwise.kw, depthwise.data);
   key.with(p.stride.h, p.stride.w, p.dilation.h, p.dilation.w, p.padding.top, p.padding.bottom, p.padding.left,
-           p.padding.right, int(p.padding_mode));
-  const bool changed = recompute_(key, [&] {
-    const bool new_image = crop_generation_ != generation;
-    NumericCrop crop = new_image ? busiest_crop(input, kStrideCrop, kStrideCrop, kStrideCrop) : result_.crop;
-    StrideResult r;
-    r.params = p;
-    r.params.groups = 1;
-    r.crop_weight = cl::Weights(1, 1, depthwise.kh, depthwise.kw,
-                                std::vector<float>(depthwise.data.begin(), depthwise.data.begin() + depthwise.kh * depthwise.kw));
-    r.crop_out = cl::conv2d(crop.grey, r.crop_weight, r.params);  // the crop first: its errors are the lesson's
-    r.padded = cl::pad(crop.grey, p.padding, p.padding_mode);
-    r.crop_h = conv_size_formula(crop.grey.h, depthwise.kh, p.stride.h, p.padding.top, p.padding.bottom, p.dilation.h);
-    r.crop_w = conv_size_formula(crop.grey.w, depthwise.kw, p.stride.w, p.padding.left, p.padding.right, p.dilation.w);
-    cl::Conv2dParams whole = r.params;
-    whole.groups = input.c;
-    r.out = cl::conv2d(input, depthwise, whole);
-    r.out_h = conv_size_formula(input.h, depthwise.kh, p.stride.h, p.padding.top, p.padding.bottom, p.dilation.h);
-    r.out_w = conv_size_formula(input.w, depthwise.kw, p.stride.w, p.padding.left, p.padding.right, p.dilation.w);
-    r.crop = std::move(crop);
-    result_ = std::move(r);
-    crop_generation_ = generation;
-  });
-  if (changed) ++version_;
-  return changed;
+           p.padding.right, int(p.padding_mode), display);
+  if (conv_.new_key(key)) {
+    try {
+      const bool new_image = crop_generation_ != generation;
+      NumericCrop crop = new_image ? busiest_crop(input, kStrideCrop, kStrideCrop, kStrideCrop) : result_.crop;
+      StrideResult r;
+      r.params = p;
+      r.params.groups = 1;
+      r.crop_weight = cl::Weights(1, 1, depthwise.kh, depthwise.kw,
+                                  std::vector<float>(depthwise.data.begin(), depthwise.data.begin() + depthwise.kh * depthwise.kw));
+      r.crop_out = cl::conv2d(crop.grey, r.crop_weight, r.params);  // the crop first: its errors are the lesson's
+      r.padded = cl::pad(crop.grey, p.padding, p.padding_mode);
+      r.crop_h = conv_size_formula(crop.grey.h, depthwise.kh, p.stride.h, p.padding.top, p.padding.bottom, p.dilation.h);
+      r.crop_w = conv_size_formula(crop.grey.w, depthwise.kw, p.stride.w, p.padding.left, p.padding.right, p.dilation.w);
+      cl::Conv2dParams whole = r.params;
+      whole.groups = input.c;
+      r.out_h = conv_size_formula(input.h, depthwise.kh, p.stride.h, p.padding.top, p.padding.bottom, p.dilation.h);
+      r.out_w = conv_size_formula(input.w, depthwise.kw, p.stride.w, p.padding.left, p.padding.right, p.dilation.w);
+      r.crop = std::move(crop);
+      conv_.submit(input, generation, ConvJob{depthwise, whole, display, -1}, std::move(r));
+    } catch (const std::exception& e) {
+      conv_.refuse(e.what());
+    }
+  }
+  auto landed = conv_.take();
+  if (!landed) return false;
+  shown_ = std::move(landed->result.output);
+  result_ = std::move(landed->meta);
+  result_.out = shown_.tensor;
+  crop_generation_ = generation;
+  ++version_;
+  return true;
 }
 
 const std::vector<StrideExample>& stride_examples() {

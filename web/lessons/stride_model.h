@@ -2,10 +2,12 @@
 // lesson's kernel so that every window position can be drawn, and the same convolution over the whole
 // image. No ImGui: the view (stride.cpp) only draws it, and the native tests check it.
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "conv2d.h"
+#include "conv_client.h"
 #include "formula.h"
 #include "numeric_crop.h"
 #include "kernel_settings.h"
@@ -22,7 +24,7 @@ struct StrideResult {
   convlab::Tensor padded;        // the crop with its padding (params' mode): what the windows read
   convlab::Tensor crop_out;      // conv2d(crop, crop_weight, params)
   FormulaText crop_h, crop_w;    // the crop's output size per axis, with the floor's note
-  convlab::Tensor out;           // the whole image, each channel filtered on its own (groups = C)
+  std::shared_ptr<const convlab::Tensor> out;  // the whole image, each channel filtered on its own (groups = C)
   FormulaText out_h, out_w;
 };
 
@@ -38,16 +40,21 @@ class StrideModel {
   // [C, 1, kh, kw] and the conv parameters (their groups is ignored). The crop is searched again only
   // for a new generation. Returns true when the result is new; after a failure the previous result
   // stays and error() says why until an argument changes.
+  // The crop is computed at once; the whole image's convolution runs in the page's workers
+  // (conv_client.h), coloured with `display`, and the result changes when it lands (busy() till then).
   bool update(const convlab::Tensor& input, int generation, const convlab::Weights& depthwise,
-              const convlab::Conv2dParams& params);
+              const convlab::Conv2dParams& params, const std::string& display = "auto");
   const StrideResult& result() const { return result_; }
-  bool empty() const { return result_.crop_out.empty(); }
-  const std::string& error() const { return recompute_.error(); }
+  const ShownOutput& shown() const { return shown_; }  // result().out with its colours
+  bool empty() const { return !result_.out; }
+  bool busy() const { return conv_.busy(); }
+  const std::string& error() const { return conv_.error(); }
   int version() const { return version_; }  // counts new results: names the output for a view's cache
 
  private:
-  Recompute recompute_;
+  PendingConv<StrideResult> conv_;  // the whole image's job, with the crop's results worked out when asked
   StrideResult result_;
+  ShownOutput shown_;
   int crop_generation_ = -1;
   int version_ = 0;
 };

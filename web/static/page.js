@@ -10,6 +10,7 @@
 // Nothing that comes from the URL, a file or a message is ever inserted as HTML.
 import { decodeUpload, rasterise, downloadPng, displayName, ImageInputError } from './image_input.js';
 import { notice, hideNotice, linkTo, embedCode, copyToClipboard } from './share.js';
+import { ComputePool } from './compute_pool.js';
 
 const loading = document.getElementById('loading');
 const loadingText = document.getElementById('loading-text');
@@ -42,6 +43,29 @@ let resolveModule, resolveReady, rejectReady;
 const moduleReady = new Promise((resolve) => { resolveModule = resolve; });
 const ready = new Promise((resolve, reject) => { resolveReady = resolve; rejectReady = reject; });
 ready.catch(() => {});  // a failed start is shown on the page; do not also report an unhandled rejection
+
+// ---- compute workers ----------------------------------------------------------------------------------
+// The lessons' convolutions run in a pool of workers (compute_pool.js), one per core up to 8. Until the
+// pool has started, or if it cannot (no module workers, a blocked script), the module computes on the
+// main thread as before: window.convlabPool is only set once every worker runs.
+const defaultWorkers = () => Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8));
+let poolChange = Promise.resolve(0);
+function startWorkers(count) {
+  poolChange = poolChange.then(async () => {
+    if (window.convlabPool) { window.convlabPool.terminate(); window.convlabPool = null; }
+    if (!(count > 0) || typeof Worker !== 'function') return 0;
+    const pool = new ComputePool(count);
+    const timeout = new Promise((resolve) => { setTimeout(() => resolve(false), 20000); });
+    if (!(await Promise.race([pool.started, timeout]))) {
+      console.warn(`ConvLab computes on the page: its workers did not start (${pool.failed || 'timed out'}).`);
+      pool.terminate();
+      return 0;
+    }
+    window.convlabPool = pool;
+    return count;
+  });
+  return poolChange;
+}
 
 // ---- URL hash <-> state ------------------------------------------------------------------------------
 // Hash text as ordered [key, value] pairs. Not URLSearchParams: it turns '+' into a space, and '+' is
@@ -156,6 +180,19 @@ Object.assign(playground, {
   readout() { return mod ? JSON.parse(mod.readout()) : {}; },
   // The picture the lessons work on: {name, width, height}.
   imageInfo() { return mod ? JSON.parse(mod.imageInfo()) : { name: '', width: 0, height: 0 }; },
+  // The current lesson's main output as last shown: {c, h, w, data: Float32Array (CHW)}, or null.
+  output() {
+    const o = mod ? mod.lessonOutput() : null;
+    return o ? { c: o.c, h: o.h, w: o.w, data: o.data.slice() } : null;
+  },
+  // How many compute workers run the convolutions (0: the page's main thread).
+  workers() { return window.convlabPool ? window.convlabPool.size() : 0; },
+  // Restarts the pool with n workers (0: compute on the main thread); resolves to the number running.
+  setWorkers(n) {
+    const count = Number(n);
+    if (!Number.isInteger(count) || count < 0 || count > 64) throw new Error(`workers must be an integer in 0..64, got ${n}`);
+    return startWorkers(count);
+  },
   onstatechange: null,
 });
 window.playground = playground;
@@ -322,6 +359,7 @@ if (browserSupported()) {
   urlHash = startHash;
   const startImage = hashToState(startHash).img ?? 'chelsea';
   if (SAMPLE_FILES[startImage]) decodeSample(startImage).catch(() => {});  // reported when the module asks for it
+  startWorkers(defaultWorkers());  // alongside the module's download: the first frame does not wait for it
   import('./playground.js')
     .then(({ default: createPlayground }) => createPlayground({
       canvas: document.getElementById('canvas'),

@@ -1,0 +1,145 @@
+// The compute pool (web/static/compute_pool.js): the kernel lesson's convolution runs in Web Workers,
+// split into row bands, and what the page shows must equal the single-thread core bit for bit. Each
+// setting's output is computed twice in the same page, once by the workers and once on the main thread
+// (playground.setWorkers(0): the core as the page always ran it), and the Float32 bits compared.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openBrowser, readout, setState, shotDir, until } from './browser.mjs';
+
+// Sets the state and waits until the output of that setting is on screen (no job pending).
+async function settle(page, state) {
+  const before = (await readout(page)).version;
+  await setState(page, state);
+  await until(page, (r) => r.version !== before && Number(r.busy) === 0, `the output of ${JSON.stringify(state)}`);
+  return page.evaluate(() => window.playground.output());
+}
+
+// A 333x257 noise image with a few hard edges (odd sizes so bands split unevenly), uploaded through the file input.
+async function uploadNoise(page) {
+  const b64 = await page.evaluate(async () => {
+    const c = new OffscreenCanvas(333, 257);
+    const g = c.getContext('2d');
+    const img = g.createImageData(333, 257);
+    let s = 12345;
+    for (let i = 0; i < img.data.length; i++) { s = (s * 1103515245 + 12345) >>> 0; img.data[i] = i % 4 === 3 ? 255 : s >>> 24; }
+    g.putImageData(img, 0, 0);
+    g.fillStyle = '#fff'; g.fillRect(40, 40, 120, 60);
+    const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
+    let t = ''; for (const b of bytes) t += String.fromCharCode(b); return btoa(t);
+  });
+  await page.setInputFiles('#file', { name: 'noise.png', mimeType: 'image/png', buffer: Buffer.from(b64, 'base64') });
+  await page.waitForFunction(() => window.playground.imageInfo().width === 333, null, { timeout: 30000 });
+}
+
+const SETTINGS = [
+  { kp: 'mean', k: 3 },
+  { kp: 'gaussian', k: 7, pad: 'reflect' },
+  { kp: 'sobel_x', k: 3, s: 2, pad: 'circular' },
+  { kp: 'emboss_top_left', k: 3, d: 2, pad: 'replicate', disp: 'diverging' },
+  { kp: 'sobel_y', k: 5, one: 1, disp: 'minmax' },
+  { kp: 'laplacian_8', k: 3, p: 'valid', s: 3, disp: 'abs' },
+];
+
+test('worker outputs equal the main thread core bit for bit', async () => {
+  const env = await openBrowser();
+  try {
+    const page = await env.openAt('lesson=kernel');
+    await page.waitForFunction(() => window.playground.workers() > 0, null, { timeout: 30000 });
+    await uploadNoise(page);
+    for (const setting of SETTINGS) {
+      const state = { kp: 'mean', k: 3, s: 1, d: 1, p: 'same', pad: 'zeros', one: 0, disp: 'auto', ...setting };
+      const away = { kp: 'mean', k: 9, s: 1, d: 1, p: 'same', pad: 'zeros', one: 0 };  // in no setting: every settle changes the state
+      assert.ok((await page.evaluate(() => window.playground.setWorkers(3))) === 3, 'three workers started');
+      await settle(page, away);
+      const byWorkers = await settle(page, state);
+      const r = await readout(page);
+      assert.equal(Number(r.workers), 3, `computed by the workers: ${JSON.stringify(r)}`);
+      await page.evaluate(() => window.playground.setWorkers(0));
+      await settle(page, away);
+      const byMain = await settle(page, state);
+      assert.equal(Number((await readout(page)).workers), 0, 'computed on the main thread');
+      assert.deepEqual([byWorkers.c, byWorkers.h, byWorkers.w], [byMain.c, byMain.h, byMain.w], JSON.stringify(setting));
+      assert.ok(byWorkers.h >= 3, 'at least one row per worker');
+      const a = new Uint32Array(new Float32Array(Object.values(byWorkers.data)).buffer);
+      const b = new Uint32Array(new Float32Array(Object.values(byMain.data)).buffer);
+      let differ = 0;
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
+      assert.equal(differ, 0, `${differ} of ${a.length} values differ for ${JSON.stringify(setting)}`);
+    }
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await env.close();
+  }
+});
+
+test('settings that change faster than the workers finish are coalesced, and the last one is shown', async () => {
+  const env = await openBrowser();
+  try {
+    const page = await env.openAt('lesson=kernel');
+    await page.waitForFunction(() => window.playground.workers() > 0, null, { timeout: 30000 });
+    const sizes = [3, 5, 7, 9, 11];
+    // Forty settings inside one task: no frame runs between them, so the model submits only the last.
+    // Then forty more, one per frame: the pool runs a job at a time and keeps only the newest queued.
+    const counts = await page.evaluate(async (sizes) => {
+      const pool = window.convlabPool;
+      const before = pool.jobsRun;
+      for (let i = 0; i < 40; i++) window.playground.setState({ kp: 'gaussian', k: sizes[i % sizes.length] });
+      for (let i = 0; i < 40; i++) {
+        window.playground.setState({ kp: i % 2 ? 'mean' : 'gaussian', k: sizes[i % sizes.length] });
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+      return { jobs: pool.jobsRun - before };
+    }, sizes);
+    const last = { kp: 'mean', k: sizes[39 % sizes.length] };
+    const shown = await until(page, (r) => Number(r.busy) === 0 && r.kernel === `${last.k}x${last.k}`, 'the last setting');
+    assert.ok(counts.jobs <= 41, `at most one job per frame, got ${counts.jobs}`);
+    const byWorkers = await page.evaluate(() => window.playground.output());
+    await page.evaluate(() => window.playground.setWorkers(0));
+    await setState(page, { kp: 'gaussian', k: 3 });
+    await until(page, (r) => r.kernel === '3x3', 'a different setting');
+    await setState(page, last);
+    await until(page, (r) => r.kernel === `${last.k}x${last.k}` && Number(r.workers) === 0, 'the main thread result');
+    const byMain = await page.evaluate(() => window.playground.output());
+    assert.deepEqual(Object.values(byWorkers.data), Object.values(byMain.data), 'the last setting is what is shown');
+    assert.equal(shown.kernel, `${last.k}x${last.k}`);
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await env.close();
+  }
+});
+
+test('while the workers compute, the last output stays on screen with a busy mark', async () => {
+  const env = await openBrowser();
+  try {
+    const page = await env.openAt('lesson=kernel&kp=mean&k=3');
+    await page.waitForFunction(() => window.playground.workers() > 0, null, { timeout: 30000 });
+    await page.evaluate(() => window.playground.setWorkers(1));
+    const b64 = await page.evaluate(async () => {  // 1024x1024: a 15x15 job takes a while on one worker
+      const c = new OffscreenCanvas(1024, 1024);
+      const g = c.getContext('2d');
+      g.fillStyle = '#468'; g.fillRect(0, 0, 1024, 1024);
+      g.fillStyle = '#fc4'; for (let i = 0; i < 64; i++) g.fillRect((i * 131) % 980, (i * 71) % 980, 40, 40);
+      const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
+      let t = ''; for (const b of bytes) t += String.fromCharCode(b); return btoa(t);
+    });
+    await page.setInputFiles('#file', { name: 'big.png', mimeType: 'image/png', buffer: Buffer.from(b64, 'base64') });
+    await page.waitForFunction(() => window.playground.imageInfo().width === 1024, null, { timeout: 30000 });
+    await until(page, (r) => Number(r.busy) === 0 && r.kernel === '3x3' && Number(r.workers) === 1, 'the first output');
+    const before = await readout(page);
+    const during = await page.evaluate(async () => {
+      window.playground.setState({ kp: 'mean', k: 15 });
+      await new Promise((r) => requestAnimationFrame(r));
+      await new Promise((r) => requestAnimationFrame(r));
+      return window.playground.readout();
+    });
+    assert.equal(Number(during.busy), 1, `busy while the 15x15 job runs: ${JSON.stringify(during)}`);
+    assert.equal(during.version, before.version, 'the last output stays until the new one lands');
+    assert.equal(during.kernel, '3x3', 'the numbers shown are the last output\'s, not the pending setting\'s');
+    await page.screenshot({ path: `${shotDir}/workers-busy.png` });
+    const after = await until(page, (r) => Number(r.busy) === 0 && r.kernel === '15x15', 'the 15x15 output');
+    assert.equal(Number(after.version), Number(before.version) + 1);
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await env.close();
+  }
+});

@@ -1,0 +1,136 @@
+#include "conv_client.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <exception>
+#include <vector>
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#endif
+
+namespace cl = convlab;
+
+#ifdef __EMSCRIPTEN__
+// The page's pool (window.convlabPool, made by page.js before the module starts; absent in tests of the
+// module alone). Typed arrays are copied out of and into this module's heap here; the pool owns none.
+EM_JS(int, pool_workers, (), { return window.convlabPool ? window.convlabPool.size() : 0; });
+// The image generation the pool's workers hold (-1: none; a restarted pool has none).
+EM_JS(int, pool_generation, (), { return window.convlabPool ? window.convlabPool.generation : -1; });
+EM_JS(void, pool_set_input, (int generation, const float* data, int c, int h, int w), {
+  window.convlabPool.setInput(generation, HEAPF32.slice(data >> 2, (data >> 2) + c * h * w), c, h, w);
+});
+EM_JS(void, pool_submit, (int slot, int id, int generation, const int* words, int count, int c, int h, int w), {
+  window.convlabPool.submit(slot, id, generation, HEAP32.slice(words >> 2, (words >> 2) + count), [c, h, w]);
+});
+EM_JS(int, pool_ready, (int slot), { return window.convlabPool ? window.convlabPool.ready(slot) : 0; });
+EM_JS(int, pool_any_ready, (), { return window.convlabPool && window.convlabPool.anyReady() ? 1 : 0; });
+// Copies the finished job of `slot` into the output, RGBA and info (5 floats, then compute ms and the
+// worker count) and forgets it; returns its error message as a new C string (null when it succeeded).
+EM_JS(char*, pool_take, (int slot, float* output, unsigned char* rgba, float* info), {
+  const r = window.convlabPool.take(slot);
+  if (r.error) return stringToNewUTF8(r.error);
+  const [c, h, w] = r.shape;
+  for (const band of r.bands) {
+    const rows = band.rows[1] - band.rows[0];
+    const floats = new Float32Array(band.floats);
+    for (let ch = 0; ch < c; ch++)
+      HEAPF32.set(floats.subarray(ch * rows * w, (ch + 1) * rows * w), (output >> 2) + ch * h * w + band.rows[0] * w);
+    HEAPU8.set(new Uint8Array(band.rgba), rgba + band.rows[0] * w * 4);
+  }
+  HEAPF32.set(r.info, info >> 2);
+  HEAPF32[(info >> 2) + 5] = r.ms;
+  HEAPF32[(info >> 2) + 6] = r.bands.length;
+  return 0;
+});
+#else
+int pool_workers() { return 0; }
+int pool_any_ready() { return 0; }
+#endif
+
+namespace {
+int g_next_slot = 1;
+bool g_hold = false;
+}  // namespace
+
+void ConvClient::hold_results(bool hold) { g_hold = hold; }
+
+ConvClient::ConvClient() : slot_(g_next_slot++) {}
+
+int ConvClient::workers() { return pool_workers(); }
+bool ConvClient::any_ready() { return pool_any_ready() != 0; }
+
+int ConvClient::submit(const cl::Tensor& input, int input_generation, const ConvJob& job) {
+  const cl::Tensor shape = cl::conv2d_output_shape(input, job.weights, job.params);  // throws for bad arguments
+  const int id = ++submitted_;
+#ifdef __EMSCRIPTEN__
+  if (workers() > 0) {
+    if (input_generation != pool_generation())
+      pool_set_input(input_generation, input.data.data(), input.c, input.h, input.w);
+    const std::vector<std::int32_t> words = encode_conv_job(job);
+    pool_submit(slot_, id, input_generation, words.data(), int(words.size()), shape.c, shape.h, shape.w);
+    asked_[id] = Asked{job.display, job.channel, shape.c, shape.h, shape.w};
+    return id;
+  }
+#endif
+  (void)input_generation;
+  ConvResult r;
+  r.id = id;
+  r.output.display = job.display;
+  r.output.channel = job.channel;
+  try {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto out = std::make_shared<const cl::Tensor>(cl::conv2d(input, job.weights, job.params));
+    r.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    r.output.rgba = displayed_rgba(*out, job.display, job.channel, &r.output.choice, &r.output.range);
+    r.output.tensor = std::move(out);
+  } catch (const std::exception& e) {
+    r.error = e.what();
+  }
+  ready_ = std::move(r);
+  return id;
+}
+
+std::optional<ConvResult> ConvClient::take() {
+  if (g_hold) return std::nullopt;
+  if (ready_) {
+    std::optional<ConvResult> r = std::move(ready_);
+    ready_.reset();
+    taken_ = r->id;
+    return r;
+  }
+#ifdef __EMSCRIPTEN__
+  const int id = pool_ready(slot_);
+  if (id <= taken_) return std::nullopt;
+  const auto asked = asked_.find(id);
+  if (asked == asked_.end()) return std::nullopt;
+  ConvResult r;
+  r.id = id;
+  r.output.display = asked->second.display;
+  r.output.channel = asked->second.channel;
+  try {
+    cl::Tensor out = cl::Tensor::uninitialized(asked->second.c, asked->second.h, asked->second.w);
+    r.output.rgba.resize(std::size_t(out.h) * out.w * 4);
+    float info[kBandDisplayFloats + 2];
+    if (char* error = pool_take(slot_, out.data.data(), r.output.rgba.data(), info)) {
+      r.error = error;
+      free(error);
+    } else {
+      BandDisplay d;
+      band_display_from_floats(info, d);
+      r.output.choice = d.choice;
+      r.output.range = d.range;
+      r.compute_ms = info[kBandDisplayFloats];
+      r.workers = int(info[kBandDisplayFloats + 1]);
+      r.output.tensor = std::make_shared<const cl::Tensor>(std::move(out));
+    }
+  } catch (const std::exception& e) {  // out of memory for the copy
+    r.error = e.what();
+  }
+  asked_.erase(asked_.begin(), asked_.upper_bound(id));
+  taken_ = id;
+  return r;
+#else
+  return std::nullopt;
+#endif
+}

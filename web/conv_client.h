@@ -1,0 +1,105 @@
+// A lesson model's convolution of the page's image, off the main thread when the page runs a worker pool
+// (web/static/compute_pool.js): dragging a slider over a megapixel image then never stalls a frame.
+// Without workers (native tests, workers=0, a browser that cannot start them) the same calls compute at
+// once on the calling thread, so models behave the same everywhere except for when a result lands.
+//
+// Requests coalesce: while a job runs, a newer submit replaces any queued one, so only the newest
+// setting is computed next; take() never returns an older job than one it already returned.
+#pragma once
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "conv_job.h"
+#include "recompute.h"
+
+struct ConvResult {
+  int id = 0;
+  ShownOutput output;     // with the colours of the job's display and channel
+  double compute_ms = 0;  // the convolution: the slowest worker's band, or the main thread's conv2d
+  int workers = 0;        // how many workers computed it (0: the main thread)
+  std::string error;      // set when it failed: output.tensor is null
+};
+
+class ConvClient {
+ public:
+  ConvClient();
+  // Starts `job` on `input` (its generation tells the workers when to take a new copy), after checking
+  // its arguments here: a bad one throws convlab::Error at once, as conv2d would. Returns the job's id.
+  int submit(const convlab::Tensor& input, int input_generation, const ConvJob& job);
+  // The newest finished job not yet taken (older finished ones are dropped).
+  std::optional<ConvResult> take();
+  // A job was submitted whose result has not been taken.
+  bool busy() const { return submitted_ > taken_; }
+
+  // Workers in the page's pool (0: computing on the calling thread).
+  static int workers();
+  // Some client has a result waiting: the page draws a frame to show it.
+  static bool any_ready();
+  // Tests: while held, take() returns nothing, as if the workers were still computing; results wait
+  // (the newest per client) until released.
+  static void hold_results(bool hold);
+
+ private:
+  struct Asked {
+    std::string display;
+    int channel = -1;
+    int c = 0, h = 0, w = 0;  // the output's shape
+  };
+  int slot_;
+  int submitted_ = 0, taken_ = 0;
+  std::map<int, Asked> asked_;        // jobs submitted to workers, by id, until taken
+  std::optional<ConvResult> ready_;   // a result computed on the calling thread
+};
+
+// What a lesson model keeps between asking for a convolution and showing it: the key it last asked for,
+// what each job's result must be shown with (Meta: the weights, formulas, text worked out when asking),
+// and the last error. The model's update():
+//   if (conv_.new_key(key)) {
+//     try { conv_.submit(input, generation, job, meta); } catch (const std::exception& e) { conv_.refuse(e.what()); }
+//   }
+//   if (auto landed = conv_.take()) { adopt landed->result and landed->meta together }
+template <class Meta>
+class PendingConv {
+ public:
+  struct Landed {
+    ConvResult result;
+    Meta meta;
+  };
+
+  // True when `key` differs from the key last asked for (a refused key is not tried every frame).
+  bool new_key(const CacheKey& key) {
+    if (!key_.empty() && key == key_) return false;
+    key_ = key;
+    error_.clear();
+    return true;
+  }
+  // Throws convlab::Error for a bad argument, before anything is submitted.
+  void submit(const convlab::Tensor& input, int generation, const ConvJob& job, Meta meta) {
+    meta_[client_.submit(input, generation, job)] = std::move(meta);
+  }
+  void refuse(std::string message) { error_ = std::move(message); }
+  // The newest finished result to show, with its meta; a failed job's message becomes error() instead.
+  std::optional<Landed> take() {
+    std::optional<ConvResult> r = client_.take();
+    if (!r) return std::nullopt;
+    std::optional<Landed> landed;
+    const auto meta = meta_.find(r->id);
+    if (!r->error.empty()) {
+      error_ = r->error;
+    } else if (meta != meta_.end()) {
+      landed = Landed{std::move(*r), std::move(meta->second)};
+    }
+    meta_.erase(meta_.begin(), meta_.upper_bound(landed ? landed->result.id : r->id));
+    return landed;
+  }
+  bool busy() const { return client_.busy(); }
+  const std::string& error() const { return error_; }
+
+ private:
+  ConvClient client_;
+  CacheKey key_;
+  std::map<int, Meta> meta_;  // by job id, until its result (or a newer one) is taken
+  std::string error_;
+};

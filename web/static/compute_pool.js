@@ -1,0 +1,126 @@
+// The page's compute pool: Web Workers, each with its own wasm instance (compute_worker.js), that run
+// the lessons' convolutions off the main thread so the page keeps drawing while a slider moves.
+// SharedArrayBuffer threads would need cross-origin isolation, which a tutorial's iframe seldom has;
+// plain workers work everywhere.
+//
+// - The image goes to each worker once per image (setInput); a job carries only its parameters, as int32
+//   words the wasm side encodes and decodes (web/conv_job.h): this file never interprets them.
+// - A job is split into one band of output rows per worker. Phase 1: each worker computes its band and
+//   its range; phase 2: each colours its band from all the ranges (colours scale with the whole output's
+//   range). Bands come back as transferred buffers; C++ copies them into its heap (web/conv_client.cpp).
+// - Coalescing: one job runs at a time; a newer submit from the same slot (a lesson's model) replaces the
+//   one queued behind it, so while a slider moves only the newest setting is computed next.
+// - Timings of the last job per slot (submitted, computed, taken) feed tests/bench/page_bench.mjs.
+export class ComputePool {
+  // count workers; `started` resolves true once all have started their wasm, false if any failed.
+  constructor(count, workerUrl = new URL('./compute_worker.js', import.meta.url)) {
+    this.workers = [];
+    this.slots = new Map();  // slot -> { queued, done, timing }
+    this.running = null;
+    this.jobsRun = 0;  // jobs started (tests check that coalescing skipped some)
+    this.generation = -1;
+    this.failed = null;
+    const started = [];
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(workerUrl, { type: 'module' });
+      started.push(new Promise((resolve) => {
+        worker.onmessage = (e) => {
+          if (e.data.type === 'ready') resolve(true);
+          else if (e.data.type === 'failed') { this.failed = e.data.message; resolve(false); }
+          else this.#reply(i, e.data);
+        };
+        worker.onerror = (e) => { this.failed = e.message || 'a compute worker could not start'; resolve(false); this.#abort(); };
+      }));
+      this.workers.push(worker);
+    }
+    this.started = Promise.all(started).then((ok) => ok.every(Boolean));
+  }
+
+  size() { return this.failed ? 0 : this.workers.length; }
+  terminate() { for (const w of this.workers) w.terminate(); this.workers = []; }
+
+  setInput(generation, data, c, h, w) {
+    this.generation = generation;
+    for (const worker of this.workers) worker.postMessage({ type: 'input', c, h, w, data });  // a copy each
+  }
+
+  submit(slot, id, generation, words, shape) {
+    const s = this.#slot(slot);
+    s.queued = { slot, id, generation, words, shape, submitted: performance.now() };
+    this.#pump();
+  }
+
+  // The id of slot's finished job waiting to be taken, or 0.
+  ready(slot) { const s = this.slots.get(slot); return s && s.done ? s.done.id : 0; }
+  anyReady() { for (const s of this.slots.values()) if (s.done) return true; return false; }
+  take(slot) {
+    const s = this.slots.get(slot);
+    const done = s.done;
+    s.done = null;
+    if (s.timing && s.timing.id === done.id) s.timing.taken = performance.now();
+    return done;
+  }
+  // {id, submitted, computed, taken, workerMs} of slot's last finished job (times from performance.now()).
+  timing(slot) { return this.#slot(slot).timing; }
+  lastTiming() {
+    let last = null;
+    for (const s of this.slots.values()) if (s.timing && (!last || s.timing.computed > last.computed)) last = s.timing;
+    return last;
+  }
+
+  #slot(slot) {
+    if (!this.slots.has(slot)) this.slots.set(slot, { queued: null, done: null, timing: null });
+    return this.slots.get(slot);
+  }
+
+  #pump() {
+    if (this.running || this.failed) return;
+    const next = [...this.slots.values()].find((s) => s.queued);
+    if (!next) return;
+    const job = next.queued;
+    next.queued = null;
+    const [, oh] = job.shape;
+    const n = Math.min(this.workers.length, oh);
+    job.bands = [];
+    for (let i = 0; i < n; i++) job.bands.push({ rows: [Math.floor((oh * i) / n), Math.floor((oh * (i + 1)) / n)] });
+    job.waiting = n;
+    job.ms = 0;
+    this.running = job;
+    this.jobsRun++;
+    job.bands.forEach((band, i) => this.workers[i].postMessage({ type: 'run', id: job.id, words: job.words, rows: band.rows }));
+  }
+
+  #reply(worker, msg) {
+    const job = this.running;
+    if (!job || msg.id !== job.id || !job.bands[worker]) return;  // a reply of a job already given up
+    const band = job.bands[worker];
+    if (msg.type === 'error') { this.#finish({ id: job.id, error: msg.message }); return; }
+    job.ms = Math.max(job.ms, msg.ms);
+    if (msg.type === 'ranged') {
+      band.range = msg.range;
+      if (--job.waiting > 0) return;
+      const ranges = new Float32Array(job.bands.length * 8);
+      job.bands.forEach((b, i) => ranges.set(b.range, i * 8));
+      job.waiting = job.bands.length;
+      job.bands.forEach((b, i) => this.workers[i].postMessage({ type: 'show', id: job.id, ranges }));
+    } else if (msg.type === 'band') {
+      Object.assign(band, { floats: msg.floats, rgba: msg.rgba });
+      job.info = msg.info;  // every band's is the same: the whole output's choice and range
+      if (--job.waiting > 0) return;
+      this.#finish({ id: job.id, shape: job.shape, bands: job.bands, info: job.info, ms: job.ms });
+    }
+  }
+
+  #finish(result) {
+    const job = this.running;
+    this.running = null;
+    const s = this.#slot(job.slot);
+    s.done = result;  // replaces a finished job never taken: only the newest is shown
+    s.timing = { id: job.id, submitted: job.submitted, computed: performance.now(), taken: null, workerMs: job.ms, workers: job.bands.length };
+    this.#pump();
+  }
+
+  #abort() {
+    if (this.running) this.#finish({ id: this.running.id, error: `the compute workers stopped: ${this.failed}` });
+  }
+}

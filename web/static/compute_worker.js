@@ -1,0 +1,56 @@
+// One compute worker: its own instance of convlab_worker.wasm (web/worker/compute_worker.cpp) with its
+// own copy of the page's image. Messages from the pool (compute_pool.js), handled one at a time in order:
+//   {type: 'input', c, h, w, data}            keep this image (Float32Array, CHW)
+//   {type: 'run', id, words, rows: [r0, r1]}  phase 1: compute output rows r0..r1 of the job; reply
+//                                             {type: 'ranged', id, range, ms} or {type: 'error', id, message}
+//   {type: 'show', id, ranges}                phase 2: colour the band from every band's range; reply
+//                                             {type: 'band', id, floats, rgba, info, ms}, buffers transferred
+import createComputeWorker from './convlab_worker.mjs';
+
+let core = null;
+let queue = createComputeWorker()
+  .then((m) => { core = m; postMessage({ type: 'ready' }); })
+  .catch((e) => { postMessage({ type: 'failed', message: String((e && e.message) || e) }); });
+
+const failure = (id) => ({ type: 'error', id, message: core.UTF8ToString(core._worker_error()) });
+
+// Copies a typed array into this module's heap for the length of fn(pointer).
+function withHeapCopy(array, fn) {
+  const p = core._worker_alloc(array.byteLength);
+  if (!p) return null;
+  try {
+    new array.constructor(core.HEAPU8.buffer, p, array.length).set(array);
+    return fn(p);
+  } finally {
+    core._worker_free(p);
+  }
+}
+
+function handle(msg) {
+  if (!core) return;  // the module failed to start: the pool has been told
+  if (msg.type === 'input') {
+    const p = core._worker_input(msg.c, msg.h, msg.w);
+    if (p) new Float32Array(core.HEAPU8.buffer, p, msg.data.length).set(msg.data);
+    return;  // a failure shows at the next run ("no image yet" or the allocation's message)
+  }
+  if (msg.type === 'run') {
+    const t0 = performance.now();
+    const rc = withHeapCopy(msg.words, (p) => core._worker_run(p, msg.words.length, msg.rows[0], msg.rows[1]));
+    if (rc !== 0) { postMessage(rc === null ? { type: 'error', id: msg.id, message: 'out of memory' } : failure(msg.id)); return; }
+    const range = new Float32Array(core.HEAPU8.buffer, core._worker_range(), 8).slice();
+    postMessage({ type: 'ranged', id: msg.id, range, ms: performance.now() - t0 });
+    return;
+  }
+  if (msg.type === 'show') {
+    const t0 = performance.now();
+    const rc = withHeapCopy(msg.ranges, (p) => core._worker_display(p, msg.ranges.length / 8));
+    if (rc !== 0) { postMessage(rc === null ? { type: 'error', id: msg.id, message: 'out of memory' } : failure(msg.id)); return; }
+    const floats = new Float32Array(core.HEAPU8.buffer, core._worker_band(), core._worker_band_floats()).slice();
+    const rgba = new Uint8Array(core.HEAPU8.buffer, core._worker_rgba(), core._worker_rgba_bytes()).slice();
+    const info = new Float32Array(core.HEAPU8.buffer, core._worker_display_info(), 5).slice();
+    postMessage({ type: 'band', id: msg.id, floats: floats.buffer, rgba: rgba.buffer, info, ms: performance.now() - t0 },
+      [floats.buffer, rgba.buffer]);
+  }
+}
+
+onmessage = (e) => { queue = queue.then(() => handle(e.data)); };

@@ -1,0 +1,84 @@
+// The wasm side of one compute worker (web/static/compute_worker.js): its own copy of the page's image
+// and one row band of a job at a time, in the two phases of conv_job.h. Plain C functions over raw
+// pointers: the worker's JavaScript copies typed arrays in and out of this module's heap.
+// No exception leaves: every failure is a non-zero return and worker_error() says why.
+#include <emscripten.h>
+
+#include <cstdint>
+#include <exception>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "conv_job.h"
+
+namespace cl = convlab;
+
+namespace {
+cl::Tensor g_input;
+cl::Tensor g_band;
+ConvJob g_job;
+BandDisplay g_display;
+float g_range[kBandRangeFloats];
+float g_info[kBandDisplayFloats];
+std::string g_error;
+
+template <class Fn>
+int guarded(Fn&& fn) {
+  try {
+    fn();
+    return 0;
+  } catch (const std::exception& e) {
+    g_error = e.what();
+  } catch (...) {
+    g_error = "unknown failure";
+  }
+  return 1;
+}
+}  // namespace
+
+extern "C" {
+
+// Makes room for a c x h x w image and returns where its floats go (null on failure: see worker_error).
+EMSCRIPTEN_KEEPALIVE float* worker_input(int c, int h, int w) {
+  float* where = nullptr;
+  guarded([&] {
+    g_input = cl::Tensor::uninitialized(c, h, w);
+    where = g_input.data.data();
+  });
+  return where;
+}
+
+// Phase 1: output rows [row_begin, row_end) of the encoded job, and their range (worker_range).
+EMSCRIPTEN_KEEPALIVE int worker_run(const std::int32_t* words, int count, int row_begin, int row_end) {
+  return guarded([&] {
+    if (g_input.empty()) throw std::invalid_argument("no image yet");
+    g_job = decode_conv_job(words, std::size_t(count));
+    g_band = run_conv_job_band(g_input, g_job, row_begin, row_end);
+    band_range_to_floats(band_range(g_band, g_job), g_range);
+  });
+}
+EMSCRIPTEN_KEEPALIVE const float* worker_range() { return g_range; }
+
+// Phase 2: the band's RGBA from every band's range (count x kBandRangeFloats floats).
+EMSCRIPTEN_KEEPALIVE int worker_display(const float* ranges, int count) {
+  return guarded([&] {
+    if (g_band.empty()) throw std::invalid_argument("no band computed");
+    BandRange whole;
+    for (int i = 0; i < count; ++i) whole = merge_band_ranges(whole, band_range_from_floats(ranges + i * kBandRangeFloats));
+    g_display = display_band(g_band, g_job, whole);
+    band_display_to_floats(g_display, g_info);
+  });
+}
+
+EMSCRIPTEN_KEEPALIVE const float* worker_band() { return g_band.data.data(); }
+EMSCRIPTEN_KEEPALIVE int worker_band_floats() { return int(g_band.size()); }
+EMSCRIPTEN_KEEPALIVE const std::uint8_t* worker_rgba() { return g_display.rgba.data(); }
+EMSCRIPTEN_KEEPALIVE int worker_rgba_bytes() { return int(g_display.rgba.size()); }
+EMSCRIPTEN_KEEPALIVE const float* worker_display_info() { return g_info; }
+EMSCRIPTEN_KEEPALIVE const char* worker_error() { return g_error.c_str(); }
+EMSCRIPTEN_KEEPALIVE void* worker_alloc(int bytes) { return ::operator new(std::size_t(bytes), std::nothrow); }
+EMSCRIPTEN_KEEPALIVE void worker_free(void* p) { ::operator delete(p); }
+
+}  // extern "C"
