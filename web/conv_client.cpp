@@ -41,6 +41,7 @@ EM_JS(char*, pool_take, (int slot, float* output, unsigned char* rgba, float* in
   HEAPF32.set(r.info, info >> 2);
   HEAPF32[(info >> 2) + 5] = r.ms;
   HEAPF32[(info >> 2) + 6] = r.bands.length;
+  window.convlabPool.recycle(r);
   return 0;
 });
 #else

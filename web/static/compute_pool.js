@@ -60,6 +60,14 @@ export class ComputePool {
     if (s.timing && s.timing.id === done.id) s.timing.taken = performance.now();
     return done;
   }
+  // Gives a taken result's buffers back to the workers that made them, to fill again.
+  recycle(result) {
+    if (!result || !result.bands) return;
+    result.bands.forEach((band, i) => {
+      const buffers = [band.floats, band.rgba].filter((b) => b && b.byteLength > 0);
+      if (buffers.length && this.workers[i]) this.workers[i].postMessage({ type: 'recycle', buffers }, buffers);
+    });
+  }
   // {id, submitted, computed, taken, workerMs} of slot's last finished job (times from performance.now()).
   timing(slot) { return this.#slot(slot).timing; }
   lastTiming() {
@@ -115,7 +123,8 @@ export class ComputePool {
     const job = this.running;
     this.running = null;
     const s = this.#slot(job.slot);
-    s.done = result;  // replaces a finished job never taken: only the newest is shown
+    this.recycle(s.done);  // a finished job never taken: only the newest is shown
+    s.done = result;
     s.timing = { id: job.id, submitted: job.submitted, computed: performance.now(), taken: null, workerMs: job.ms, workers: job.bands.length };
     this.#pump();
   }

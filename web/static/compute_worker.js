@@ -5,12 +5,26 @@
 //                                             {type: 'ranged', id, range, ms} or {type: 'error', id, message}
 //   {type: 'show', id, ranges}                phase 2: colour the band from every band's range; reply
 //                                             {type: 'band', id, floats, rgba, info, ms}, buffers transferred
+//   {type: 'recycle', buffers}                buffers of an earlier reply, back for the next replies (a
+//                                             steady stream of fresh 16 MB buffers made the page collect
+//                                             garbage for longer than a frame)
 import createComputeWorker from './convlab_worker.mjs';
 
 let core = null;
 let queue = createComputeWorker()
   .then((m) => { core = m; postMessage({ type: 'ready' }); })
   .catch((e) => { postMessage({ type: 'failed', message: String((e && e.message) || e) }); });
+
+const spare = [];  // returned buffers, reused for replies of the same size
+function buffer(bytes) {
+  const i = spare.findIndex((b) => b.byteLength === bytes);
+  return i >= 0 ? spare.splice(i, 1)[0] : new ArrayBuffer(bytes);
+}
+function copyOut(Type, pointer, count) {
+  const out = new Type(buffer(count * Type.BYTES_PER_ELEMENT));
+  out.set(new Type(core.HEAPU8.buffer, pointer, count));
+  return out;
+}
 
 const failure = (id) => ({ type: 'error', id, message: core.UTF8ToString(core._worker_error()) });
 
@@ -28,6 +42,11 @@ function withHeapCopy(array, fn) {
 
 function handle(msg) {
   if (!core) return;  // the module failed to start: the pool has been told
+  if (msg.type === 'recycle') {
+    spare.push(...msg.buffers);
+    spare.splice(0, Math.max(0, spare.length - 4));
+    return;
+  }
   if (msg.type === 'input') {
     const p = core._worker_input(msg.c, msg.h, msg.w);
     if (p) new Float32Array(core.HEAPU8.buffer, p, msg.data.length).set(msg.data);
@@ -45,8 +64,8 @@ function handle(msg) {
     const t0 = performance.now();
     const rc = withHeapCopy(msg.ranges, (p) => core._worker_display(p, msg.ranges.length / 8));
     if (rc !== 0) { postMessage(rc === null ? { type: 'error', id: msg.id, message: 'out of memory' } : failure(msg.id)); return; }
-    const floats = new Float32Array(core.HEAPU8.buffer, core._worker_band(), core._worker_band_floats()).slice();
-    const rgba = new Uint8Array(core.HEAPU8.buffer, core._worker_rgba(), core._worker_rgba_bytes()).slice();
+    const floats = copyOut(Float32Array, core._worker_band(), core._worker_band_floats());
+    const rgba = copyOut(Uint8Array, core._worker_rgba(), core._worker_rgba_bytes());
     const info = new Float32Array(core.HEAPU8.buffer, core._worker_display_info(), 5).slice();
     postMessage({ type: 'band', id: msg.id, floats: floats.buffer, rgba: rgba.buffer, info, ms: performance.now() - t0 },
       [floats.buffer, rgba.buffer]);
