@@ -162,7 +162,7 @@ class ReceptiveFieldView : public LessonView {
       else ImGui::TextUnformatted("pixel outside the unit's field");
       draw_paths(ctx, paths_box, true);
     } else {
-      ImGui::TextColored(ImColor(projective_colour()), "every layer: paths from the pixel");
+      ImGui::TextColored(ImColor(projective_colour()), "paths from the pixel");
       draw_projective_tiles(ctx, paths_box);
     }
     ImGui::EndGroup();
