@@ -32,8 +32,9 @@ ImU32 heat(double t) {
   return IM_COL32(int(rgb[0]), int(rgb[1]), int(rgb[2]), 255);
 }
 
-// The projective field's colour, apart from the layer colours of the receptive fields.
-ImU32 projective_colour(int alpha = 255) { return IM_COL32(255, 70, 220, alpha); }
+// The projective field's colour: white, the one colour none of the twelve layer colours (the receptive
+// fields') comes near.
+ImU32 projective_colour(int alpha = 255) { return IM_COL32(255, 255, 255, alpha); }
 
 // Calls fn(r0, r1, c0, c1) for each block of reached units: runs of reached rows times runs of reached
 // columns (one block for a solid field, one per unit where dilation leaves holes between them).
@@ -146,7 +147,7 @@ class ReceptiveFieldView : public LessonView {
     if (on_map.active) pointer_ = {RfPointer::Over::Grid, on_map.y, on_map.x};
     if (on_map.active && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && on_map.y < out.h && on_map.x < out.w)
       keep_unit(ctx, cl::Pair{on_map.y, on_map.x});
-    tip(projective ? "The layer's units; tinted: those the pixel reaches (its projective field). Hover one for its field."
+    tip(projective ? "The layer's units; in white: those the pixel reaches (its projective field). Hover one for its field."
                    : "The layer's units, drawn as the image through mean filters (conv) and max pools. Hover one to see its field.");
     if (!beside && !column) {
       ImGui::EndGroup();
@@ -206,7 +207,9 @@ class ReceptiveFieldView : public LessonView {
   static void draw_reached(ImDrawList* dl, const ViewTransform& tf, const cl::ProjectiveField& f) {
     if (f.units() == 0) return;
     for_each_reached_block(f, [&](int r0, int r1, int c0, int c1) {
-      dl->AddRectFilled(tf.to_screen(float(c0), float(r0)), tf.to_screen(float(c1), float(r1)), projective_colour(150));
+      const ImVec2 a = tf.to_screen(float(c0), float(r0)), b = tf.to_screen(float(c1), float(r1));
+      dl->AddRectFilled(a, b, projective_colour(170));
+      if (tf.scale >= 3.0f) dl->AddRect(a, b, IM_COL32(0, 0, 0, 160));
     });
     const ImVec2 a = tf.to_screen(float(f.box.x0), float(f.box.y0)), b = tf.to_screen(float(f.box.x1), float(f.box.y1));
     dl->AddRect(a, b, IM_COL32(0, 0, 0, 170), 0, 0, 3.5f);
@@ -365,6 +368,7 @@ class ReceptiveFieldView : public LessonView {
       if (i > 0) same_line_if_fits(labelled_width(ImGui::GetFrameHeight(), labels[i]));
       if (ImGui::RadioButton(labels[i], p.field == choice)) p.field = choice;
     }
+    note("In the pictures the pixel and the units it reaches are white; a unit's receptive field has its layer's colour.");
     const cl::Pair px = model_.pixel();
     int row = px.h, col = px.w;
     ImGui::AlignTextToFramePadding();
