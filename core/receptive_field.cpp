@@ -221,4 +221,67 @@ double PathCounts::max() const {
   return *std::max_element(rows.begin(), rows.end()) * *std::max_element(cols.begin(), cols.end());
 }
 
+void check_input_pixel(int in_h, int in_w, int y, int x) {
+  if (y < 0 || y >= in_h)
+    fail(ErrorCode::InvalidArgument, "input pixel row must be between 0 and " + std::to_string(in_h - 1) + ", got " +
+                                         std::to_string(y));
+  if (x < 0 || x >= in_w)
+    fail(ErrorCode::InvalidArgument, "input pixel column must be between 0 and " + std::to_string(in_w - 1) +
+                                         ", got " + std::to_string(x));
+}
+
+// Along one axis: the paths from one input position to each of a layer's outputs, given the paths to
+// each of the layer's inputs. Output o reads input o * stride - pad + k * dilation; taps in the padding
+// read a constant and carry no path.
+static std::vector<double> forward_paths(const std::vector<double>& in, int out_size, int stride, int pad, int kernel,
+                                         int dilation) {
+  std::vector<double> out(std::size_t(out_size), 0.0);
+  for (int o = 0; o < out_size; ++o)
+    for (int k = 0; k < kernel; ++k) {
+      const long long i = (long long)o * stride - pad + (long long)k * dilation;
+      if (i >= 0 && i < (long long)in.size()) out[std::size_t(o)] += in[std::size_t(i)];
+    }
+  return out;
+}
+
+static bool reached_bounds(const std::vector<double>& v, int& lo, int& hi_excl) {
+  lo = 0;
+  while (lo < int(v.size()) && v[std::size_t(lo)] == 0.0) ++lo;
+  hi_excl = int(v.size());
+  while (hi_excl > lo && v[std::size_t(hi_excl - 1)] == 0.0) --hi_excl;
+  return lo < hi_excl;
+}
+
+std::vector<ProjectiveField> projective_field(const std::vector<Layer>& layers, int in_h, int in_w, int y, int x) {
+  const std::vector<Pair> sizes = layer_output_sizes(layers, in_h, in_w);
+  check_input_pixel(in_h, in_w, y, x);
+  std::vector<double> rows(std::size_t(in_h), 0.0), cols(std::size_t(in_w), 0.0);
+  rows[std::size_t(y)] = 1.0;
+  cols[std::size_t(x)] = 1.0;
+  std::vector<ProjectiveField> out;
+  out.reserve(layers.size());
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const Layer& l = layers[i];
+    ProjectiveField f;
+    f.out = sizes[i];
+    f.rows = forward_paths(rows, f.out.h, l.stride.h, l.padding.h, l.kernel.h, l.dilation.h);
+    f.cols = forward_paths(cols, f.out.w, l.stride.w, l.padding.w, l.kernel.w, l.dilation.w);
+    if (!reached_bounds(f.rows, f.box.y0, f.box.y1) || !reached_bounds(f.cols, f.box.x0, f.box.x1)) f.box = Rect{};
+    rows = f.rows;
+    cols = f.cols;
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+double ProjectiveField::paths(int y, int x) const {
+  if (y < 0 || x < 0 || y >= int(rows.size()) || x >= int(cols.size())) return 0.0;
+  return rows[std::size_t(y)] * cols[std::size_t(x)];
+}
+
+int ProjectiveField::rows_reached() const { return int(nonzero(rows)); }
+int ProjectiveField::cols_reached() const { return int(nonzero(cols)); }
+long long ProjectiveField::units() const { return nonzero(rows) * nonzero(cols); }
+double ProjectiveField::total() const { return sum_of(rows) * sum_of(cols); }
+
 }  // namespace convlab

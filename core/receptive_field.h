@@ -78,6 +78,31 @@ struct PathCounts {
 // Throws as input_rect_clipped does (a bad layer index or a unit outside that layer's output).
 PathCounts path_counts(const std::vector<Layer>& layers, int layer_index, int out_y, int out_x, int in_h, int in_w);
 
+// The projective field of one input pixel: the units of every layer it reaches, the reverse of the
+// receptive field. Unit u is in pixel p's projective field iff p is in u's receptive field, that is iff
+// path_counts(u).at(p) > 0: some chain of taps, one per layer and none in a layer's padding, leads from
+// p to u. Rows and columns are reached independently, so the set is the product of a set of rows and a
+// set of columns: a solid box without dilation or stride gaps, a box with holes otherwise.
+struct ProjectiveField {
+  Pair out;                        // the layer's output size
+  std::vector<double> rows, cols;  // per output row / column: paths from the pixel's row / column; 0 = not reached
+  Rect box;                        // bounding box of the reached units (output coordinates); {0,0,0,0} when none
+  double paths(int y, int x) const;  // paths from the pixel to unit (y, x): the same as path_counts(unit).at(pixel)
+  bool reaches(int y, int x) const { return paths(y, x) > 0.0; }
+  int rows_reached() const;
+  int cols_reached() const;
+  long long units() const;  // rows_reached() * cols_reached(): at most the box's area, less with holes
+  double total() const;     // paths from the pixel to every unit of the layer
+};
+
+// Throws InvalidArgument when (y, x) is not a pixel of an in_h x in_w image, e.g.
+// "input pixel row must be between 0 and 9, got 12".
+void check_input_pixel(int in_h, int in_w, int y, int x);
+
+// One entry per layer: the units input pixel (y, x) reaches. Throws as layer_output_sizes and
+// check_input_pixel do.
+std::vector<ProjectiveField> projective_field(const std::vector<Layer>& layers, int in_h, int in_w, int y, int x);
+
 // Output size (height, width) of every layer for an in_h x in_w input (floor rule, as PyTorch's
 // conv and pool without ceil_mode); throws KernelTooLarge naming the layer when a layer's output
 // would be empty.

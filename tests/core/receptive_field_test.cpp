@@ -366,5 +366,164 @@ TEST(PathCounts, NamedErrors) {
                "layer index must be between 0 and 0, got 1");
 }
 
+// ---- projective field -------------------------------------------------------------------------------
+
+// A random stack that fits an in_h x in_w image (the layer that would not fit ends it), with strides,
+// dilations, paddings and pool layers.
+std::vector<Layer> random_fitting_stack(std::mt19937& rng, int in_h, int in_w) {
+  std::vector<Layer> layers;
+  int h = in_h, w = in_w;
+  for (int i = 0, depth = 1 + int(rng() % 4); i < depth; ++i) {
+    Layer l;
+    l.type = rng() % 3 == 0 ? Layer::Type::Pool : Layer::Type::Conv;
+    l.kernel = {1 + int(rng() % 3), 1 + int(rng() % 4)};
+    l.stride = {1 + int(rng() % 3), 1 + int(rng() % 2)};
+    l.padding = {int(rng() % 3), int(rng() % 2)};
+    l.dilation = {1 + int(rng() % 3), 1 + int(rng() % 2)};
+    const int nh = h + 2 * l.padding.h - (l.kernel.h - 1) * l.dilation.h - 1;
+    const int nw = w + 2 * l.padding.w - (l.kernel.w - 1) * l.dilation.w - 1;
+    if (nh < 0 || nw < 0) break;
+    h = nh / l.stride.h + 1;
+    w = nw / l.stride.w + 1;
+    layers.push_back(l);
+  }
+  return layers;
+}
+
+TEST(ProjectiveField, APixelReaches3x3UnitsOfA3x3ConvAnd5x5OfTwo) {
+  const std::vector<ProjectiveField> f = projective_field({conv(3), conv(3)}, 9, 9, 4, 4);
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[0].out, (Pair{7, 7}));
+  EXPECT_EQ(f[0].box, (Rect{2, 2, 5, 5}));  // units 2..4 read pixel 4 (unit o reads o..o+2)
+  EXPECT_EQ(f[0].units(), 9);
+  EXPECT_EQ(f[1].box, (Rect{0, 0, 5, 5}));
+  EXPECT_EQ(f[1].units(), 25);
+  // Per axis 1 2 3 2 1 paths, as a unit's receptive field: the same paths, walked the other way.
+  EXPECT_DOUBLE_EQ(f[1].paths(2, 2), 9.0);
+  EXPECT_DOUBLE_EQ(f[1].paths(0, 4), 1.0);
+  EXPECT_DOUBLE_EQ(f[1].total(), 81.0);
+  EXPECT_FALSE(f[1].reaches(4, 5));  // outside the output
+  EXPECT_FALSE(f[1].reaches(-1, 0));
+}
+
+TEST(ProjectiveField, ABorderPixelReachesFewerUnitsByFewerPathsThroughThePadding) {
+  // 'same' 3x3 layers: the interior pixel reaches 3 then 5 rows, the corner 2 then 3, and the last of
+  // those by one path only (2 2 1 instead of 1 2 3 2 1).
+  const std::vector<Layer> same{conv(3, 1, 1), conv(3, 1, 1)};
+  const std::vector<ProjectiveField> corner = projective_field(same, 8, 8, 0, 0);
+  EXPECT_EQ(corner[0].box, (Rect{0, 0, 2, 2}));
+  EXPECT_EQ(corner[1].box, (Rect{0, 0, 3, 3}));
+  EXPECT_EQ(corner[1].rows, (std::vector<double>{2, 2, 1, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(corner[1].units(), 9);
+  const std::vector<ProjectiveField> inner = projective_field(same, 8, 8, 4, 4);
+  EXPECT_EQ(inner[1].units(), 25);
+  EXPECT_EQ(inner[1].rows, (std::vector<double>{0, 0, 1, 2, 3, 2, 1, 0}));
+}
+
+TEST(ProjectiveField, StrideLeavesSomePixelsFewerUnitsOrNone) {
+  // 3x3 stride 2 on 9: unit o reads 2o..2o+2, so even pixels are read by two units, odd ones by one.
+  EXPECT_EQ(projective_field({conv(3, 2)}, 9, 9, 4, 4)[0].box, (Rect{1, 1, 3, 3}));
+  EXPECT_EQ(projective_field({conv(3, 2)}, 9, 9, 3, 3)[0].box, (Rect{1, 1, 2, 2}));
+  // A 1x1 window with stride 2 never reads odd pixels: nothing is reached, in any later layer either.
+  const std::vector<ProjectiveField> none = projective_field({conv(1, 2), conv(3)}, 8, 8, 3, 2);
+  EXPECT_EQ(none[0].units(), 0);
+  EXPECT_TRUE(rect_empty(none[0].box));
+  EXPECT_EQ(none[0].box, (Rect{0, 0, 0, 0}));
+  EXPECT_EQ(none[1].units(), 0);
+  EXPECT_DOUBLE_EQ(none[1].total(), 0.0);
+}
+
+TEST(ProjectiveField, DilationLeavesHolesInTheBox) {
+  // 3x3 dilation 2 on 15 (output 11): unit o reads o, o + 2, o + 4, so pixel 7 reaches rows 3, 5, 7:
+  // 9 units in a 5x5 box.
+  const ProjectiveField f = projective_field({conv(3, 1, 0, 2)}, 15, 15, 7, 7)[0];
+  EXPECT_EQ(f.box, (Rect{3, 3, 8, 8}));
+  EXPECT_EQ(f.units(), 9);
+  EXPECT_EQ(f.rows_reached(), 3);
+  EXPECT_TRUE(f.reaches(3, 5));
+  EXPECT_FALSE(f.reaches(4, 5));
+  // A dense layer below fills the holes: 1 then 2 gives a solid 7x7.
+  const std::vector<ProjectiveField> g = projective_field({conv(3, 1, 1), conv(3, 1, 2, 2)}, 15, 15, 7, 7);
+  EXPECT_EQ(g[1].box, (Rect{4, 4, 11, 11}));
+  EXPECT_EQ(g[1].units(), 49);
+}
+
+TEST(ProjectiveField, IsTheReverseOfEveryUnitsReceptiveFieldOnRandomStacks) {
+  // Brute force: for every unit of every layer, walk its receptive field down to the input
+  // (brute_force_paths, a map of pixel -> paths), then the unit must be in exactly the projective fields
+  // of the pixels in that map, with as many paths. Also against path_counts and input_rect_clipped.
+  std::mt19937 rng(29);
+  long long units_checked = 0;
+  int with_holes = 0, with_empty = 0, border_fewer = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    const int in_h = 2 + int(rng() % 13), in_w = 2 + int(rng() % 13);
+    const std::vector<Layer> layers = random_fitting_stack(rng, in_h, in_w);
+    if (layers.empty()) continue;
+    std::vector<std::vector<ProjectiveField>> pf;  // per pixel, row by row
+    for (int y = 0; y < in_h; ++y)
+      for (int x = 0; x < in_w; ++x) pf.push_back(projective_field(layers, in_h, in_w, y, x));
+    const std::vector<Pair> sizes = layer_output_sizes(layers, in_h, in_w);
+    for (int li = 0; li < int(layers.size()); ++li) {
+      const Pair out = sizes[std::size_t(li)];
+      std::vector<Rect> box(std::size_t(in_h * in_w), Rect{1 << 30, 1 << 30, -(1 << 30), -(1 << 30)});
+      std::vector<long long> count(std::size_t(in_h * in_w), 0);
+      for (int oy = 0; oy < out.h; ++oy)
+        for (int ox = 0; ox < out.w; ++ox) {
+          const auto sees = brute_force_paths(layers, li, oy, ox, in_h, in_w);
+          const PathCounts paths = path_counts(layers, li, oy, ox, in_h, in_w);
+          const Rect clipped = input_rect_clipped(layers, li, oy, ox, in_h, in_w);
+          for (int y = 0; y < in_h; ++y)
+            for (int x = 0; x < in_w; ++x) {
+              const ProjectiveField& f = pf[std::size_t(y * in_w + x)][std::size_t(li)];
+              const auto it = sees.find({y, x});
+              const double want = it == sees.end() ? 0.0 : it->second;
+              ASSERT_DOUBLE_EQ(f.paths(oy, ox), want) << "trial " << trial << " layer " << li << " unit " << oy << ","
+                                                      << ox << " pixel " << y << "," << x;
+              ASSERT_DOUBLE_EQ(f.paths(oy, ox), paths.at(y, x));
+              if (want > 0) {
+                ASSERT_TRUE(y >= clipped.y0 && y < clipped.y1 && x >= clipped.x0 && x < clipped.x1);
+                Rect& b = box[std::size_t(y * in_w + x)];
+                b = Rect{std::min(b.y0, oy), std::min(b.x0, ox), std::max(b.y1, oy + 1), std::max(b.x1, ox + 1)};
+                ++count[std::size_t(y * in_w + x)];
+              }
+            }
+          ++units_checked;
+        }
+      long long most = 0;
+      for (long long c : count) most = std::max(most, c);
+      for (int y = 0; y < in_h; ++y)
+        for (int x = 0; x < in_w; ++x) {
+          const ProjectiveField& f = pf[std::size_t(y * in_w + x)][std::size_t(li)];
+          const long long n = count[std::size_t(y * in_w + x)];
+          EXPECT_EQ(f.out, out);
+          EXPECT_EQ(f.units(), n) << "trial " << trial << " layer " << li << " pixel " << y << "," << x;
+          EXPECT_EQ(f.box, n ? box[std::size_t(y * in_w + x)] : Rect{}) << "trial " << trial << " pixel " << y << "," << x;
+          const long long area = (long long)(f.box.y1 - f.box.y0) * (f.box.x1 - f.box.x0);
+          if (n > 0 && n < area) ++with_holes;
+          if (n == 0) ++with_empty;
+          if (n > 0 && n < most) ++border_fewer;
+        }
+    }
+  }
+  EXPECT_GT(units_checked, 10000);
+  // The sweep exercises every kind of exception to a solid box: holes, pixels that reach nothing, and
+  // pixels that reach fewer units than others of the same image.
+  EXPECT_GT(with_holes, 0);
+  EXPECT_GT(with_empty, 0);
+  EXPECT_GT(border_fewer, 0);
+}
+
+TEST(ProjectiveField, NamedErrors) {
+  expect_error([] { projective_field({conv(3)}, 5, 7, 5, 0); }, ErrorCode::InvalidArgument,
+               "input pixel row must be between 0 and 4, got 5");
+  expect_error([] { projective_field({conv(3)}, 5, 7, 0, -1); }, ErrorCode::InvalidArgument,
+               "input pixel column must be between 0 and 6, got -1");
+  expect_error([] { check_input_pixel(5, 7, -2, 3); }, ErrorCode::InvalidArgument,
+               "input pixel row must be between 0 and 4, got -2");
+  expect_error([] { projective_field({conv(3), conv(3)}, 4, 9, 0, 0); }, ErrorCode::KernelTooLarge,
+               "layer 1: kernel height 3 (dilated span 3) must fit the padded input height 2, got output height < 1");
+  EXPECT_TRUE(projective_field({}, 3, 3, 1, 1).empty());
+}
+
 }  // namespace
 }  // namespace convlab

@@ -26,6 +26,12 @@ State with_layers(const std::string& text, int rf_layer = -1) {
   return s;
 }
 
+State with_pixel(State s, const std::string& field, int y, int x) {
+  ReceptiveFieldParams& p = lesson_params<ReceptiveFieldParams>(s);
+  p.field = field, p.pixel_y = y, p.pixel_x = x;
+  return s;
+}
+
 std::map<std::string, std::string> readout(const ReceptiveFieldModel& m) {
   const auto r = m.readout();
   return {r.begin(), r.end()};
@@ -196,6 +202,149 @@ TEST(ReceptiveFieldModel, TheGridFollowsTheImageAndTheLayer) {
   EXPECT_EQ(m.grid().at(0, 0, 0), layer_grid_picture(other, s.layers, 0).at(0, 0, 0));
   m.update(with_layers("c3,c3", 1), other, 2, {});
   EXPECT_EQ(m.grid().h, 8);
+}
+
+// ---- projective field ----------------------------------------------------------------------------------
+
+TEST(ReceptiveFieldModel, TheCentrePixelReaches3x3ThenAll5x5UnitsOfTwo3x3Layers) {
+  ReceptiveFieldModel m;
+  m.update(State{}, noise(3, 20, 30, 11), 1, {});  // c3,c3; the pixel defaults to the centre
+  ASSERT_EQ(m.error(), "");
+  auto r = readout(m);
+  EXPECT_EQ(r["pixel"], "10,15");
+  EXPECT_EQ(r["pf_box_1"], "8,13,11,16");  // layer-1 unit o reads o..o+2
+  EXPECT_EQ(r["pf_extent_1"], "3x3");
+  EXPECT_EQ(r["pf_units_1"], "9");
+  EXPECT_EQ(r["pf_box_2"], "6,11,11,16");
+  EXPECT_EQ(r["pf_extent_2"], "5x5");
+  EXPECT_EQ(r["pf_units_2"], "25");
+  EXPECT_EQ(r["pf_paths_2"], "81");
+  EXPECT_EQ(r["pf_extent"], "5x5");  // the chosen layer's
+  EXPECT_EQ(r["pf_units"], "25");
+  // The centre unit (8,13) reads pixels 8..12 x 13..17: the pixel is its field's centre, 3 x 3 paths.
+  EXPECT_EQ(r["unit"], "8,13");
+  EXPECT_EQ(r["pf_unit_paths"], "9");
+  EXPECT_EQ(m.pixel_to_unit_paths(), m.paths().at(10, 15));
+}
+
+TEST(ReceptiveFieldModel, ProjectiveFieldsAreTheUnitsWhoseFieldsHoldThePixelOnRandomStacks) {
+  // Reference: for every unit of every layer, the core's path_counts of that unit (its receptive field,
+  // walked down); the unit belongs to the pixel's projective field when its count at the pixel is > 0.
+  std::mt19937 rng(17);
+  const char* kinds[] = {"c3", "c2", "c3s2", "c3p1", "c3d2", "c3d2p2", "c5s3p2", "c1s2", "p2", "p3s2p1", "c4d3p1", "c3s2d2"};
+  int checked = 0, holes = 0, fewer = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    std::string text;
+    for (int i = 0, n = 1 + int(rng() % 3); i < n; ++i) text += (i ? "," : "") + std::string(kinds[rng() % 12]);
+    const int h = 9 + int(rng() % 14), w = 9 + int(rng() % 14);
+    const int py = int(rng() % unsigned(h)), px = int(rng() % unsigned(w));
+    ReceptiveFieldModel m;
+    m.update(with_pixel(with_layers(text), "projective", py, px), noise(1, h, w, unsigned(trial)), 1, {});
+    if (!m.ok() || !m.error().empty()) continue;  // a stack too deep for this image
+    auto r = readout(m);
+    ASSERT_EQ(r["pixel"], std::to_string(py) + "," + std::to_string(px));
+    for (int l = 0; l < int(m.layers().size()); ++l) {
+      const cl::Pair out = m.sizes()[std::size_t(l)];
+      long long units = 0;
+      double total = 0;
+      cl::Rect box{1 << 30, 1 << 30, -1, -1};
+      for (int uy = 0; uy < out.h; ++uy)
+        for (int ux = 0; ux < out.w; ++ux) {
+          const double n = cl::path_counts(m.layers(), l, uy, ux, h, w).at(py, px);
+          ASSERT_EQ(m.projective()[std::size_t(l)].paths(uy, ux), n) << text << " layer " << l << " unit " << uy << "," << ux;
+          if (n == 0) continue;
+          ++units, total += n;
+          box = cl::Rect{std::min(box.y0, uy), std::min(box.x0, ux), std::max(box.y1, uy + 1), std::max(box.x1, ux + 1)};
+        }
+      const std::string k = std::to_string(l + 1);
+      const std::string box_text = units ? std::to_string(box.y0) + "," + std::to_string(box.x0) + "," +
+                                               std::to_string(box.y1) + "," + std::to_string(box.x1)
+                                         : "0,0,0,0";
+      EXPECT_EQ(r["pf_box_" + k], box_text) << text << " layer " << k << " pixel " << py << "," << px;
+      EXPECT_EQ(r["pf_extent_" + k], units ? std::to_string(box.y1 - box.y0) + "x" + std::to_string(box.x1 - box.x0) : "0x0");
+      EXPECT_EQ(r["pf_units_" + k], std::to_string(units)) << text << " layer " << k;
+      EXPECT_EQ(r["pf_paths_" + k], rf_number(total)) << text << " layer " << k;
+      if (units && units < (long long)(box.y1 - box.y0) * (box.x1 - box.x0)) ++holes;
+      if (units < m.projective()[std::size_t(l)].units()) ++fewer;  // never: a guard on the loop above
+      ++checked;
+    }
+    EXPECT_EQ(r["pf_unit_paths"], rf_number(m.paths().at(py, px)));
+  }
+  EXPECT_GT(checked, 40);
+  EXPECT_GT(holes, 0);
+  EXPECT_EQ(fewer, 0);
+}
+
+TEST(ReceptiveFieldModel, ThePointerOverTheInputPicksThePixelWhenTheProjectiveFieldIsShown) {
+  ReceptiveFieldModel m;
+  const cl::Tensor img = noise(1, 30, 30, 12);
+  State s = with_pixel(with_layers("c3s2p1,c3p1"), "receptive", 4, 5);
+  m.update(s, img, 1, {RfPointer::Over::Input, 20, 20});
+  EXPECT_EQ(m.unit(), m.unit_near_pixel(1, 20, 20));  // the receptive field alone: the pointer picks a unit
+  EXPECT_EQ(m.pixel(), (cl::Pair{4, 5}));
+  for (const char* field : {"projective", "both"}) {
+    s = with_pixel(s, field, 4, 5);
+    m.update(s, img, 1, {RfPointer::Over::Input, 20, 21});
+    EXPECT_EQ(m.pixel(), (cl::Pair{20, 21})) << field;
+    EXPECT_EQ(m.unit(), (cl::Pair{7, 7})) << field;  // the centre of the 15 x 15 output: the setting's unit
+    m.update(s, img, 1, {});
+    EXPECT_EQ(m.pixel(), (cl::Pair{4, 5})) << field;
+    m.update(s, img, 1, {RfPointer::Over::Grid, 2, 3});  // the grid still picks the unit
+    EXPECT_EQ(m.unit(), (cl::Pair{2, 3})) << field;
+    EXPECT_EQ(m.pixel(), (cl::Pair{4, 5})) << field;
+  }
+}
+
+TEST(ReceptiveFieldModel, APixelOutsideTheImageKeepsThePreviousOne) {
+  ReceptiveFieldModel m;
+  const cl::Tensor img = noise(1, 20, 30, 13);
+  m.update(with_pixel(with_layers("c3,c3"), "projective", 3, 4), img, 1, {});
+  EXPECT_EQ(m.error(), "");
+  const auto before = readout(m);
+  m.update(with_pixel(with_layers("c3,c3"), "projective", 20, 4), img, 1, {});
+  EXPECT_EQ(m.pixel_error(), "input pixel row must be between 0 and 19, got 20");
+  EXPECT_EQ(m.error(), m.pixel_error());
+  EXPECT_EQ(m.pixel(), (cl::Pair{3, 4}));
+  EXPECT_EQ(m.kept_pixel_setting(), (cl::Pair{3, 4}));
+  EXPECT_EQ(readout(m), before);
+  m.update(with_pixel(with_layers("c3,c3"), "projective", 0, 30), img, 1, {});
+  EXPECT_EQ(m.pixel_error(), "input pixel column must be between 0 and 29, got 30");
+  m.update(with_pixel(with_layers("c3,c3"), "projective", 19, 29), img, 1, {});
+  EXPECT_EQ(m.error(), "");
+  EXPECT_EQ(readout(m)["pixel"], "19,29");
+  // The corner pixel of valid convs: only the last unit reads it, in each layer.
+  EXPECT_EQ(readout(m)["pf_box_1"], "17,27,18,28");
+  EXPECT_EQ(readout(m)["pf_box_2"], "15,25,16,26");
+  // The default (the centre) is the setting to go back to when it was the last that fitted.
+  ReceptiveFieldModel c;
+  c.update(with_layers("c3,c3"), img, 1, {});
+  c.update(with_pixel(with_layers("c3,c3"), "both", 5, 99), img, 1, {});
+  EXPECT_EQ(c.pixel(), (cl::Pair{10, 15}));
+  EXPECT_EQ(c.kept_pixel_setting(), (cl::Pair{-1, -1}));
+  // A smaller image leaves the pixel outside: it moves to the image's edge, which becomes the setting.
+  ReceptiveFieldModel d;
+  d.update(with_pixel(with_layers("c3"), "projective", 15, 25), img, 1, {});
+  d.update(with_pixel(with_layers("c3"), "projective", 15, 25), noise(1, 10, 12, 14), 2, {});
+  EXPECT_NE(d.pixel_error(), "");
+  EXPECT_EQ(d.pixel(), (cl::Pair{9, 11}));
+  EXPECT_EQ(d.kept_pixel_setting(), (cl::Pair{9, 11}));
+  EXPECT_EQ(readout(d)["pf_box_1"], "7,9,8,10");
+}
+
+TEST(ReceptiveFieldModel, TheFieldAndPixelKeysReadAndWriteTheLink) {
+  ParseResult r = from_hash("lesson=receptive-field&field=both&pixel=12,7");
+  EXPECT_EQ(r.error, "");
+  EXPECT_EQ(lesson_params<ReceptiveFieldParams>(r.state).field, "both");
+  EXPECT_EQ(lesson_params<ReceptiveFieldParams>(r.state).pixel_y, 12);
+  EXPECT_EQ(lesson_params<ReceptiveFieldParams>(r.state).pixel_x, 7);
+  EXPECT_EQ(to_hash(r.state), "lesson=receptive-field&field=both&pixel=12,7");
+  EXPECT_EQ(to_hash(from_hash("lesson=receptive-field&pixel=centre").state), "lesson=receptive-field");
+  for (const char* bad : {"pixel=12", "pixel=a,3", "pixel=-1,3", "pixel=1,2,3", "field=forward"}) {
+    const ParseResult b = from_hash(std::string("lesson=receptive-field&") + bad);
+    EXPECT_NE(b.error, "") << bad;
+    EXPECT_EQ(to_hash(b.state), "lesson=receptive-field") << bad;  // the bad key is left out
+  }
+  EXPECT_NE(from_hash("pixel=12").error.find("ROW,COL"), std::string::npos);
 }
 
 }  // namespace

@@ -5,15 +5,43 @@
 #include <cstdio>
 
 #include "conv2d.h"
+#include "error.h"
 #include "geometry.h"
 #include "lesson_info.h"
 #include "pool.h"
 
+namespace {
+
+// pixel=ROW,COL (0-based), or pixel=centre for the image's centre. Whether it is inside the image is
+// the model's to check: the link does not know the image.
+UrlField pixel_field() {
+  return {"pixel",
+          [](const State& s) {
+            const ReceptiveFieldParams& p = lesson_params<ReceptiveFieldParams>(s);
+            if (p.pixel_y == -1 && p.pixel_x == -1) return std::string("centre");
+            return std::to_string(p.pixel_y) + "," + std::to_string(p.pixel_x);
+          },
+          [](State& s, const std::string& v) {
+            ReceptiveFieldParams& p = lesson_params<ReceptiveFieldParams>(s);
+            if (v == "centre") {
+              p.pixel_y = p.pixel_x = -1;
+              return;
+            }
+            const std::vector<std::string> parts = url::split(v, ',');
+            if (parts.size() != 2) url::bad("pixel", "expected ROW,COL or centre, got " + url::quoted(v));
+            const int y = url::parse_int("pixel", parts[0], 0, 1 << 16), x = url::parse_int("pixel", parts[1], 0, 1 << 16);
+            p.pixel_y = y, p.pixel_x = x;
+          }};
+}
+
+}  // namespace
+
 REGISTER_LESSON_INFO("receptive-field", "Receptive field",
-                     "Which input pixels one unit of a layer stack can see, and by how many paths.",
+                     "Which input pixels one unit of a layer stack can see, by how many paths, and which units one pixel reaches.",
                      40,
-                     {},
-                     {"layers", "layer"});
+                     {url::choice_field<ReceptiveFieldParams>("field", &ReceptiveFieldParams::field, [] { return rf_field_choices(); }),
+                      pixel_field()},
+                     {"layers", "layer", "projective"});
 
 namespace cl = convlab;
 using Layer = cl::Layer;
@@ -31,6 +59,9 @@ std::string g9(double v) {  // as LessonContext::publish(double) writes numbers
   std::snprintf(buf, sizeof buf, "%.9g", v);
   return buf;
 }
+
+// Rows x columns of a rectangle (0x0 when empty).
+cl::Pair extent(const cl::Rect& r) { return rect_empty(r) ? cl::Pair{0, 0} : cl::Pair{r.y1 - r.y0, r.x1 - r.x0}; }
 
 // floor(a / 2), also for negative a.
 long long half_down(long long a) { return a >= 0 ? a / 2 : -((-a + 1) / 2); }
@@ -65,6 +96,14 @@ CacheKey stack_key(const std::vector<Layer>& layers, int in_h, int in_w) {
 }
 
 }  // namespace
+
+const std::vector<std::string>& rf_field_choices() {
+  static const std::vector<std::string> choices{"receptive", "projective", "both"};
+  return choices;
+}
+
+bool shows_projective(const State& s) { return lesson_params<ReceptiveFieldParams>(s).field != "receptive"; }
+bool shows_receptive(const State& s) { return lesson_params<ReceptiveFieldParams>(s).field != "projective"; }
 
 std::string rf_number(double v) {
   char buf[32];
@@ -121,6 +160,13 @@ void ReceptiveFieldModel::update(const State& s, const cl::Tensor& input, int in
     nested_ = nested_rects(layers_, fields_, layer_, unit_, rect);
     rect_ = rect, clipped_ = clipped, paths_ = std::move(paths);
   });
+  const cl::Pair pixel = choose_pixel(s, pointer);
+  CacheKey pixel_key = stack_key(layers_, in_h_, in_w_);
+  pixel_key.with(pixel.h, pixel.w);
+  projective_recompute_(pixel_key, [&] {
+    std::vector<cl::ProjectiveField> projective = cl::projective_field(layers_, in_h_, in_w_, pixel.h, pixel.w);
+    projective_ = std::move(projective), pixel_ = pixel;
+  });
   CacheKey grid_key = stack_key(layers_, in_h_, in_w_);
   grid_key.with(layer_, input_generation);
   grid_recompute_(grid_key, [&] {
@@ -130,9 +176,9 @@ void ReceptiveFieldModel::update(const State& s, const cl::Tensor& input, int in
 }
 
 std::string ReceptiveFieldModel::error() const {
-  for (const Recompute* r : {&geometry_, &unit_recompute_, &grid_recompute_})
+  for (const Recompute* r : {&geometry_, &unit_recompute_, &grid_recompute_, &projective_recompute_})
     if (!r->error().empty()) return r->error();
-  return "";
+  return pixel_error_;
 }
 
 cl::Pair ReceptiveFieldModel::unit_near_pixel(int layer, int y, int x) const {
@@ -148,9 +194,34 @@ cl::Pair ReceptiveFieldModel::choose_unit(const State& s, const RfPointer& point
   const cl::Pair out = sizes_[std::size_t(layer_)];
   if (pointer.over == RfPointer::Over::Grid && pointer.y >= 0 && pointer.x >= 0 && pointer.y < out.h && pointer.x < out.w)
     return cl::Pair{pointer.y, pointer.x};
-  if (pointer.over == RfPointer::Over::Input) return unit_near_pixel(layer_, pointer.y, pointer.x);
+  // Over the input the pointer picks a pixel instead when the projective field is shown.
+  if (pointer.over == RfPointer::Over::Input && !shows_projective(s)) return unit_near_pixel(layer_, pointer.y, pointer.x);
   if (s.step >= 0 && s.step < out.h * out.w) return cl::Pair{s.step / out.w, s.step % out.w};
   return cl::Pair{out.h / 2, out.w / 2};
+}
+
+// The pointer over the input when the projective field is shown, else the setting (the image's centre
+// by default). A setting outside the image is refused: the previous pixel stays, moved inside the image
+// should the image have shrunk, and the setting to go back to is the last one that fitted.
+cl::Pair ReceptiveFieldModel::choose_pixel(const State& s, const RfPointer& pointer) {
+  const ReceptiveFieldParams& p = lesson_params<ReceptiveFieldParams>(s);
+  const cl::Pair centre{in_h_ / 2, in_w_ / 2};
+  const auto inside = [&](cl::Pair q) { return q.h >= 0 && q.w >= 0 && q.h < in_h_ && q.w < in_w_; };
+  const bool asks_centre = p.pixel_y == -1 && p.pixel_x == -1;
+  cl::Pair pixel = asks_centre ? centre : cl::Pair{p.pixel_y, p.pixel_x};
+  pixel_error_.clear();
+  try {
+    cl::check_input_pixel(in_h_, in_w_, pixel.h, pixel.w);
+    kept_setting_ = cl::Pair{p.pixel_y, p.pixel_x};
+  } catch (const cl::Error& e) {
+    pixel_error_ = e.what();
+    pixel = pixel_.h < 0 ? centre : cl::Pair{std::clamp(pixel_.h, 0, in_h_ - 1), std::clamp(pixel_.w, 0, in_w_ - 1)};
+    const bool kept_fits = (kept_setting_.h == -1 && kept_setting_.w == -1) || inside(kept_setting_);
+    if (!kept_fits) kept_setting_ = pixel;
+  }
+  if (pointer.over == RfPointer::Over::Input && shows_projective(s) && inside(cl::Pair{pointer.y, pointer.x}))
+    pixel = cl::Pair{pointer.y, pointer.x};
+  return pixel;
 }
 
 RfRule ReceptiveFieldModel::rule() const {
@@ -199,5 +270,18 @@ std::vector<std::pair<std::string, std::string>> ReceptiveFieldModel::readout() 
   r.emplace_back("rect_clipped", rect_text(clipped_));
   r.emplace_back("paths_total", g9(paths_.total()));
   r.emplace_back("paths_support", g9(double(paths_.support())));
+  for (std::size_t i = 0; i < projective_.size(); ++i) {
+    const std::string k = std::to_string(i + 1);
+    const cl::ProjectiveField& p = projective_[i];
+    r.emplace_back("pf_box_" + k, rect_text(p.box));
+    r.emplace_back("pf_extent_" + k, pair_text(extent(p.box)));
+    r.emplace_back("pf_units_" + k, g9(double(p.units())));
+    r.emplace_back("pf_paths_" + k, g9(p.total()));
+  }
+  const cl::ProjectiveField& p = projective_at_layer();
+  r.emplace_back("pixel", std::to_string(pixel_.h) + "," + std::to_string(pixel_.w));
+  r.emplace_back("pf_extent", pair_text(extent(p.box)));
+  r.emplace_back("pf_units", g9(double(p.units())));
+  r.emplace_back("pf_unit_paths", g9(pixel_to_unit_paths()));
   return r;
 }
