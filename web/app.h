@@ -40,6 +40,7 @@ class App {
   // image, a lesson animates, or the first image is not on screen yet. main.cpp skips frames otherwise.
   // A compute worker's result waiting to be shown counts too.
   bool wants_frame() const;
+  void request_frame() { dirty_ = true; }  // something outside the state changed (the compute pool)
   // The current lesson's main output (null when it has none): window.playground.output().
   const convlab::Tensor* lesson_output() const;
 

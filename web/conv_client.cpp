@@ -25,6 +25,7 @@ EM_JS(void, pool_submit, (int slot, int id, int generation, const int* words, in
 });
 EM_JS(int, pool_ready, (int slot), { return window.convlabPool ? window.convlabPool.ready(slot) : 0; });
 EM_JS(int, pool_any_ready, (), { return window.convlabPool && window.convlabPool.anyReady() ? 1 : 0; });
+EM_JS(void, pool_discard, (int slot), { window.convlabPool.recycle(window.convlabPool.take(slot)); });
 // Copies the finished job of `slot` into the output, RGBA and info (5 floats, then compute ms and the
 // worker count) and forgets it; returns its error message as a new C string (null when it succeeded).
 EM_JS(char*, pool_take, (int slot, float* output, unsigned char* rgba, float* info), {
@@ -52,7 +53,11 @@ int pool_any_ready() { return 0; }
 namespace {
 int g_next_slot = 1;
 bool g_hold = false;
+int g_epoch = 0;
 }  // namespace
+
+void ConvClient::pool_replaced() { ++g_epoch; }
+int ConvClient::pool_epoch() { return g_epoch; }
 
 void ConvClient::hold_results(bool hold) { g_hold = hold; }
 
@@ -104,7 +109,10 @@ std::optional<ConvResult> ConvClient::take() {
   const int id = pool_ready(slot_);
   if (id <= taken_) return std::nullopt;
   const auto asked = asked_.find(id);
-  if (asked == asked_.end()) return std::nullopt;
+  if (asked == asked_.end()) {  // not one of ours (cannot happen): dropped, so no frame waits for it
+    pool_discard(slot_);
+    return std::nullopt;
+  }
   ConvResult r;
   r.id = id;
   r.output.display = asked->second.display;

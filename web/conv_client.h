@@ -37,6 +37,10 @@ class ConvClient {
   static int workers();
   // Some client has a result waiting: the page draws a frame to show it.
   static bool any_ready();
+  // The page replaced its pool (playground.setWorkers): jobs in the old one never finish, so every
+  // PendingConv asks again for what it last asked.
+  static void pool_replaced();
+  static int pool_epoch();
   // Tests: while held, take() returns nothing, as if the workers were still computing; results wait
   // (the newest per client) until released.
   static void hold_results(bool hold);
@@ -70,8 +74,9 @@ class PendingConv {
 
   // True when `key` differs from the key last asked for (a refused key is not tried every frame).
   bool new_key(const CacheKey& key) {
-    if (!key_.empty() && key == key_) return false;
+    if (!key_.empty() && key == key_ && epoch_ == ConvClient::pool_epoch()) return false;
     key_ = key;
+    epoch_ = ConvClient::pool_epoch();
     error_.clear();
     return true;
   }
@@ -100,6 +105,7 @@ class PendingConv {
  private:
   ConvClient client_;
   CacheKey key_;
+  int epoch_ = 0;
   std::map<int, Meta> meta_;  // by job id, until its result (or a newer one) is taken
   std::string error_;
 };

@@ -4,6 +4,7 @@
 #include <emscripten/val.h>
 
 #include "app.h"
+#include "conv_client.h"
 
 namespace {
 
@@ -21,6 +22,10 @@ std::string image_info() { return App::instance().image_info_json(); }
 std::string full_state_json() { return App::instance().full_state_json(App::instance().state()); }
 std::string default_state_json() { return App::instance().full_state_json(State{}); }
 std::string lessons_json() { return App::instance().lessons_json(); }
+void pool_replaced() {
+  ConvClient::pool_replaced();
+  App::instance().request_frame();
+}
 // {c, h, w, data} with data a view of the module's heap (the page copies it at once), or null.
 emscripten::val lesson_output() {
   const convlab::Tensor* t = App::instance().lesson_output();
@@ -48,4 +53,5 @@ EMSCRIPTEN_BINDINGS(playground) {
   emscripten::function("lessons", &lessons_json);
   emscripten::function("defaultState", &default_state_json);
   emscripten::function("lessonOutput", &lesson_output);
+  emscripten::function("poolReplaced", &pool_replaced);
 }

@@ -52,7 +52,11 @@ const defaultWorkers = () => Math.max(1, Math.min(navigator.hardwareConcurrency 
 let poolChange = Promise.resolve(0);
 function startWorkers(count) {
   poolChange = poolChange.then(async () => {
-    if (window.convlabPool) { window.convlabPool.terminate(); window.convlabPool = null; }
+    if (window.convlabPool) {
+      window.convlabPool.terminate();
+      window.convlabPool = null;
+      if (mod) mod.poolReplaced();  // computed on the main thread from now on
+    }
     if (!(count > 0) || typeof Worker !== 'function') return 0;
     const pool = new ComputePool(count);
     const timeout = new Promise((resolve) => { setTimeout(() => resolve(false), 20000); });
@@ -62,6 +66,7 @@ function startWorkers(count) {
       return 0;
     }
     window.convlabPool = pool;
+    if (mod) mod.poolReplaced();  // jobs queued in the old pool are asked for again
     return count;
   });
   return poolChange;
