@@ -89,6 +89,8 @@ class Conv1dView : public LessonView {
     if (r.output.empty()) return;
     const int chosen = hover_ >= 0 && hover_ < int(r.output.size()) ? hover_ : conv1d_selected(r, p.selected);
     window_ = conv1d_window(r, chosen);
+    ctx.publish("signal", r.signal_name);
+    ctx.publish("kernel_name", r.kernel_name);
     ctx.publish("input", conv1d_values_text(r.signal));
     ctx.publish("kernel", conv1d_values_text(r.kernel));
     ctx.publish("padding", std::to_string(r.pads.left) + "," + std::to_string(r.pads.right));

@@ -259,6 +259,8 @@ bool Conv1dModel::update(const Conv1dParams& p) {
       .with(p.padding, p.pad_left, p.pad_right, p.pad_mode, p.stride, p.dilation);
   return recompute_(key, [&] {
     Conv1dResult r;
+    r.signal_name = p.signal;
+    r.kernel_name = p.kernel;
     r.signal = conv1d_signal(p);
     r.kernel = conv1d_kernel(p);
     const int n = int(r.signal.size()), k = int(r.kernel.size());

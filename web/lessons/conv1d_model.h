@@ -65,6 +65,7 @@ std::string conv1d_values_text(const std::vector<float>& v);
 
 // What the lesson shows for one setting.
 struct Conv1dResult {
+  std::string signal_name, kernel_name;  // the presets (or "custom") they come from
   std::vector<float> signal, kernel;
   Conv1dPads pads;
   convlab::PadMode mode = convlab::PadMode::Zeros;
