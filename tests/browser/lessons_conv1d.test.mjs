@@ -72,7 +72,7 @@ async function show(page, settings, want) {
 }
 
 test('conv1d: every padding amount and mode, strides and dilations match a naive 1-D loop', async () => {
-  const x = randomValues(19, 1), w = randomValues(3, 2);
+  const x = randomValues(19, 1), w = randomValues(4, 2);  // an even kernel: 'same' is uneven
   const page = await env.openAt(`lesson=conv1d&c1sig=custom&c1x=${x.join(',')}&c1ker=custom&c1w=${w.join(',')}`);
   let r = await until(page, (q) => q.output, 'first readout');
   assert.equal(r.input, x.join(','));
@@ -81,7 +81,7 @@ test('conv1d: every padding amount and mode, strides and dilations match a naive
   for (const padding of ['valid', 'same', 'causal', 'custom'])
     for (const mode of MODES)
       for (const [s, d] of [[1, 1], [2, 1], [1, 3], [3, 2]]) {
-        const p = pads(padding, 3, d, 4, 1);
+        const p = pads(padding, w.length, d, 4, 1);
         r = await show(page, { c1pad: padding, c1pl: 4, c1pr: 1, c1mode: mode, c1s: s, c1d: d },
           { padding: p.join(','), pad_mode: mode, stride: s, dilation: d });
         const want = naive(x, w, p, mode, s, d);
@@ -196,4 +196,21 @@ test('conv1d: stride 0, a kernel longer than the padded signal, reflect as long 
   assertClose(numbers(r.output), naive([1, 2, 3, 4], [1 / 3, 1 / 3, 1 / 3], [4, 0], 'replicate', 1, 1), 'replicate');
   assert.deepEqual(page.problems, []);
   await page.close();
+});
+
+test('conv1d: on a phone, a tap on the plots picks an output', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 390, height: 664 }, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  await page.goto(`${env.url}#lesson=conv1d&c1n=20`);
+  let r = await until(page, (q) => q.output_length === '20' && q.visual_rect, 'phone readout');
+  assert.equal(r.selected, '10');
+  const [vx, vy, vw, vh] = r.visual_rect.split(',').map(Number);
+  await page.touchscreen.tap(vx + vw * 0.85, vy + vh * 0.55);
+  r = await until(page, (q) => Number(q.selected) > 10, 'a tap picks a later output');
+  assert.equal((await page.evaluate(() => window.playground.getState())).c1o, r.selected);
+  assert.ok(Math.abs(Number(r.window_sum) - numbers(r.output)[Number(r.selected)]) < 1e-5);
+  assert.deepEqual(problems, []);
+  await context.close();
 });

@@ -121,10 +121,12 @@ class Conv1dView : public LessonView {
     // The sum of the explained output under the plots, in as many lines as it needs up to a quarter of
     // the box; a small box shows the value alone.
     const bool roomy = size.y >= 200;
-    const std::string sum = "y[" + std::to_string(window_.index) + "] = " + window_.text;
     ImGui::PushFont(mono_font());
-    const float sum_h = roomy ? std::min(size.y * 0.25f, ImGui::CalcTextSize(sum.c_str(), nullptr, false, size.x).y)
-                              : ImGui::GetTextLineHeight();
+    const std::vector<std::string> sum =
+        roomy ? lines_of("y[" + std::to_string(window_.index) + "] = " + window_.text, size.x)
+              : std::vector<std::string>{"y[" + std::to_string(window_.index) + "] = " + short_float(window_.output)};
+    const float line_h = ImGui::GetTextLineHeight();
+    const float sum_h = std::min(std::max(size.y * 0.25f, line_h), float(sum.size()) * line_h);
     ImGui::PopFont();
     const float gap = 6.0f, plot_h = std::max(40.0f, (size.y - sum_h - gap * 2) * 0.5f);
 
@@ -179,26 +181,20 @@ class Conv1dView : public LessonView {
       if (t >= 0 && ImGui::IsItemClicked()) p.selected = t;
     }
 
-    ImGui::SetCursorScreenPos(ImVec2(o.x, o.y + plot_h * 2 + gap * 2));
-    ImGui::PushFont(mono_font());
-    ImGui::PushClipRect(ImGui::GetCursorScreenPos(), ImVec2(o.x + size.x, o.y + size.y), true);
-    if (roomy) {
-      ImGui::PushTextWrapPos(o.x + size.x - ImGui::GetWindowPos().x);
-      ImGui::TextUnformatted(sum.c_str());
-      ImGui::PopTextWrapPos();
-    } else {
-      ImGui::Text("y[%d] = %s", window_.index, short_float(window_.output).c_str());
-    }
-    ImGui::PopClipRect();
-    ImGui::PopFont();
+    // Lines past the quarter of the box are cut off: the controls' "One output sample" has them all.
+    const float sum_y = o.y + plot_h * 2 + gap * 2;
+    dl->PushClipRect(ImVec2(o.x, sum_y), ImVec2(o.x + size.x, sum_y + sum_h), true);
+    for (std::size_t i = 0; i < sum.size(); ++i)
+      dl->AddText(mono_font(), ImGui::GetFontSize(), ImVec2(o.x, sum_y + float(i) * line_h), IM_COL32(225, 228, 235, 255), sum[i].c_str());
+    dl->PopClipRect();
   }
 
   void controls(LessonContext& ctx) override {
     Conv1dParams& p = lesson_params<Conv1dParams>(ctx.state);
     const Conv1dResult& r = model_.result();
-    const float w = ImGui::GetFontSize() * 9;
+    const float w = ImGui::GetFontSize() * 9, wc = ImGui::GetFontSize() * 11;  // sliders, combos
     if (ctx.section("signal", "Signal x")) {
-      ImGui::SetNextItemWidth(w);
+      ImGui::SetNextItemWidth(wc);
       if (choice_combo("signal", p.signal, conv1d_signals()) && p.signal == "custom") p.signal_values = r.signal;
       tip("The input: a preset or your own values.");
       ImGui::BeginDisabled(p.signal == "custom");
@@ -213,7 +209,7 @@ class Conv1dView : public LessonView {
       tip("Numbers separated by commas or spaces, 1 to 64 of them; editing makes the signal a custom one.");
     }
     if (ctx.section("kernel", "Kernel w")) {
-      ImGui::SetNextItemWidth(w);
+      ImGui::SetNextItemWidth(wc);
       if (choice_combo("kernel", p.kernel, conv1d_kernels())) {
         if (p.kernel == "custom") p.kernel_values = r.kernel;
         if (p.kernel == "recent") p.padding = "causal";  // the running average it stands for
@@ -236,7 +232,7 @@ class Conv1dView : public LessonView {
       note("A conv layer correlates: y[t] = sum over j of w[j] * x[t*s - left + j*d]. The kernel is not flipped.");
     }
     if (ctx.section("padding", "Padding")) {
-      ImGui::SetNextItemWidth(w);
+      ImGui::SetNextItemWidth(wc);
       choice_combo("amount", p.padding, conv1d_paddings());
       tip("How many samples are added on each side.");
       if (p.padding == "custom") {
@@ -245,7 +241,7 @@ class Conv1dView : public LessonView {
         ImGui::SetNextItemWidth(w);
         ImGui::SliderInt("right", &p.pad_right, 0, kConv1dMaxPad);
       }
-      ImGui::SetNextItemWidth(w);
+      ImGui::SetNextItemWidth(wc);
       if (ImGui::BeginCombo("fill", p.pad_mode.c_str())) {
         for (convlab::PadMode m : {convlab::PadMode::Zeros, convlab::PadMode::Reflect, convlab::PadMode::Symmetric,
                                    convlab::PadMode::Replicate, convlab::PadMode::Circular})
@@ -260,8 +256,8 @@ class Conv1dView : public LessonView {
       if (r.causal) {
         const std::vector<int> later = conv1d_outputs_reading_later(r);
         if (later.empty())
-          note("Causal: output t is drawn under input t and reads only x[t - %d] ... x[t]. In PyTorch: "
-               "F.pad(x, (%d, 0)) then conv1d.", r.span() - 1, r.span() - 1);
+          note("Causal: output t sits under input i = t*s (its last tap) and reads only x[i - %d] ... x[i], never a "
+               "later sample. In PyTorch: F.pad(x, (%d, 0)) then conv1d.", r.span() - 1, r.span() - 1);
         else
           note("Not causal with %s padding: %d output(s), from y[%d], read later samples copied into the left padding. "
                "Zeros or replicate keep it causal.", convlab::pad_mode_name(r.mode), int(later.size()), later.front());
@@ -276,7 +272,7 @@ class Conv1dView : public LessonView {
       ImGui::SetNextItemWidth(w);
       ImGui::SliderInt("dilation d", &p.dilation, 1, kConv1dMaxDilation);
       tip("Gaps between the taps: they read every d-th sample, so the window spans d*(k-1) + 1 samples.");
-      ImGui::SetNextItemWidth(w);
+      ImGui::SetNextItemWidth(wc);
       choice_combo("draw outputs at", p.align, conv1d_aligns());
       tip("Where each output sample is drawn along the input's axis.");
     }
@@ -311,6 +307,22 @@ class Conv1dView : public LessonView {
   static std::string align_word(const std::string& align, bool causal) {
     const std::string a = align == "auto" ? (causal ? "end" : "centre") : align;
     return a == "start" ? "first tap" : a == "end" ? "last tap" : "centre";
+  }
+  // The text in lines no wider than `width` in the current font, broken at spaces only (ImGui's own
+  // wrapping also breaks after a '.', inside a number).
+  static std::vector<std::string> lines_of(const std::string& text, float width) {
+    std::vector<std::string> lines(1);
+    std::size_t start = 0;
+    while (start < text.size()) {
+      std::size_t end = text.find(' ', start);
+      if (end == std::string::npos) end = text.size();
+      const std::string word = text.substr(start, end - start);
+      const std::string joined = lines.back().empty() ? word : lines.back() + " " + word;
+      if (!lines.back().empty() && ImGui::CalcTextSize(joined.c_str()).x > width) lines.push_back(word);
+      else lines.back() = joined;
+      start = end + 1;
+    }
+    return lines;
   }
   static std::string short_float(float v) {
     char buf[32];

@@ -66,10 +66,10 @@ const std::vector<Conv1dChoice>& conv1d_signals() {
 const std::vector<Conv1dChoice>& conv1d_kernels() {
   static const std::vector<Conv1dChoice> all = {
       {"mean", "moving average", "k taps of 1/k: each output is the mean of k inputs, which smooths noise."},
-      {"diff", "difference [-1 1]", "y[t] = x[t+1] - x[t]: large where the signal jumps, 0 where it is flat."},
+      {"diff", "difference [-1 1]", "The later of two neighbours minus the earlier: large where the signal jumps, 0 where it is flat."},
       {"central", "difference [1 0 -1]",
-       "y[t] = x[t-1] - x[t+1]: minus the slope, because a conv layer correlates (no flip); the true convolution with [1 0 -1] "
-       "is the slope."},
+       "The sample before minus the sample after: minus the slope, because a conv layer correlates (no flip). The "
+       "mathematical convolution with [1 0 -1] flips it and gives the slope."},
       {"gauss", "Gaussian", "OpenCV's Gaussian of k taps (its default sigma): a smoother average, near taps weigh more."},
       {"recent", "causal average", "Weights 1, 2, 4, ... normalised: the last tap, the newest sample under causal padding, "
                                    "weighs most, as a running average that follows the signal quickly."},
