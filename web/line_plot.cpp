@@ -84,7 +84,9 @@ void LinePlot::frame(ImDrawList* dl, const char* title) const {
     const std::string s = tick_text(v);
     const ImVec2 p = at(x0_, v);
     dl->AddLine(ImVec2(lo_.x - 3.0f, p.y), ImVec2(lo_.x, p.y), kAxis);
-    label(dl, ImVec2(lo_.x - 5.0f - text_size(s).x, p.y - label_size() * 0.5f), s);
+    // Kept inside the data area's height, clear of the title line above.
+    const float y = std::clamp(p.y - label_size() * 0.5f, lo_.y, std::max(lo_.y, hi_.y - label_size()));
+    label(dl, ImVec2(lo_.x - 5.0f - text_size(s).x, y), s);
   }
   const float zero = at(x0_, 0).y;
   dl->AddLine(ImVec2(lo_.x, zero), ImVec2(hi_.x, zero), kAxis, 1.5f);

@@ -125,7 +125,7 @@ class Conv1dView : public LessonView {
     const std::vector<std::string> sum =
         roomy ? lines_of("y[" + std::to_string(window_.index) + "] = " + window_.text, size.x)
               : std::vector<std::string>{"y[" + std::to_string(window_.index) + "] = " + short_float(window_.output)};
-    const float line_h = ImGui::GetTextLineHeight();
+    const float line_h = ImGui::GetTextLineHeight(), mono_size = ImGui::GetFontSize();
     const float sum_h = std::min(std::max(size.y * 0.25f, line_h), float(sum.size()) * line_h);
     ImGui::PopFont();
     const float gap = 6.0f, plot_h = std::max(40.0f, (size.y - sum_h - gap * 2) * 0.5f);
@@ -140,7 +140,7 @@ class Conv1dView : public LessonView {
     const LinePlot out_view(ImVec2(o.x, o.y + plot_h + gap), ImVec2(size.x, plot_h), x0, x1, out_lo, out_hi, left);
 
     char title[160];
-    std::snprintf(title, sizeof title, "input x: %d samples, padding %d + %d (%s, rings)", r.size(), r.pads.left, r.pads.right,
+    std::snprintf(title, sizeof title, "input x: %d samples; padding %d + %d, %s (rings)", r.size(), r.pads.left, r.pads.right,
                   convlab::pad_mode_name(r.mode));
     in_view.frame(dl, title);
     in_view.band(dl, x0, -0.5, kPaddingBand);
@@ -185,7 +185,7 @@ class Conv1dView : public LessonView {
     const float sum_y = o.y + plot_h * 2 + gap * 2;
     dl->PushClipRect(ImVec2(o.x, sum_y), ImVec2(o.x + size.x, sum_y + sum_h), true);
     for (std::size_t i = 0; i < sum.size(); ++i)
-      dl->AddText(mono_font(), ImGui::GetFontSize(), ImVec2(o.x, sum_y + float(i) * line_h), IM_COL32(225, 228, 235, 255), sum[i].c_str());
+      dl->AddText(mono_font(), mono_size, ImVec2(o.x, sum_y + float(i) * line_h), IM_COL32(225, 228, 235, 255), sum[i].c_str());
     dl->PopClipRect();
   }
 
