@@ -214,3 +214,37 @@ test('conv1d: on a phone, a tap on the plots picks an output', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('conv1d: typed values become a custom signal; a bad list is refused with a message and the signal stays', async () => {
+  const page = await env.openAt('lesson=conv1d&c1ker=mean&c1k=3&c1pad=valid');
+  let r = await until(page, (q) => q.signal_field_rect && q.output, 'first readout');
+  // Keys are held a while: ImGui 1.86 sees a key only in a frame drawn while it is down, and frames are
+  // slow on a loaded machine (SwiftShader).
+  const hold = async (...keys) => {
+    for (const k of keys) await page.keyboard.down(k);
+    await page.waitForTimeout(400);
+    for (const k of keys.reverse()) await page.keyboard.up(k);
+    await page.waitForTimeout(100);
+  };
+  const type = async (text) => {
+    const [x, y, w, h] = r.signal_field_rect.split(',').map(Number);
+    await page.mouse.click(x + w / 2, y + h / 2);
+    await page.waitForTimeout(300);
+    await hold('Control', 'a');
+    await page.keyboard.type(text, { delay: 30 });
+    await hold('Enter');
+  };
+  await type('1 2 3, 4;5 6');
+  r = await until(page, (q) => q.signal === 'custom', 'typed values applied');
+  assert.equal(r.input, '1,2,3,4,5,6');
+  assert.equal((await page.evaluate(() => window.playground.getState())).c1x, '1,2,3,4,5,6');
+  assertClose(numbers(r.output), [2, 3, 4, 5], 'mean of 3 over the typed values');
+  await type('1, x, 3');
+  await page.waitForTimeout(400);
+  assert.match(await lastError(page), /signal: expected a number, got "x"/);
+  r = await readout(page);
+  assert.equal(r.input, '1,2,3,4,5,6', 'the previous signal stays');
+  assert.equal((await page.evaluate(() => window.playground.getState())).c1x, '1,2,3,4,5,6');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

@@ -53,6 +53,10 @@ class ValuesField {
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
     const bool entered = ImGui::InputText(id, buf_, sizeof buf_, ImGuiInputTextFlags_EnterReturnsTrue);
     active_ = ImGui::IsItemActive();
+    const ImVec2 lo = ImGui::GetItemRectMin(), size = ImGui::GetItemRectSize();
+    char rect[96];
+    std::snprintf(rect, sizeof rect, "%.0f,%.0f,%.0f,%.0f", lo.x, lo.y, size.x, size.y);
+    rect_ = rect;
     bool applied = false;
     if (entered || ImGui::IsItemDeactivatedAfterEdit()) {
       try {
@@ -72,8 +76,10 @@ class ValuesField {
     }
     return applied;
   }
+  const std::string& rect() const { return rect_; }  // x,y,w,h on screen, for the browser tests
 
  private:
+  std::string rect_;
   char buf_[1024] = {};
   std::string shown_, error_;
   bool active_ = false;
@@ -206,6 +212,7 @@ class Conv1dView : public LessonView {
       std::vector<float> typed;
       if (signal_field_.draw("##signal", r.signal, kConv1dMaxLength, "signal", typed, ctx.error))
         p.signal = "custom", p.signal_values = typed;
+      ctx.publish("signal_field_rect", signal_field_.rect());
       tip("Numbers separated by commas or spaces, 1 to 64 of them; editing makes the signal a custom one.");
     }
     if (ctx.section("kernel", "Kernel w")) {
