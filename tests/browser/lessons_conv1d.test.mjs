@@ -191,6 +191,15 @@ test('conv1d: stride 0, a kernel longer than the padded signal, reflect as long 
   assert.equal((await linked.evaluate(() => window.playground.getState())).c1d, '2');
   await linked.close();
 
+  // A link that fails from the start (a custom signal without values): a message, no crash, and a
+  // setting that works draws the lesson.
+  const empty = await env.openAt('lesson=conv1d&c1sig=custom');
+  assert.match(await lastError(empty), /custom signal has no values/);
+  await setState(empty, { c1x: '3,1,2' });
+  assert.equal((await until(empty, (q) => q.output, 'recovered')).input, '3,1,2');
+  assert.deepEqual(empty.problems, []);
+  await empty.close();
+
   // A good setting recovers.
   r = await show(page, { c1mode: 'replicate' }, { padding: '4,0', pad_mode: 'replicate' });
   assertClose(numbers(r.output), naive([1, 2, 3, 4], [1 / 3, 1 / 3, 1 / 3], [4, 0], 'replicate', 1, 1), 'replicate');

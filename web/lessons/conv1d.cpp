@@ -283,7 +283,8 @@ class Conv1dView : public LessonView {
       choice_combo("draw outputs at", p.align, conv1d_aligns());
       tip("Where each output sample is drawn along the input's axis.");
     }
-    if (ctx.section("sample", "One output sample")) {
+    // A link that failed from the start (an empty custom list) has no output yet to explain.
+    if (!r.output.empty() && ctx.section("sample", "One output sample")) {
       int t = window_.index;
       ImGui::SetNextItemWidth(w);
       if (ImGui::SliderInt("output t", &t, 0, int(r.output.size()) - 1)) p.selected = t;
