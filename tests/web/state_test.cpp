@@ -79,7 +79,7 @@ TEST(StateHash, AGarbledKeyIsNamedAndTheRestOfTheLinkApplies) {
   const struct { const char* hash; const char* error; } cases[] = {
       {"s=0", "s: must be from 1 to 16, got 0"},
       {"s=abc", "s: expected a whole number, got \"abc\""},
-      {"lesson=<script>alert(1)</script>", "lesson: must be one of kernel,padding,stride,receptive-field,pooling,dilation,erf,transposed,depthwise,pointwise,separable,depthwise-separable, got \"<script>alert(1)</script>\""},
+      {"lesson=<script>alert(1)</script>", "lesson: must be one of kernel,conv1d,padding,stride,receptive-field,pooling,dilation,erf,transposed,depthwise,pointwise,separable,depthwise-separable, got \"<script>alert(1)</script>\""},
       {"bogus=1", "\"bogus\": is not a setting ConvLab knows"},
       {"k=3&kv=1,2", "kv: kernel 3x3 needs 9 values, got 2"},
       {"kv=1,nan,3", "kv: expected a number, got \"nan\""},
@@ -137,7 +137,7 @@ TEST(StateHash, EachLessonsKeysComeFromItsOwnRegistration) {
   for (const UrlField& f : pooling->fields) keys.push_back(f.key);
   EXPECT_EQ(keys, (std::vector<std::string>{"pool", "pk", "ps", "pp", "ceil", "cip"}));
   EXPECT_EQ(lesson_ids().front(), "kernel");
-  EXPECT_EQ(lesson_ids().size(), 12u);
+  EXPECT_EQ(lesson_ids().size(), 13u);
 }
 
 TEST(StateHash, MessagesNeverCarryControlCharacters) {
