@@ -20,3 +20,27 @@ set_target_properties(convlab_core_js PROPERTIES OUTPUT_NAME convlab_core SUFFIX
 
 # ---- the playground page: Dear ImGui + SDL2 + WebGL2 ------------------------------------------------
 include("${CMAKE_SOURCE_DIR}/cmake/playground.cmake")
+
+# ---- the per-lesson files: oEmbed JSON and discovery pages, from the lesson registry -----------------
+# A small wasm program with the lessons' models (web/site/lesson_pages_main.cpp), run under Node at build
+# time; it runs again whenever a lesson's registration (or the public URL) changes. oEmbed's HTML goes
+# into other sites' pages, so its addresses are absolute: set CONVLAB_PUBLIC_URL to where the site is hosted.
+set(CONVLAB_PUBLIC_URL "http://127.0.0.1:8000/" CACHE STRING "The address the site is served from (absolute, for oEmbed)")
+set(CONVLAB_SITE_TOOLS_DIR "${CMAKE_BINARY_DIR}/site_tools")
+file(WRITE "${CONVLAB_SITE_TOOLS_DIR}/package.json" "{\"type\": \"commonjs\"}\n")  # the repository's is "module"
+add_executable(lesson_pages "${CMAKE_SOURCE_DIR}/web/site/lesson_pages_main.cpp" "${CMAKE_SOURCE_DIR}/web/site/lesson_pages.cpp"
+  ${CONVLAB_WEB_STATE_SOURCES})
+target_include_directories(lesson_pages PRIVATE "${CMAKE_SOURCE_DIR}/web" "${CMAKE_SOURCE_DIR}/web/lessons" "${CMAKE_SOURCE_DIR}/web/site")
+target_compile_options(lesson_pages PRIVATE ${CONVLAB_WASM_FLAGS})
+target_link_libraries(lesson_pages PRIVATE convlab_core)
+target_link_options(lesson_pages PRIVATE -fexceptions -sENVIRONMENT=node -sNODERAWFS=1 -sALLOW_MEMORY_GROWTH=1)
+set_target_properties(lesson_pages PROPERTIES SUFFIX ".js" RUNTIME_OUTPUT_DIRECTORY "${CONVLAB_SITE_TOOLS_DIR}")
+add_custom_command(OUTPUT "${CONVLAB_SITE_TOOLS_DIR}/lesson_pages.stamp"
+  COMMAND ${CMAKE_COMMAND} -E rm -rf "${CONVLAB_SITE_DIR}/oembed" "${CONVLAB_SITE_DIR}/lessons"
+  COMMAND ${CMAKE_COMMAND} -E make_directory "${CONVLAB_SITE_DIR}/oembed" "${CONVLAB_SITE_DIR}/lessons"
+  COMMAND ${CMAKE_CROSSCOMPILING_EMULATOR} "$<TARGET_FILE:lesson_pages>" "${CONVLAB_SITE_DIR}" "${CONVLAB_PUBLIC_URL}"
+  COMMAND ${CMAKE_COMMAND} -E touch "${CONVLAB_SITE_TOOLS_DIR}/lesson_pages.stamp"
+  DEPENDS lesson_pages
+  COMMENT "Writing the oEmbed JSON and page of every lesson"
+  VERBATIM)
+add_custom_target(lesson_pages_site ALL DEPENDS "${CONVLAB_SITE_TOOLS_DIR}/lesson_pages.stamp")

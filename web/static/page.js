@@ -177,6 +177,12 @@ window.convlabStateChanged = (hash) => {
   });
 };
 
+// An auto-height embed (autoheight=1) asks its parent for the height its content needs at the frame's
+// width (lesson_shell.cpp); the <conv-lab> element (conv-lab.js) sizes the frame to it. Only the parent hears it.
+window.convlabContentHeight = (height) => {
+  if (embedded) window.parent.postMessage({ type: 'convlab:height', height }, '*');
+};
+
 // ---- the same API across an <iframe> ----------------------------------------------------------------
 // Messages are accepted only from the window that embeds this one (window.parent); anything else, and
 // anything without a known type, is ignored. Replies go back to the sender's origin. The state is what
@@ -185,7 +191,9 @@ window.addEventListener('message', async (event) => {
   if (!embedded || event.source !== window.parent) return;
   const data = event.data;
   if (data === null || typeof data !== 'object' || typeof data.type !== 'string' || !data.type.startsWith('convlab:')) return;
-  const reply = (message) => event.source.postMessage(message, event.origin && event.origin !== 'null' ? event.origin : '*');
+  // A request's id (a number or string), if it has one, comes back with the reply.
+  const id = typeof data.id === 'number' || typeof data.id === 'string' ? { id: data.id } : {};
+  const reply = (message) => event.source.postMessage({ ...message, ...id }, event.origin && event.origin !== 'null' ? event.origin : '*');
   await moduleReady;
   if (data.type === 'convlab:getState') {
     reply({ type: 'convlab:state', state: playground.getState() });
@@ -312,7 +320,7 @@ window.convlabFirstFrame = () => {
   loading.hidden = true;
   document.body.dataset.ready = '1';
   resolveReady();
-  if (embedded) window.parent.postMessage({ type: 'convlab:ready', state: playground.getState() }, '*');
+  if (embedded) window.parent.postMessage({ type: 'convlab:ready', state: playground.getState(), defaults: playground.defaults() }, '*');
 };
 
 if (browserSupported()) {
