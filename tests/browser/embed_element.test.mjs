@@ -87,7 +87,7 @@ test('the element makes the iframe from its attributes: hash, title, embed and a
 
 for (const { width, layout } of [{ width: 700, layout: 'embed' }, { width: 1100, layout: 'wide' }]) {
   test(`auto-height at ${width} px wide: the frame ends at the content's height and stays there`, async () => {
-    const page = await hostPage('<conv-lab lesson="stride" s="2"></conv-lab><p id="after">text after the lesson</p>', { width, height: 800 });
+    const page = await hostPage('<conv-lab lesson="stride" s="2"></conv-lab><p id="after" style="height: 2000px">text after the lesson</p>', { width, height: 800 });
     await startCounting(page);
     const frame = await playgroundIn(page);
     const height = await settledHeight(page, frame);
@@ -108,6 +108,12 @@ for (const { width, layout } of [{ width: 700, layout: 'embed' }, { width: 1100,
     assert.deepEqual(later, settled, 'the height kept changing after it settled');
     assert.equal(await frameHeight(page), height);
     await page.screenshot({ path: join(shotDir, `element-auto-height-${width}.png`), fullPage: true });
+    // The frame has nothing to scroll: the wheel over it scrolls the tutorial, and leaves the picture's zoom alone.
+    const box = await page.locator('conv-lab iframe').boundingBox();
+    await page.mouse.move(box.x + box.width / 2, Math.min(box.y + 200, 700));
+    await page.mouse.wheel(0, 300);
+    await page.waitForFunction(() => window.scrollY > 0);
+    assert.equal((await frame.evaluate(() => window.playground.getState())).zoom, '0');
     assert.deepEqual(page.problems, []);
     await page.close();
   });

@@ -169,6 +169,7 @@ window.convlabStateChanged = (hash) => {
   queueMicrotask(() => {
     const state = playground.getState();  // every key, as getState() gives it
     document.documentElement.classList.toggle('embed', state.embed === '1');
+    if (state.autoheight !== '1' || state.embed !== '1') contentHeight = 0;  // the wheel is the playground's again
     const event = new CustomEvent('convlab:statechange', { detail: { state } });
     window.dispatchEvent(event);
     playground.dispatchEvent(new CustomEvent('statechange', { detail: { state } }));
@@ -179,9 +180,17 @@ window.convlabStateChanged = (hash) => {
 
 // An auto-height embed (autoheight=1) asks its parent for the height its content needs at the frame's
 // width (lesson_shell.cpp); the <conv-lab> element (conv-lab.js) sizes the frame to it. Only the parent hears it.
+// While the frame is that tall, it has nothing to scroll: the wheel over it scrolls the tutorial around it
+// (it never reaches SDL), and Ctrl + wheel, which is also a touchpad's pinch, zooms a picture as before.
+let contentHeight = 0;
 window.convlabContentHeight = (height) => {
+  contentHeight = height;
   if (embedded) window.parent.postMessage({ type: 'convlab:height', height }, '*');
 };
+window.addEventListener('wheel', (event) => {
+  const fits = embedded && contentHeight > 0 && contentHeight <= window.innerHeight + 1;
+  if (fits && !event.ctrlKey) event.stopImmediatePropagation();
+}, { capture: true });
 
 // ---- the same API across an <iframe> ----------------------------------------------------------------
 // Messages are accepted only from the window that embeds this one (window.parent); anything else, and
