@@ -13,8 +13,18 @@ before(async () => { env = await openBrowser(); });
 after(async () => { await env?.close(); });
 
 // A tutorial page at the site's root (so the element finds the playground beside its module) with `body`.
-async function hostPage(body, viewport = { width: 700, height: 900 }) {
-  const page = await env.newPage(viewport);
+// touch: a phone's context (touch events, a mobile viewport).
+async function hostPage(body, viewport = { width: 700, height: 900 }, touch = false) {
+  let page;
+  if (touch) {
+    const context = await env.browser.newContext({ viewport, hasTouch: true, isMobile: true });
+    page = await context.newPage();
+    page.problems = [];
+    page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console error: ${m.text()}`); });
+    page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
+  } else {
+    page = await env.newPage(viewport);
+  }
   const url = `${env.url}element-test.html`;
   await page.route(url, (route) => route.fulfill({
     contentType: 'text/html; charset=utf-8',
@@ -118,6 +128,29 @@ for (const { width, layout } of [{ width: 700, layout: 'embed' }, { width: 1100,
     await page.close();
   });
 }
+
+test('on a phone, a swipe over an auto-height frame scrolls the tutorial around it', async () => {
+  const page = await hostPage('<conv-lab lesson="padding"></conv-lab><p style="height: 1500px">after</p>', { width: 390, height: 664 }, true);
+  const frame = await playgroundIn(page);
+  const height = await settledHeight(page, frame);
+  assert.ok(height > 664, `the lesson with its controls is taller than a phone's screen: ${height}`);
+  await page.waitForTimeout(300);
+  const cdp = await page.context().newCDPSession(page);
+  const at = (y) => [{ x: 195, y, id: 0 }];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(520) });
+  for (let i = 1; i <= 12; i++) {
+    await page.waitForTimeout(16);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(520 - 25 * i) });
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await page.waitForFunction(() => window.scrollY > 150, null, { timeout: 5000 }).catch(() => {});
+  const scrolled = await page.evaluate(() => window.scrollY);
+  assert.ok(scrolled > 150 && scrolled <= 320, `a 300 px swipe scrolled the page by ${scrolled}`);
+  assert.equal((await frame.evaluate(() => window.playground.getState())).zoom, '0');
+  await page.screenshot({ path: join(shotDir, 'element-phone-swiped.png') });
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
 
 test('auto-height grows when the content grows (an error banner) and the bounds hold', async () => {
   const page = await hostPage('<conv-lab lesson="stride" min-height="300" max-height="5000"></conv-lab>');

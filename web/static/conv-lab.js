@@ -14,7 +14,9 @@
 // and HTML's global attributes (id, class, style, hidden, data-*, aria-*, event handlers...).
 //
 // Auto-height: the element asks for autoheight=1, the playground lays itself out for the frame's width
-// alone and posts {type: 'convlab:height', height}; the element sets the frame to that height.
+// alone and posts {type: 'convlab:height', height}; the element sets the frame to that height. Such a
+// frame has nothing to scroll, so a swipe over it comes back as {type: 'convlab:scroll', dy} and scrolls
+// the window (the wheel scrolls it by itself).
 // An attribute changed later goes to the running playground as {type: 'convlab:setState'}, so whatever the
 // learner changed meanwhile stays; a value the playground refuses leaves its state as it was, and the
 // playground's own message shows under the frame. Nothing from an attribute is ever inserted as HTML.
@@ -232,6 +234,10 @@ class ConvLabElement extends HTMLElement {
       this.#sendChanges();  // attributes changed while it loaded
     } else if (data.type === 'convlab:height') {
       this.#takeHeight(data.height);
+      return;
+    } else if (data.type === 'convlab:scroll') {
+      // A swipe over a frame as tall as its content: the page moves with the finger.
+      if (this.#fixedHeight() === null && Number.isFinite(data.dy)) window.scrollBy(0, -data.dy);
       return;
     } else if (data.type === 'convlab:error') {
       // setState is all or nothing: none of the request's keys were applied.

@@ -181,16 +181,20 @@ window.convlabStateChanged = (hash) => {
 // An auto-height embed (autoheight=1) asks its parent for the height its content needs at the frame's
 // width (lesson_shell.cpp); the <conv-lab> element (conv-lab.js) sizes the frame to it. Only the parent hears it.
 // While the frame is that tall, it has nothing to scroll: the wheel over it scrolls the tutorial around it
-// (it never reaches SDL), and Ctrl + wheel, which is also a touchpad's pinch, zooms a picture as before.
+// (it never reaches SDL; Ctrl + wheel, which is also a touchpad's pinch, zooms a picture as before), and
+// so does a swipe (touch_input.cpp hands its movement over; the parent is asked with convlab:scroll).
 let contentHeight = 0;
+const frameFitsContent = () => embedded && contentHeight > 0 && contentHeight <= window.innerHeight + 1;
 window.convlabContentHeight = (height) => {
   contentHeight = height;
   if (embedded) window.parent.postMessage({ type: 'convlab:height', height }, '*');
 };
 window.addEventListener('wheel', (event) => {
-  const fits = embedded && contentHeight > 0 && contentHeight <= window.innerHeight + 1;
-  if (fits && !event.ctrlKey) event.stopImmediatePropagation();
+  if (frameFitsContent() && !event.ctrlKey) event.stopImmediatePropagation();
 }, { capture: true });
+window.convlabOverscroll = (dy) => {
+  if (frameFitsContent()) window.parent.postMessage({ type: 'convlab:scroll', dy }, '*');
+};
 
 // ---- the same API across an <iframe> ----------------------------------------------------------------
 // Messages are accepted only from the window that embeds this one (window.parent); anything else, and
