@@ -239,7 +239,7 @@ test('bad attributes show the playground\'s own message and never break the elem
   assert.equal(await frame.evaluate(() => window.playground.getState().k), '5');
   await page.screenshot({ path: join(shotDir, 'element-bad-attribute.png') });
   // Two changes in one go, one of them bad: neither applies (all or nothing); fixing the bad one sends both.
-  await el.evaluate((e) => { e.setAttribute('s', '2'); e.setAttribute('pad', 'sideways'); });
+  await el.evaluate((e) => { e.setAttribute('k', '5'); e.setAttribute('s', '2'); e.setAttribute('pad', 'sideways'); });
   await page.waitForFunction(() => /pad: must be one of/.test(document.querySelector('conv-lab').shadowRoot.querySelector('p').textContent));
   assert.equal(await frame.evaluate(() => window.playground.getState().s), '1');
   await el.evaluate((e) => { e.setAttribute('pad', 'circular'); e.setAttribute('k', '7'); });

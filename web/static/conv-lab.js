@@ -204,7 +204,7 @@ class ConvLabElement extends HTMLElement {
     const changes = {};
     for (const [k, v] of Object.entries(wanted)) if (previous[k] !== v) changes[k] = v;
     for (const k of Object.keys(previous)) {
-      if (k in wanted) continue;
+      if (k in wanted || previous[k] === undefined) continue;  // kept, or never applied: nothing to undo
       if (!this.#defaults || !(k in this.#defaults)) {  // no default to set it back to: the whole state by the hash
         this.#lastSent = wanted;
         this.#frame.src = `${this.#page}#${hashOf(wanted)}`;
