@@ -33,7 +33,8 @@ add_executable(lesson_pages "${CMAKE_SOURCE_DIR}/web/site/lesson_pages_main.cpp"
 target_include_directories(lesson_pages PRIVATE "${CMAKE_SOURCE_DIR}/web" "${CMAKE_SOURCE_DIR}/web/lessons" "${CMAKE_SOURCE_DIR}/web/site")
 target_compile_options(lesson_pages PRIVATE ${CONVLAB_WASM_FLAGS})
 target_link_libraries(lesson_pages PRIVATE convlab_core)
-target_link_options(lesson_pages PRIVATE -fexceptions -sENVIRONMENT=node -sNODERAWFS=1 -sALLOW_MEMORY_GROWTH=1)
+# SINGLE_FILE: the wasm inside the .js, so that Node never fetch()es it (Emscripten 3.1.6 would, and fail).
+target_link_options(lesson_pages PRIVATE -fexceptions -sENVIRONMENT=node -sNODERAWFS=1 -sALLOW_MEMORY_GROWTH=1 -sSINGLE_FILE=1)
 set_target_properties(lesson_pages PROPERTIES SUFFIX ".js" RUNTIME_OUTPUT_DIRECTORY "${CONVLAB_SITE_TOOLS_DIR}")
 add_custom_command(OUTPUT "${CONVLAB_SITE_TOOLS_DIR}/lesson_pages.stamp"
   COMMAND ${CMAKE_COMMAND} -E rm -rf "${CONVLAB_SITE_DIR}/oembed" "${CONVLAB_SITE_DIR}/lessons"
