@@ -15,7 +15,7 @@
 //
 // Auto-height: the element asks for autoheight=1, the playground lays itself out for the frame's width
 // alone and posts {type: 'convlab:height', height}; the element sets the frame to that height. Such a
-// frame has nothing to scroll, so a swipe over it comes back as {type: 'convlab:scroll', dy} and scrolls
+// frame has nothing to scroll, so a swipe over it comes back as {type: 'convlab:scroll', y} and scrolls
 // the window (the wheel scrolls it by itself).
 // An attribute changed later goes to the running playground as {type: 'convlab:setState'}, so whatever the
 // learner changed meanwhile stays; a value the playground refuses leaves its state as it was, and the
@@ -57,6 +57,7 @@ class ConvLabElement extends HTMLElement {
   #height = 0;          // the frame's auto-height, CSS pixels
   #asked = 0;           // the height the playground asked for, before the bounds (0: not yet)
   #grewAtWidth = null;  // the frame's width when auto-height last grew it (see #takeHeight)
+  #fingerY = 0;         // a swipe handed over by the playground: the finger's last place in this window
   #elementError = '';   // about the element's own attributes
   #playgroundError = '';
 
@@ -236,8 +237,13 @@ class ConvLabElement extends HTMLElement {
       this.#takeHeight(data.height);
       return;
     } else if (data.type === 'convlab:scroll') {
-      // A swipe over a frame as tall as its content: the page moves with the finger.
-      if (this.#fixedHeight() === null && Number.isFinite(data.dy)) window.scrollBy(0, -data.dy);
+      // A swipe over a frame as tall as its content: the window moves with the finger. The finger's place in
+      // this window is the frame's top plus its place in the frame (the frame moves as the window scrolls).
+      if (this.#fixedHeight() !== null || !Number.isFinite(data.y)) return;
+      const fingerY = this.#frame.getBoundingClientRect().top + data.y;
+      const dy = Number.isFinite(data.dy) ? data.dy : fingerY - this.#fingerY;  // dy: the start of the swipe
+      this.#fingerY = fingerY;
+      window.scrollBy(0, -dy);
       return;
     } else if (data.type === 'convlab:error') {
       // setState is all or nothing: none of the request's keys were applied.

@@ -182,7 +182,8 @@ window.convlabStateChanged = (hash) => {
 // width (lesson_shell.cpp); the <conv-lab> element (conv-lab.js) sizes the frame to it. Only the parent hears it.
 // While the frame is that tall, it has nothing to scroll: the wheel over it scrolls the tutorial around it
 // (it never reaches SDL; Ctrl + wheel, which is also a touchpad's pinch, zooms a picture as before), and
-// so does a swipe (touch_input.cpp hands its movement over; the parent is asked with convlab:scroll).
+// so does a swipe: once touch_input.cpp finds that it scrolls nothing here, the parent is told where the
+// finger is, {type: 'convlab:scroll', y} (in this frame; dy: how far it moved before that), and scrolls.
 let contentHeight = 0;
 const frameFitsContent = () => embedded && contentHeight > 0 && contentHeight <= window.innerHeight + 1;
 window.convlabContentHeight = (height) => {
@@ -192,9 +193,24 @@ window.convlabContentHeight = (height) => {
 window.addEventListener('wheel', (event) => {
   if (frameFitsContent() && !event.ctrlKey) event.stopImmediatePropagation();
 }, { capture: true });
+// Positions, not movements, after the first message: as the parent scrolls, the frame moves under the
+// finger, so only the parent can tell how far the finger really moved.
+let handingSwipe = false;
+let swipeY = 0;
 window.convlabOverscroll = (dy) => {
-  if (frameFitsContent()) window.parent.postMessage({ type: 'convlab:scroll', dy }, '*');
+  if (handingSwipe || !frameFitsContent()) return;
+  handingSwipe = true;
+  window.parent.postMessage({ type: 'convlab:scroll', y: swipeY, dy }, '*');
 };
+window.addEventListener('touchstart', (event) => {
+  handingSwipe = false;
+  swipeY = event.touches[0]?.clientY ?? 0;
+}, { capture: true, passive: true });
+window.addEventListener('touchmove', (event) => {
+  if (event.touches.length !== 1) { handingSwipe = false; return; }
+  swipeY = event.touches[0].clientY;
+  if (handingSwipe) window.parent.postMessage({ type: 'convlab:scroll', y: swipeY }, '*');
+}, { capture: true, passive: true });
 
 // ---- the same API across an <iframe> ----------------------------------------------------------------
 // Messages are accepted only from the window that embeds this one (window.parent); anything else, and
