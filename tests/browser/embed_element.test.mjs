@@ -241,7 +241,7 @@ test('bad attributes show the playground\'s own message and never break the elem
   await page.waitForFunction(() => !document.querySelector('conv-lab').shadowRoot.querySelector('p').hidden);
   assert.equal(await shadowMessage(page), 'ConvLab kept its settings: k: must be from 1 to 15, got 99');
   assert.equal(await frame.evaluate(() => window.playground.getState().k), '5');
-  await page.screenshot({ path: join(shotDir, 'element-bad-attribute.png') });
+  await page.locator('conv-lab p[role=alert]').screenshot({ path: join(shotDir, 'element-bad-attribute.png') });
   // Two changes in one go, one of them bad: neither applies (all or nothing); fixing the bad one sends both.
   await el.evaluate((e) => { e.setAttribute('k', '5'); e.setAttribute('s', '2'); e.setAttribute('pad', 'sideways'); });
   await page.waitForFunction(() => /pad: must be one of/.test(document.querySelector('conv-lab').shadowRoot.querySelector('p').textContent));
