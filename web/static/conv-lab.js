@@ -182,6 +182,7 @@ class ConvLabElement extends HTMLElement {
 
   #attributesChanged(records) {
     const names = new Set(records.map((r) => r.attributeName));
+    if (![...names].some((n) => OWN_ATTRIBUTES.has(n) || isHashKey(n))) return;  // class, style, data-*...
     if (names.has('src') || names.has('base')) { this.#load(); return; }
     this.#elementError = '';
     this.#playgroundError = '';
