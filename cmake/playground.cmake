@@ -16,10 +16,11 @@ target_compile_definitions(imgui PUBLIC IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
 target_compile_options(imgui PRIVATE -fexceptions)
 
 file(GLOB CONVLAB_WEB_SOURCES CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/web/*.cpp" "${CMAKE_SOURCE_DIR}/web/lessons/*.cpp")
+list(REMOVE_ITEM CONVLAB_WEB_SOURCES ${CONVLAB_WEB_STATE_SOURCES})  # compiled once in convlab_web_state_wasm
 add_executable(playground ${CONVLAB_WEB_SOURCES})
 target_include_directories(playground PRIVATE "${CMAKE_SOURCE_DIR}/web" "${CMAKE_SOURCE_DIR}/web/lessons")
 target_compile_options(playground PRIVATE ${CONVLAB_WASM_FLAGS} -Wall -Wextra)
-target_link_libraries(playground PRIVATE convlab_core imgui "${SDL2_WASM_DIR}/lib/libSDL2.a")
+target_link_libraries(playground PRIVATE convlab_web_state_wasm convlab_core imgui "${SDL2_WASM_DIR}/lib/libSDL2.a")
 target_link_options(playground PRIVATE
   -fexceptions -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB -sABORTING_MALLOC=0
   -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 --bind

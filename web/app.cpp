@@ -305,6 +305,14 @@ void App::notify_page() {
     dirty_ = true;  // one more frame sees the new state from the start
     call_page("convlabStateChanged", hash);
   }
+  // An auto-height embed's wanted height (lesson_shell.cpp), sent when it changes: the page tells the parent.
+  const auto wanted = readout_.find("content_height");
+  if (wanted == readout_.end()) {
+    sent_content_height_.clear();  // so that turning auto-height back on sends it again
+  } else if (wanted->second != sent_content_height_) {
+    sent_content_height_ = wanted->second;
+    call_page("convlabContentHeight", std::stod(wanted->second));
+  }
   if (!announced_ready_ && !input_.empty()) {
     // Two frames after the first image, so the page has really drawn it.
     if (ready_at_ == 0) ready_at_ = ImGui::GetFrameCount();

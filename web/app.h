@@ -67,6 +67,7 @@ class App {
   std::string error_hash_;          // the state when the lesson reported it
   std::string last_error_;  // for window.playground.lastError()
   std::string last_hash_ = "\x01";
+  std::string sent_content_height_;  // the last content_height given to the page
   std::map<std::string, std::string> readout_;
   bool announced_ready_ = false;
   bool dirty_ = true;       // changed from outside a frame (the page's calls), or the state moved in one

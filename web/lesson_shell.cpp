@@ -1,6 +1,7 @@
 #include "lesson_shell.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "widgets.h"
@@ -30,13 +31,30 @@ void publish_scroll(LessonContext& ctx, float y, float max_y, ImVec2 lo, ImVec2 
   ctx.publish("scroll_rect", rect_text(lo, size));
 }
 
+// Auto-height (autoheight=1 in an embed): the parent sizes the frame to what the page asks for, so no
+// part of the layout may depend on the frame's height, or each new height would ask for another. The
+// layout and the visual's height follow the width alone, and the columns show no scrollbar (it would
+// take width whenever the content is taller than the frame, and so change the wrapping and the height).
+bool auto_height(const LessonContext& ctx) { return ctx.embed() && ctx.state.autoheight; }
+
+float auto_visual_height(float width) { return std::clamp(width * 0.62f, 200.0f, 560.0f); }
+
+// The page height that shows the current window's content down to the cursor (after its last item and
+// the item spacing below it), however far the window is scrolled.
+void publish_content_height(LessonContext& ctx, float at_least) {
+  const float bottom = ImGui::GetCursorScreenPos().y + ImGui::GetScrollY();
+  ctx.publish("content_height", std::ceil(std::max(bottom, at_least)));
+}
+
 void draw_wide(LessonContext& ctx, LessonView& view, const LessonInfo& info) {
   if (!ctx.embed()) lesson_header(info.title.c_str(), info.summary.c_str());
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float left_w = std::clamp(avail.x * 0.34f, 320.0f, 460.0f);
   const ImVec2 lo = ImGui::GetCursorScreenPos();
-  ImGui::BeginChild("controls", ImVec2(left_w, 0), false);
+  const bool fit = auto_height(ctx);
+  ImGui::BeginChild("controls", ImVec2(left_w, 0), false, fit ? ImGuiWindowFlags_NoScrollbar : 0);
   view.controls(ctx);
+  if (fit) publish_content_height(ctx, lo.y + kWideMinHeight);
   const float y = ImGui::GetScrollY(), max_y = ImGui::GetScrollMaxY();
   ImGui::EndChild();
   publish_scroll(ctx, y, max_y, lo, ImVec2(left_w, avail.y));
@@ -49,24 +67,30 @@ void draw_stacked(LessonContext& ctx, LessonView& view, const LessonInfo& info) 
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 lo = ImGui::GetCursorScreenPos();
   const bool visual_only = ctx.embed() && ctx.state.show == "visual";
-  ImGui::BeginChild("column", ImVec2(0, 0), false, visual_only ? ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse : 0);
+  const bool fit = auto_height(ctx);
+  ImGui::BeginChild("column", ImVec2(0, 0), false,
+                    visual_only ? ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse
+                    : fit       ? ImGuiWindowFlags_NoScrollbar
+                                : 0);
   const float line = ImGui::GetTextLineHeightWithSpacing();
   if (!ctx.embed()) ImGui::TextUnformatted(info.title.c_str());
   // The visual takes the frame of an embed (a line under it says more is below) and most of a phone's
-  // screen, leaving the first controls in sight.
+  // screen, leaving the first controls in sight; an auto-height embed gives it a share of the width.
   const float width = ImGui::GetContentRegionAvail().x;
   const float room = avail.y - (ctx.embed() ? 0.0f : line);
-  float height = visual_only ? ImGui::GetContentRegionAvail().y
+  float height = fit           ? auto_visual_height(width)
+                 : visual_only ? ImGui::GetContentRegionAvail().y
                  : ctx.embed() ? room - line - ImGui::GetStyle().ItemSpacing.y
                                : std::clamp(room * 0.74f, std::min(room, 220.0f), std::max(room, 220.0f));
   height = std::max(height, 120.0f);
   draw_visual(ctx, view, ImVec2(width, height));
   if (!visual_only) {
-    if (ctx.embed()) ImGui::TextDisabled("Settings below: scroll down");
-    else lesson_summary(info.summary.c_str());
+    if (ctx.embed() && !fit) ImGui::TextDisabled("Settings below: scroll down");
+    else if (!ctx.embed()) lesson_summary(info.summary.c_str());
     view.controls(ctx);
-    ImGui::Dummy(ImVec2(1, line));  // room to scroll the last section clear of the screen's edge
+    if (!fit) ImGui::Dummy(ImVec2(1, line));  // room to scroll the last section clear of the screen's edge
   }
+  if (fit) publish_content_height(ctx, 0.0f);
   const float y = ImGui::GetScrollY(), max_y = ImGui::GetScrollMaxY();
   ImGui::EndChild();
   publish_scroll(ctx, y, max_y, lo, avail);
@@ -75,7 +99,9 @@ void draw_stacked(LessonContext& ctx, LessonView& view, const LessonInfo& info) 
 }  // namespace
 
 LessonLayout choose_layout(const State& s, ImVec2 area) {
-  if (s.embed) return area.x >= 900.0f && area.y >= 560.0f && s.show != "visual" ? LessonLayout::Wide : LessonLayout::Embed;
+  // An auto-height embed is as tall as its layout asks (at least kWideMinHeight when wide): only the width decides.
+  const bool tall_enough = s.autoheight || area.y >= kWideMinHeight;
+  if (s.embed) return area.x >= 900.0f && tall_enough && s.show != "visual" ? LessonLayout::Wide : LessonLayout::Embed;
   return area.x >= kNarrowWidth ? LessonLayout::Wide : LessonLayout::Narrow;
 }
 

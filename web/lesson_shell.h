@@ -4,7 +4,8 @@
 #pragma once
 #include "lesson.h"
 
-constexpr float kNarrowWidth = 700.0f;  // CSS pixels: below this the visual comes first, full width
+constexpr float kNarrowWidth = 700.0f;    // CSS pixels: below this the visual comes first, full width
+constexpr float kWideMinHeight = 560.0f;  // an embed this tall (and 900 wide) gets the desktop's layout
 
 LessonLayout choose_layout(const State& s, ImVec2 area);
 void draw_lesson(LessonContext& ctx, LessonView& view, const LessonInfo& info);

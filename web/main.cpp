@@ -69,6 +69,8 @@ void frame() {
   if (g_skipped_last) ImGui::GetIO().DeltaTime = 1.0f / 60.0f;
   g_skipped_last = false;
   touch::before_frame(ImGui::GetIO().DeltaTime);
+  if (const float dy = touch::take_overscroll(); dy != 0.0f)
+    EM_ASM({ if (window.convlabOverscroll) window.convlabOverscroll($0); }, dy);
   ImGui::NewFrame();
   app.frame();
   ImGui::Render();

@@ -105,6 +105,7 @@ const std::vector<UrlField>& shared_fields() {
       int_field<State>("rate", &State::step_rate, 1, 60),
       bool_field<State>("embed", &State::embed),
       choice_field<State>("show", &State::show, [] { return std::vector<std::string>{"all", "visual"}; }),
+      bool_field<State>("autoheight", &State::autoheight),
       {"hide", [](const State& s) { return join(s.hide, ','); },
        [](State& s, const std::string& v) {
          s.hide.clear();

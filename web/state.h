@@ -48,6 +48,7 @@ struct State {
   bool embed = false;
   std::vector<std::string> hide;   // controls hidden in embed mode
   std::string show = "all";        // all, visual (the picture alone, no controls)
+  bool autoheight = false;         // an embed laid out for its width alone, its height told to the parent
   bool autoplay = false;
   int play_from = 0, play_to = -1; // autoplay range of step indices (-1 = to the end)
 

@@ -41,6 +41,7 @@ ImVec2 g_scroll_pending(0, 0);  // finger movement not yet applied to the window
 ImVec2 g_velocity(0, 0);        // CSS pixels per second, of the content
 Uint32 g_last_motion_ms = 0;
 bool g_gliding = false;
+float g_overscroll = 0;         // see take_overscroll
 Pinch g_pinch;
 float g_pinch_dist = 0;
 ImVec2 g_pinch_centre;
@@ -203,7 +204,7 @@ void before_frame(float dt) {
     g_pinch_centre = centre;
   }
   if (g_scroll_pending.x != 0.0f || g_scroll_pending.y != 0.0f) {
-    scroll_by(g_scroll_pending);
+    if (!scroll_by(g_scroll_pending)) g_overscroll += g_scroll_pending.y;
     g_scroll_pending = ImVec2(0, 0);
   } else if (g_gliding) {
     const ImVec2 step(g_velocity.x * dt, g_velocity.y * dt);
@@ -226,5 +227,11 @@ bool in_use() { return g_in_use; }
 void set_in_use(bool touch) { g_in_use = touch; }
 bool animating() { return g_gliding || !g_queue.empty() || g_mode != Mode::Idle; }
 const Pinch& pinch() { return g_pinch; }
+
+float take_overscroll() {
+  const float dy = g_overscroll;
+  g_overscroll = 0;
+  return dy;
+}
 
 }  // namespace touch

@@ -24,6 +24,9 @@ bool in_use();
 void set_in_use(bool touch);
 // A swipe is still gliding: frames must keep coming.
 bool animating();
+// The vertical movement of swiping fingers that scrolled no window here, since the last call (CSS pixels,
+// + = down): an auto-height embed has nothing to scroll, so the page around it scrolls instead (page.js).
+float take_overscroll();
 
 // This frame's two-finger gesture: its centre (screen pixels), the scale since the last frame (1 = no
 // change) and the centre's movement. `start` is where it began, to pick the view it belongs to.

@@ -120,6 +120,7 @@ TEST(StateHash, FullStateListsEveryKeyWithItsDefault) {
   EXPECT_EQ(by_key["mixv"], "");
   EXPECT_EQ(by_key["p"], "same");
   EXPECT_EQ(by_key["show"], "all");
+  EXPECT_EQ(by_key["autoheight"], "0");
   EXPECT_EQ(to_hash(s), "pk=3") << "the hash stays short";
   // Reading every key back gives the same state.
   std::string hash;

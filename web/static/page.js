@@ -211,6 +211,7 @@ window.convlabStateChanged = (hash) => {
   queueMicrotask(() => {
     const state = playground.getState();  // every key, as getState() gives it
     document.documentElement.classList.toggle('embed', state.embed === '1');
+    if (state.autoheight !== '1' || state.embed !== '1') contentHeight = 0;  // the wheel is the playground's again
     const event = new CustomEvent('convlab:statechange', { detail: { state } });
     window.dispatchEvent(event);
     playground.dispatchEvent(new CustomEvent('statechange', { detail: { state } }));
@@ -218,6 +219,40 @@ window.convlabStateChanged = (hash) => {
     if (embedded) window.parent.postMessage({ type: 'convlab:state', state }, '*');
   });
 };
+
+// An auto-height embed (autoheight=1) asks its parent for the height its content needs at the frame's
+// width (lesson_shell.cpp); the <conv-lab> element (conv-lab.js) sizes the frame to it. Only the parent hears it.
+// While the frame is that tall, it has nothing to scroll: the wheel over it scrolls the tutorial around it
+// (it never reaches SDL; Ctrl + wheel, which is also a touchpad's pinch, zooms a picture as before), and
+// so does a swipe: once touch_input.cpp finds that it scrolls nothing here, the parent is told where the
+// finger is, {type: 'convlab:scroll', y} (in this frame; dy: how far it moved before that), and scrolls.
+let contentHeight = 0;
+const frameFitsContent = () => embedded && contentHeight > 0 && contentHeight <= window.innerHeight + 1;
+window.convlabContentHeight = (height) => {
+  contentHeight = height;
+  if (embedded) window.parent.postMessage({ type: 'convlab:height', height }, '*');
+};
+window.addEventListener('wheel', (event) => {
+  if (frameFitsContent() && !event.ctrlKey) event.stopImmediatePropagation();
+}, { capture: true });
+// Positions, not movements, after the first message: as the parent scrolls, the frame moves under the
+// finger, so only the parent can tell how far the finger really moved.
+let handingSwipe = false;
+let swipeY = 0;
+window.convlabOverscroll = (dy) => {
+  if (handingSwipe || !frameFitsContent()) return;
+  handingSwipe = true;
+  window.parent.postMessage({ type: 'convlab:scroll', y: swipeY, dy }, '*');
+};
+window.addEventListener('touchstart', (event) => {
+  handingSwipe = false;
+  swipeY = event.touches[0]?.clientY ?? 0;
+}, { capture: true, passive: true });
+window.addEventListener('touchmove', (event) => {
+  if (event.touches.length !== 1) { handingSwipe = false; return; }
+  swipeY = event.touches[0].clientY;
+  if (handingSwipe) window.parent.postMessage({ type: 'convlab:scroll', y: swipeY }, '*');
+}, { capture: true, passive: true });
 
 // ---- the same API across an <iframe> ----------------------------------------------------------------
 // Messages are accepted only from the window that embeds this one (window.parent); anything else, and
@@ -227,7 +262,9 @@ window.addEventListener('message', async (event) => {
   if (!embedded || event.source !== window.parent) return;
   const data = event.data;
   if (data === null || typeof data !== 'object' || typeof data.type !== 'string' || !data.type.startsWith('convlab:')) return;
-  const reply = (message) => event.source.postMessage(message, event.origin && event.origin !== 'null' ? event.origin : '*');
+  // A request's id (a number or string), if it has one, comes back with the reply.
+  const id = typeof data.id === 'number' || typeof data.id === 'string' ? { id: data.id } : {};
+  const reply = (message) => event.source.postMessage({ ...message, ...id }, event.origin && event.origin !== 'null' ? event.origin : '*');
   await moduleReady;
   if (data.type === 'convlab:getState') {
     reply({ type: 'convlab:state', state: playground.getState() });
@@ -354,7 +391,7 @@ window.convlabFirstFrame = () => {
   loading.hidden = true;
   document.body.dataset.ready = '1';
   resolveReady();
-  if (embedded) window.parent.postMessage({ type: 'convlab:ready', state: playground.getState() }, '*');
+  if (embedded) window.parent.postMessage({ type: 'convlab:ready', state: playground.getState(), defaults: playground.defaults() }, '*');
 };
 
 if (browserSupported()) {
