@@ -7,6 +7,8 @@
 //                  momentum after release;
 //   drag           one finger moving mostly sideways: a mouse drag from where it landed (sliders);
 //   pinch and pan  two fingers: ImageView zooms about their centre and follows their movement (pinch()).
+// A widget that paints with the finger (the kernel editor's paint mode) claims its rectangle each frame:
+// a finger landing there is a mouse press at once, and moving it drags, whichever way it moves.
 #pragma once
 #include <SDL.h>
 
@@ -24,6 +26,8 @@ bool in_use();
 void set_in_use(bool touch);
 // A swipe is still gliding: frames must keep coming.
 bool animating();
+// This frame, a finger landing in [lo, hi] (screen pixels) presses and drags instead of swiping.
+void claim_drags(ImVec2 lo, ImVec2 hi);
 
 // This frame's two-finger gesture: its centre (screen pixels), the scale since the last frame (1 = no
 // change) and the centre's movement. `start` is where it began, to pick the view it belongs to.

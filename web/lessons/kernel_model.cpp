@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "error.h"
 #include "kernels.h"
 #include "lesson_info.h"
 #include "pytorch_snippet.h"
@@ -11,41 +12,102 @@ namespace cl = convlab;
 REGISTER_LESSON_INFO("kernel", "The kernel",
                      "A kernel slides over the image; kernel depth = channels.",
                      10,
-                     {url::bool_field<KernelParams>("one", &KernelParams::one_filter)},
-                     {"kernel-editor", "presets", "depth", "conv-options", "display", "export", "step"});
+                     {url::bool_field<KernelParams>("one", &KernelParams::one_filter),
+                      UrlField{"act",
+                               [](const State& s) {
+                                 return std::string(cl::activation_name(lesson_params<KernelParams>(s).activation));
+                               },
+                               [](State& s, const std::string& v) {
+                                 url::check_choice("act", v, {"none", "relu", "abs"});
+                                 lesson_params<KernelParams>(s).activation = *cl::parse_activation(v);
+                               }},
+                      url::int_field<KernelParams>("again", &KernelParams::repeats, 1, kMaxRepeats)},
+                     {"kernel-editor", "presets", "depth", "after", "activation", "again", "conv-options", "display",
+                      "export", "step"});
+
+KernelLayout kernel_layout(const cl::Weights& filter, const cl::Conv2dParams& conv, bool one_filter) {
+  KernelLayout l{filter, conv};
+  if (one_filter) {
+    l.params.groups = 1;
+  } else {  // the same planes as C filters of depth 1
+    l.weights.a = filter.b;
+    l.weights.b = 1;
+    l.params.groups = filter.b;
+  }
+  return l;
+}
+
+KernelResult compute_kernel_output(const cl::Tensor& input, const cl::Weights& weights, const cl::Conv2dParams& params,
+                                   cl::Activation activation, int repeats) {
+  if (repeats < 1 || repeats > kMaxRepeats)
+    cl::fail(cl::ErrorCode::InvalidArgument,
+             "applications must be from 1 to " + std::to_string(kMaxRepeats) + ", got " + std::to_string(repeats));
+  if (repeats > 1 && weights.a != input.c)
+    cl::fail(cl::ErrorCode::ShapeMismatch,
+             "apply again feeds the output back as the input, so it needs as many output channels as input channels: "
+             "this filter sums " + std::to_string(input.c) + " channels into " + std::to_string(weights.a) +
+                 ". Choose 'each channel on its own (depthwise)', or apply it once.");
+  KernelResult r;
+  r.shapes.push_back({input.c, input.h, input.w});
+  std::shared_ptr<const cl::Tensor> x;  // the current input; null: `input`
+  for (int i = 1; i <= repeats; ++i) {
+    const cl::Tensor& in = x ? *x : input;
+    cl::Tensor conv;
+    try {
+      conv = cl::conv2d(in, weights, params);
+    } catch (const cl::Error& e) {
+      if (repeats == 1) throw;
+      cl::fail(e.code(), "application " + std::to_string(i) + " of " + std::to_string(repeats) + " (input " +
+                             std::to_string(in.h) + "x" + std::to_string(in.w) + "): " + e.what());
+    }
+    r.shapes.push_back({conv.c, conv.h, conv.w});
+    if (i < repeats) {  // only the last application's conv2d is kept before its activation
+      cl::activate_in_place(conv, activation);
+      x = std::make_shared<const cl::Tensor>(std::move(conv));
+      continue;
+    }
+    const cl::Pad4& p = params.padding;
+    r.formula_h = conv_size_formula(in.h, weights.kh, params.stride.h, p.top, p.bottom, params.dilation.h);
+    r.formula_w = conv_size_formula(in.w, weights.kw, params.stride.w, p.left, p.right, params.dilation.w);
+    r.last_input = x;
+    r.last_conv = std::make_shared<const cl::Tensor>(std::move(conv));
+    r.output = activation == cl::Activation::None ? r.last_conv
+                                                  : std::make_shared<const cl::Tensor>(cl::activate(*r.last_conv, activation));
+  }
+  return r;
+}
 
 bool KernelModel::update(const State& s, const cl::Tensor& input, int input_generation, const cl::Weights& filter,
                          const cl::Conv2dParams& conv) {
   const bool one = lesson_params<KernelParams>(s).one_filter;  // for one channel both layouts are [1, 1, k, k]
   const cl::Pad4& p = conv.padding;
   CacheKey key;
-  key.with(input_generation, filter.a, filter.b, filter.kh, filter.kw, filter.data, one)
+  const KernelParams& kp = lesson_params<KernelParams>(s);
+  key.with(input_generation, filter.a, filter.b, filter.kh, filter.kw, filter.data, one, int(kp.activation), kp.repeats)
       .with(p.top, p.bottom, p.left, p.right, int(conv.padding_mode), conv.stride.h, conv.stride.w, conv.dilation.h,
             conv.dilation.w)
       .with(s.preset, s.image);  // named in the snippet's first line
   return recompute_(key, [&] {
-    cl::Weights w = filter;
-    cl::Conv2dParams c = conv;
-    if (one) {
-      c.groups = 1;
-    } else {  // the same planes as C filters of depth 1
-      w.a = filter.b;
-      w.b = 1;
-      c.groups = input.c;
-    }
+    const KernelLayout l = kernel_layout(filter, conv, one);
     const auto t0 = std::chrono::steady_clock::now();
-    auto out = std::make_shared<const cl::Tensor>(cl::conv2d(input, w, c));  // first: its message names a bad argument
+    KernelResult r = compute_kernel_output(input, l.weights, l.params, kp.activation, kp.repeats);  // first: its message names a bad argument
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    FormulaText fh = conv_size_formula(input.h, w.kh, c.stride.h, p.top, p.bottom, c.dilation.h);
-    FormulaText fw = conv_size_formula(input.w, w.kw, c.stride.w, p.left, p.right, c.dilation.w);
-    snippet = pytorch_conv2d_snippet({input.c, input.h, input.w, w, c, {},
-                                      "ConvLab, lesson 'kernel': " + s.preset + " " + std::to_string(w.kh) + "x" +
-                                          std::to_string(w.kw) + " on the '" + s.image + "' image"});
-    output = std::move(out);
-    weights = std::move(w);
-    params = c;
-    formula_h = std::move(fh);
-    formula_w = std::move(fw);
+    PytorchConv py{input.c, input.h, input.w, l.weights, l.params, {},
+                   "ConvLab, lesson 'kernel': " + s.preset + " " + std::to_string(l.weights.kh) + "x" +
+                       std::to_string(l.weights.kw) + " on the '" + s.image + "' image"};
+    py.activation = kp.activation;
+    py.repeats = kp.repeats;
+    snippet = pytorch_conv2d_snippet(py);
+    output = std::move(r.output);
+    last_input = std::move(r.last_input);
+    last_conv = std::move(r.last_conv);
+    shapes = std::move(r.shapes);
+    weights = l.weights;
+    params = l.params;
+    activation = kp.activation;
+    repeats = kp.repeats;
+    formula_h = std::move(r.formula_h);
+    formula_w = std::move(r.formula_w);
     compute_ms = ms;
     ++version;
   });
@@ -61,6 +123,13 @@ std::string KernelModel::padding_text() const {
   const cl::Pad4& p = params.padding;
   return std::to_string(p.top) + "," + std::to_string(p.bottom) + "," + std::to_string(p.left) + "," +
          std::to_string(p.right);
+}
+
+std::string KernelModel::shapes_text() const {
+  std::string t;
+  for (const auto& sh : shapes)
+    t += (t.empty() ? "" : ",") + std::to_string(sh[0]) + "x" + std::to_string(sh[1]) + "x" + std::to_string(sh[2]);
+  return t;
 }
 
 EdgeAxis edge_axis(const std::string& preset) {
