@@ -100,22 +100,7 @@ class KernelView : public LessonView {
     if (ctx.section("depth", "Kernel depth = channels")) depth_choice(ctx);
     if (ctx.section("after", "After the filter")) after_filter(ctx);
     step_.section(ctx);
-    if (model_.repeats > 1 && step_.active()) {
-      ImGui::PushTextWrapPos(0.0f);
-      ImGui::TextDisabled("The step-through explains application %d of %d: the values under its window are application %d's "
-                          "output%s, not the image on the left.", model_.repeats, model_.repeats, model_.repeats - 1,
-                          model_.activation == cl::Activation::None ? "" : (std::string(" after ") + activation_label(model_.activation)).c_str());
-      ImGui::PopTextWrapPos();
-    }
-    if (model_.activation != cl::Activation::None && step_.active()) {
-      std::string line = std::string("then ") + activation_label(model_.activation) + ":";
-      for (const StepOutput& o : step_.cell().outputs) {
-        char buf[64];
-        std::snprintf(buf, sizeof buf, " %.4f -> %.4f", double(o.output), double(cl::activate(o.output, model_.activation)));
-        line += buf;
-      }
-      ImGui::TextDisabled("%s (shown)", line.c_str());
-    }
+    if (step_.active() && ctx.visible("step")) step_notes();
     if (ctx.section("conv-options", "Padding, stride, dilation")) conv_options(s);
     if (ctx.section("display", "Output display")) display_choice(s);
     if (ctx.section("export", "Export")) {
@@ -128,11 +113,28 @@ class KernelView : public LessonView {
   }
 
  private:
+  // Under the step-through: which application it explains, and the activation that follows its sum.
+  void step_notes() {
+    if (model_.repeats > 1)
+      note("The step-through explains application %d of %d: the values under its window are application %d's output%s, "
+           "not the image on the left.", model_.repeats, model_.repeats, model_.repeats - 1,
+           model_.activation == cl::Activation::None ? "" : (std::string(" after ") + activation_label(model_.activation)).c_str());
+    if (model_.activation == cl::Activation::None) return;
+    std::string line = std::string("then ") + activation_label(model_.activation) + ":";
+    for (const StepOutput& o : step_.cell().outputs) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, " %.4f -> %.4f", double(o.output), double(cl::activate(o.output, model_.activation)));
+      line += buf;
+    }
+    note("%s (shown)", line.c_str());
+  }
+
+  // "output 3x300x451", or with N applications what each fed back: "5 x conv+ReLU, fed back 3x300x451".
   std::string output_caption() const {
     const std::string shape = shape_text(*model_.output);
     if (model_.repeats == 1) return "output " + shape;
-    const std::string fed = model_.activation == cl::Activation::None ? "output" : std::string(activation_label(model_.activation)) + " output";
-    return "output after " + std::to_string(model_.repeats) + " applications (each " + fed + " fed back) " + shape;
+    const std::string act = model_.activation == cl::Activation::None ? "" : std::string("+") + activation_label(model_.activation);
+    return std::to_string(model_.repeats) + " x conv" + act + ", fed back " + shape;
   }
 
   static const char* activation_label(cl::Activation a) {
@@ -143,7 +145,7 @@ class KernelView : public LessonView {
   void application_sizes() {
     const auto& sh = model_.shapes;
     if (sh.front() == sh.back()) {
-      ImGui::TextDisabled("Each application keeps the size: the formula below holds for every one.");
+      note("Each application keeps the size: the formula below holds for every one.");
       return;
     }
     std::string t;
