@@ -360,7 +360,7 @@ test('kernel editor: in paint mode a mouse drag across cells sets each to the pa
   await page.close();
 });
 
-test('kernel editor: on a touch screen a finger dragged down the cells in paint mode paints them and does not scroll', async () => {
+test('kernel editor: on a touch screen a finger dragged up the cells in paint mode paints them and does not scroll', async () => {
   const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, hasTouch: true });
   const page = await context.newPage();
   await page.goto(`${env.url}#lesson=kernel&img=dot&kp=mean&k=3`);
@@ -384,8 +384,10 @@ test('kernel editor: on a touch screen a finger dragged down the cells in paint 
   const zero = point(r.kernel_paint_0);
   await touch([zero.x, zero.y], [zero.x, zero.y], 1);
   const scrollBefore = (await readout(page)).scroll_y;
+  assert.ok(Number((await readout(page)).scroll_max_y) > 0, 'the controls can scroll: a plain swipe there would');
   const g = point((await readout(page)).kernel_grid);
-  await touch([g.x, g.y], [g.x, g.y + 2 * g.py]);  // down the first column: a swipe anywhere else
+  // Up the first column: anywhere else this swipe would scroll the controls down (they start at the top).
+  await touch([g.x, g.y + 2 * g.py], [g.x, g.y]);
   r = await readout(page);
   assert.equal(r.scroll_y, scrollBefore, 'the drag did not scroll the controls');
   const ninth = Number(Math.fround(1 / 9).toPrecision(8));
