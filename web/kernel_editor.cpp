@@ -44,16 +44,27 @@ struct PaintCell {
   std::size_t index;  // into State::values
 };
 
-std::string xy_text(ImVec2 p) { return std::to_string(int(p.x)) + "," + std::to_string(int(p.y)); }
+// The last item's centre as "x,y" (screen pixels), for tests.
+std::string item_centre_text() {
+  const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
+  return std::to_string(int((lo.x + hi.x) / 2)) + "," + std::to_string(int((lo.y + hi.y) / 2));
+}
 
-// The paint toggle, the value and a few quick values.
-void paint_controls(LessonContext* ctx) {
-  ImGui::Checkbox("paint", &g_paint.on);
-  if (ctx) ctx->publish("kernel_paint_toggle", xy_text(ImVec2((ImGui::GetItemRectMin().x + ImGui::GetItemRectMax().x) / 2,
-                                                                (ImGui::GetItemRectMin().y + ImGui::GetItemRectMax().y) / 2)));
+// The paint toggle, the value and a few quick values. Paint mode edits custom values: turning it on makes
+// the kernel custom (the same values) first, so the rows above the cells do not change under a stroke; a
+// preset chosen meanwhile (here or by a lesson's button) ends it. True when the kernel changed.
+bool paint_controls(State& s, int channels, LessonContext* ctx) {
+  if (g_paint.on && s.preset != "custom") g_paint.on = false;
+  bool changed = false;
+  if (ImGui::Checkbox("paint", &g_paint.on) && g_paint.on) {
+    make_custom(s, channels);
+    changed = true;
+  }
+  if (ctx) ctx->publish("kernel_paint_toggle", item_centre_text());
   tip("Paint mode: press on a cell and drag across others to set them all to the value (on a touch screen the drag "
-      "paints instead of scrolling).");
-  if (!g_paint.on) return;
+      "paints instead of scrolling). The kernel becomes a custom one.");
+  if (ctx) ctx->publish("kernel_paint", g_paint.on ? 1.0 : 0.0);
+  if (!g_paint.on) return changed;
   same_line_if_fits(labelled_width(70, "value"));
   ImGui::SetNextItemWidth(70);
   ImGui::DragFloat("value", &g_paint.value, 0.01f, -100.0f, 100.0f, "%.3g");
@@ -66,10 +77,9 @@ void paint_controls(LessonContext* ctx) {
     if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
     if (ImGui::Button(label)) g_paint.value = v;
     if (current) ImGui::PopStyleColor();
-    if (ctx) ctx->publish(std::string("kernel_paint_") + label,
-                          xy_text(ImVec2((ImGui::GetItemRectMin().x + ImGui::GetItemRectMax().x) / 2,
-                                         (ImGui::GetItemRectMin().y + ImGui::GetItemRectMax().y) / 2)));
+    if (ctx) ctx->publish(std::string("kernel_paint_") + label, item_centre_text());
   }
+  return changed;
 }
 
 // While the press that started on a cell lasts: every cell on the pointer's path since the last frame
@@ -184,8 +194,7 @@ bool kernel_editor(State& s, int channels, int max_size, LessonContext* ctx) {
     tip("A kernel has one 2-D plane per input channel (its depth = the channels); here you may make them differ.");
   }
 
-  paint_controls(ctx);
-  if (ctx) ctx->publish("kernel_paint", g_paint.on ? 1.0 : 0.0);
+  if (paint_controls(s, channels, ctx)) changed = true;
 
   // The grid of cells, one table per channel plane.
   std::vector<PaintCell> paint_cells_drawn;
@@ -232,7 +241,7 @@ bool kernel_editor(State& s, int channels, int max_size, LessonContext* ctx) {
             changed = true;
           }
         }
-        if (ctx && c == 0 && y <= 1 && x <= 1) {  // the first cell's centre and the pitch to the next ones
+        if (c == 0 && y <= 1 && x <= 1) {  // the first cell's centre and the pitch to the next ones
           const ImVec2 centre((ImGui::GetItemRectMin().x + ImGui::GetItemRectMax().x) / 2,
                               (ImGui::GetItemRectMin().y + ImGui::GetItemRectMax().y) / 2);
           if (y == 0 && x == 0) grid_origin = centre;
@@ -247,8 +256,8 @@ bool kernel_editor(State& s, int channels, int max_size, LessonContext* ctx) {
   if (g_paint.on && paint_cells(s, channels, paint_cells_drawn)) changed = true;
   if (!g_paint.on) g_paint.dragging = false;
   if (ctx)
-    ctx->publish("kernel_grid", xy_text(grid_origin) + "," + std::to_string(int(grid_pitch.x)) + "," +
-                                    std::to_string(int(grid_pitch.y)));
+    ctx->publish("kernel_grid", std::to_string(int(grid_origin.x)) + "," + std::to_string(int(grid_origin.y)) + "," +
+                                    std::to_string(int(grid_pitch.x)) + "," + std::to_string(int(grid_pitch.y)));
 
   if (ImGui::Button("Normalise")) {
     make_custom(s, channels);

@@ -356,6 +356,15 @@ test('kernel editor: in paint mode a mouse drag across cells sets each to the pa
   assert.equal((await kernelValues(page))[6], Number(ninth.toPrecision(8)));
   await page.mouse.click(toggle.x, toggle.y);
   await until(page, (x) => x.kernel_paint === '0', 'paint mode off');
+  // Turning it on makes the kernel custom at once (the rows above the cells stay put under a stroke);
+  // a preset chosen meanwhile ends it.
+  await setState(page, { kp: 'gaussian', k: 5 });
+  await until(page, (x) => x.kernel === '5x5', 'gaussian');
+  await page.mouse.click(toggle.x, toggle.y);
+  await until(page, (x) => x.kernel_paint === '1', 'paint mode on again');
+  assert.equal((await page.evaluate(() => window.playground.getState())).kp, 'custom');
+  await setState(page, { kp: 'mean', k: 3 });
+  await until(page, (x) => x.kernel_paint === '0', 'a preset ends paint mode');
   assert.deepEqual(page.problems, []);
   await page.close();
 });
