@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "activation.h"
 #include "conv2d.h"
 #include "conv_transpose.h"
 #include "cost.h"
@@ -451,6 +452,16 @@ val pad(val input, val opts) {
   });
 }
 
+// opts: {activation: 'none' | 'relu' | 'abs'}
+val activate(val input, val opts) {
+  return guarded([&] {
+    check_options(opts);
+    const TensorIn x(input, "input");
+    const cl::Activation a = named(opts["activation"], "activation", "none, relu, abs", cl::parse_activation);
+    return result_for(x, cl::activate(x.get(), a));
+  });
+}
+
 // ---- pooling -----------------------------------------------------------------------------------------
 
 // opts: {mode, kernel, stride, padding, dilation, ceilMode, countIncludePad, returnIndices}
@@ -753,6 +764,7 @@ EMSCRIPTEN_BINDINGS(convlab_core) {
   emscripten::function("convTranspose2d", &conv_transpose2d);
   emscripten::function("convTranspose2dSteps", &conv_transpose2d_steps);
   emscripten::function("pad", &pad);
+  emscripten::function("activate", &activate);
   emscripten::function("pool2d", &pool2d);
   emscripten::function("separate", &separate);
   emscripten::function("separableConv2d", &separable_conv2d);

@@ -175,6 +175,9 @@ export interface ConvLab {
   convTranspose2dSteps(input: TensorInput | HeapTensor, weight: WeightInput, opts?: ConvTransposeOptions): TransposedSteps;
   pad(input: HeapTensor, opts?: { padding?: number | [number, number] | [number, number, number, number]; paddingMode?: PaddingMode }): HeapTensor;
   pad(input: TensorInput, opts?: { padding?: number | [number, number] | [number, number, number, number]; paddingMode?: PaddingMode }): Tensor;
+  /** ReLU (as torch.relu: NaN stays NaN, -0 becomes +0) or |x| of every value; 'none' (the default) copies. */
+  activate(input: HeapTensor, activation?: 'none' | 'relu' | 'abs'): HeapTensor;
+  activate(input: TensorInput, activation?: 'none' | 'relu' | 'abs'): Tensor;
   pool2d(input: HeapTensor, opts: PoolOptions & { returnIndices?: false }): HeapTensor;
   pool2d(input: HeapTensor, opts: PoolOptions & { returnIndices: true }): { output: HeapTensor; indices: Int32Array };
   pool2d(input: TensorInput, opts: PoolOptions & { returnIndices?: false }): Tensor;

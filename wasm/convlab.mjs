@@ -267,6 +267,12 @@ class ConvLab {
     return this.#output(unwrap(this.#core.pad(x, { padding: convPadding(o.padding), paddingMode: padMode(o.paddingMode) })));
   }
 
+  /** Every value through a nonlinearity: 'relu' (torch.relu: NaN stays NaN) or 'abs'; 'none' copies. */
+  activate(input, activation) {
+    const x = this.#input('input', input);
+    return this.#output(unwrap(this.#core.activate(x, { activation: str('activation', activation, 'none') })));
+  }
+
   // ---- pooling ---------------------------------------------------------------------------------------
 
   /** max_pool2d / avg_pool2d / -max_pool2d(-x). With returnIndices: {output, indices} (flat y * W + x per channel). */

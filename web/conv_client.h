@@ -85,6 +85,8 @@ class PendingConv {
     meta_[client_.submit(input, generation, job)] = std::move(meta);
   }
   void refuse(std::string message) { error_ = std::move(message); }
+  // Jobs asked for and not landed will not be shown (a newer setting was computed elsewhere).
+  void drop_pending() { meta_.clear(); }
   // The newest finished result to show, with its meta; a failed job's message becomes error() instead.
   std::optional<Landed> take() {
     std::optional<ConvResult> r = client_.take();

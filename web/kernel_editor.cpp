@@ -1,11 +1,17 @@
 #include "kernel_editor.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "imgui.h"
+#include "imgui_internal.h"  // ImRect
 #include "kernels.h"
+#include "lesson.h"
+#include "touch_input.h"
 #include "widgets.h"
 
 namespace cl = convlab;
@@ -22,6 +28,93 @@ static void make_custom(State& s, int channels) {
   s.preset = "custom";
 }
 
+namespace {
+
+// Paint mode, shared by every lesson's editor (one is drawn at a time).
+struct Paint {
+  bool on = false;
+  float value = 1.0f;
+  bool dragging = false;  // pressed on a cell and not yet released
+  ImVec2 last;            // the pointer when cells were last painted
+};
+Paint g_paint;
+
+struct PaintCell {
+  ImRect rect;
+  std::size_t index;  // into State::values
+};
+
+// The last item's centre as "x,y" (screen pixels), for tests.
+std::string item_centre_text() {
+  const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
+  return std::to_string(int((lo.x + hi.x) / 2)) + "," + std::to_string(int((lo.y + hi.y) / 2));
+}
+
+// The paint toggle, the value and a few quick values. Paint mode edits custom values: turning it on makes
+// the kernel custom (the same values) first, so the rows above the cells do not change under a stroke; a
+// preset chosen meanwhile (here or by a lesson's button) ends it. True when the kernel changed.
+bool paint_controls(State& s, int channels, LessonContext* ctx) {
+  if (g_paint.on && s.preset != "custom") g_paint.on = false;
+  bool changed = false;
+  if (ImGui::Checkbox("paint", &g_paint.on) && g_paint.on) {
+    make_custom(s, channels);
+    changed = true;
+  }
+  if (ctx) ctx->publish("kernel_paint_toggle", item_centre_text());
+  tip("Paint mode: press on a cell and drag across others to set them all to the value (on a touch screen the drag "
+      "paints instead of scrolling). The kernel becomes a custom one.");
+  if (ctx) ctx->publish("kernel_paint", g_paint.on ? 1.0 : 0.0);
+  if (!g_paint.on) return changed;
+  same_line_if_fits(labelled_width(70, "value"));
+  ImGui::SetNextItemWidth(70);
+  ImGui::DragFloat("value", &g_paint.value, 0.01f, -100.0f, 100.0f, "%.3g");
+  g_paint.value = std::clamp(g_paint.value, -100.0f, 100.0f);
+  for (float v : {-1.0f, 0.0f, 1.0f, 2.0f}) {
+    char label[8];
+    std::snprintf(label, sizeof label, "%g", double(v));
+    same_line_if_fits(button_width(label));
+    const bool current = g_paint.value == v;
+    if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+    if (ImGui::Button(label)) g_paint.value = v;
+    if (current) ImGui::PopStyleColor();
+    if (ctx) ctx->publish(std::string("kernel_paint_") + label, item_centre_text());
+  }
+  return changed;
+}
+
+// While the press that started on a cell lasts: every cell on the pointer's path since the last frame
+// takes the paint value (a fast drag skips no cell). True when a value changed.
+bool paint_cells(State& s, int channels, const std::vector<PaintCell>& cells) {
+  if (cells.empty()) return false;
+  ImRect all = cells.front().rect;
+  for (const PaintCell& c : cells) all.Add(c.rect);
+  touch::claim_drags(all.Min, all.Max);
+  if (!g_paint.dragging) return false;
+  if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+    g_paint.dragging = false;
+    return false;
+  }
+  const ImVec2 from = g_paint.last, to = ImGui::GetIO().MousePos;
+  g_paint.last = to;
+  const int steps = 1 + int(std::hypot(to.x - from.x, to.y - from.y) / 3.0f);
+  bool changed = false;
+  for (int i = 0; i <= steps; ++i) {
+    const float t = float(i) / float(steps);
+    const ImVec2 p(from.x + (to.x - from.x) * t, from.y + (to.y - from.y) * t);
+    for (const PaintCell& c : cells) {
+      if (!c.rect.Contains(p)) continue;
+      make_custom(s, channels);
+      if (s.values[c.index] != g_paint.value) {
+        s.values[c.index] = g_paint.value;
+        changed = true;
+      }
+    }
+  }
+  return changed;
+}
+
+}  // namespace
+
 static const cl::PresetInfo* preset_info(const std::string& name) {
   static const auto presets = cl::kernel_presets();
   for (const auto& p : presets)
@@ -29,7 +122,7 @@ static const cl::PresetInfo* preset_info(const std::string& name) {
   return nullptr;
 }
 
-bool kernel_editor(State& s, int channels, int max_size) {
+bool kernel_editor(State& s, int channels, int max_size, LessonContext* ctx) {
   bool changed = false;
   ImGui::PushID("kernel_editor");
   const cl::PresetInfo* info = preset_info(s.preset);
@@ -101,7 +194,11 @@ bool kernel_editor(State& s, int channels, int max_size) {
     tip("A kernel has one 2-D plane per input channel (its depth = the channels); here you may make them differ.");
   }
 
+  if (paint_controls(s, channels, ctx)) changed = true;
+
   // The grid of cells, one table per channel plane.
+  std::vector<PaintCell> paint_cells_drawn;
+  ImVec2 grid_origin, grid_pitch;
   const int planes = (s.depth && channels > 1) ? channels : 1;
   const char* plane_names[3] = {"R", "G", "B"};
   ImGui::PushFont(mono_font());
@@ -126,17 +223,41 @@ bool kernel_editor(State& s, int channels, int max_size) {
         if (x) ImGui::SameLine(0, 2);
         ImGui::PushID((c * 64 + y) * 64 + x);
         float v = k.at(y, x);
-        ImGui::SetNextItemWidth(cell);
-        if (ImGui::DragFloat("##cell", &v, 0.01f, -100.0f, 100.0f, "%.3g")) {
-          make_custom(s, channels);
-          s.values[std::size_t(c) * k.h * k.w + std::size_t(y) * k.w + x] = v;
-          changed = true;
+        const std::size_t index = std::size_t(c) * k.h * k.w + std::size_t(y) * k.w + x;
+        if (g_paint.on) {  // a button: pressing starts a stroke, the value is set by paint_cells
+          char label[32];
+          std::snprintf(label, sizeof label, "%.3g##cell", double(v));
+          ImGui::Button(label, ImVec2(cell, 0));
+          if (ImGui::IsItemActivated()) {
+            g_paint.dragging = true;
+            g_paint.last = ImGui::GetIO().MousePos;
+          }
+          paint_cells_drawn.push_back({ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax()), index});
+        } else {
+          ImGui::SetNextItemWidth(cell);
+          if (ImGui::DragFloat("##cell", &v, 0.01f, -100.0f, 100.0f, "%.3g")) {
+            make_custom(s, channels);
+            s.values[index] = v;
+            changed = true;
+          }
+        }
+        if (c == 0 && y <= 1 && x <= 1) {  // the first cell's centre and the pitch to the next ones
+          const ImVec2 centre((ImGui::GetItemRectMin().x + ImGui::GetItemRectMax().x) / 2,
+                              (ImGui::GetItemRectMin().y + ImGui::GetItemRectMax().y) / 2);
+          if (y == 0 && x == 0) grid_origin = centre;
+          if (y == 0 && x == 1) grid_pitch.x = centre.x - grid_origin.x;
+          if (y == 1 && x == 0) grid_pitch.y = centre.y - grid_origin.y;
         }
         ImGui::PopID();
       }
     if (planes > 1) ImGui::EndGroup();
   }
   ImGui::PopFont();
+  if (g_paint.on && paint_cells(s, channels, paint_cells_drawn)) changed = true;
+  if (!g_paint.on) g_paint.dragging = false;
+  if (ctx)
+    ctx->publish("kernel_grid", std::to_string(int(grid_origin.x)) + "," + std::to_string(int(grid_origin.y)) + "," +
+                                    std::to_string(int(grid_pitch.x)) + "," + std::to_string(int(grid_pitch.y)));
 
   if (ImGui::Button("Normalise")) {
     make_custom(s, channels);

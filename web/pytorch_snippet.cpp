@@ -1,5 +1,6 @@
 #include "pytorch_snippet.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -73,6 +74,11 @@ std::string pytorch_conv2d_snippet(const PytorchConv& c) {
     bias += "])";
   }
 
+  // The body: padding, conv2d and the activation; a loop runs it again on its own output.
+  const std::string head = s;
+  s.clear();
+  const bool loop = c.repeats > 1;
+  const std::string out = loop ? "x" : "y";
   // Padding: conv2d's own (zeros, equal sides) or an explicit pad before it.
   std::string conv_padding = "0";
   // F.pad's tuple is (left, right, top, bottom): the last dimension first.
@@ -98,14 +104,29 @@ std::string pytorch_conv2d_snippet(const PytorchConv& c) {
       s += "x = F.pad(x, " + fpad + ", mode='" + mode + "')  # (left, right, top, bottom)\n";
     }
   }
-  s += "y = F.conv2d(x, weight, bias=" + bias + ", stride=" + pair_text(p.stride.h, p.stride.w) + ", padding=" + conv_padding +
+  s += out + " = F.conv2d(x, weight, bias=" + bias + ", stride=" + pair_text(p.stride.h, p.stride.w) + ", padding=" + conv_padding +
        ", dilation=" + pair_text(p.dilation.h, p.dilation.w) + ", groups=" + num(p.groups) + ")\n";
   if (p.groups > 1 && p.groups == c.in_c && c.weight.b == 1)
     s += "# groups=" + num(p.groups) + ": depthwise, each input channel filtered on its own.\n";
+  if (c.activation == cl::Activation::Relu) s += out + " = F.relu(" + out + ")\n";
+  if (c.activation == cl::Activation::Abs) s += out + " = torch.abs(" + out + ")\n";
+  if (loop) {
+    std::string body;
+    for (std::size_t at = 0; at < s.size();) {  // indent every line into the loop
+      const std::size_t end = s.find('\n', at);
+      body += "    " + s.substr(at, end - at + 1);
+      at = end + 1;
+    }
+    s = "for application in range(" + num(c.repeats) + "):  # each output is the next input\n" + body + "y = x\n";
+  }
+  s = head + s;
   try {
-    cl::check_padding(pad, p.padding_mode, c.in_h, c.in_w);
-    const int oh = cl::conv_output_size(c.in_h, c.weight.kh, p.stride.h, pad.top + pad.bottom, p.dilation.h, "height");
-    const int ow = cl::conv_output_size(c.in_w, c.weight.kw, p.stride.w, pad.left + pad.right, p.dilation.w, "width");
+    int oh = c.in_h, ow = c.in_w;
+    for (int i = 0; i < std::max(1, c.repeats); ++i) {
+      cl::check_padding(pad, p.padding_mode, oh, ow);
+      oh = cl::conv_output_size(oh, c.weight.kh, p.stride.h, pad.top + pad.bottom, p.dilation.h, "height");
+      ow = cl::conv_output_size(ow, c.weight.kw, p.stride.w, pad.left + pad.right, p.dilation.w, "width");
+    }
     s += "print(y.shape)  # torch.Size([1, " + num(c.weight.a) + ", " + num(oh) + ", " + num(ow) + "])\n";
   } catch (const std::exception& e) {
     s += "# ConvLab rejects these settings: " + std::string(e.what()) + "\n";

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "activation.h"
 #include "conv2d.h"
 #include "tensor.h"
 
@@ -19,10 +20,13 @@ struct PytorchConv {
   convlab::Conv2dParams params;
   std::vector<float> bias;           // empty = no bias
   std::string comment;               // one line at the top, e.g. "ConvLab, lesson 'kernel': gaussian 5x5"
+  convlab::Activation activation = convlab::Activation::None;  // after the conv: F.relu / torch.abs
+  int repeats = 1;                   // > 1: pad, conv and activation in a loop, each output the next input
 };
 
 // Shortest decimal text that reads back as the same float32 ("0.111111112", "-1", "0.25").
 std::string python_float(float v);
 
-// The whole snippet: imports, input, weight tensor, padding, the F.conv2d call and the expected shape.
+// The whole snippet: imports, input, weight tensor, padding, the F.conv2d call (and the activation, in a
+// loop when repeated) and the expected shape.
 std::string pytorch_conv2d_snippet(const PytorchConv& conv);

@@ -43,6 +43,7 @@ Uint32 g_last_motion_ms = 0;
 bool g_gliding = false;
 float g_overscroll = 0;         // see take_overscroll
 Pinch g_pinch;
+std::vector<ImRect> g_claims;  // claim_drags() of the last frame drawn
 float g_pinch_dist = 0;
 ImVec2 g_pinch_centre;
 
@@ -115,6 +116,14 @@ void finger_down(const SDL_TouchFingerEvent& e) {
   g_mode = Mode::Pending;
   g_start = g_fingers[0].pos;
   g_live = {g_start, false};  // hover where it landed, so the frame that presses knows the item
+  for (const ImRect& r : g_claims)
+    if (r.Contains(g_start)) {  // a paint surface: hover, then press, and the finger drags from there
+      g_mode = Mode::Drag;
+      g_queue.push_back({g_start, false});
+      g_queue.push_back({g_start, true});
+      g_live = {g_start, true};
+      break;
+    }
 }
 
 void finger_motion(const SDL_TouchFingerEvent& e) {
@@ -191,6 +200,7 @@ bool process_event(const SDL_Event& event) {
 }
 
 void before_frame(float dt) {
+  g_claims.clear();  // the events before this frame used them; this frame's widgets claim again
   g_pinch.active = false;
   if (g_mode == Mode::Pinch && g_fingers.size() == 2) {
     const ImVec2 a = g_fingers[0].pos, b = g_fingers[1].pos;
@@ -227,6 +237,7 @@ bool in_use() { return g_in_use; }
 void set_in_use(bool touch) { g_in_use = touch; }
 bool animating() { return g_gliding || !g_queue.empty() || g_mode != Mode::Idle; }
 const Pinch& pinch() { return g_pinch; }
+void claim_drags(ImVec2 lo, ImVec2 hi) { g_claims.push_back(ImRect(lo, hi)); }
 
 float take_overscroll() {
   const float dy = g_overscroll;

@@ -7,6 +7,8 @@
 //                  momentum after release;
 //   drag           one finger moving mostly sideways: a mouse drag from where it landed (sliders);
 //   pinch and pan  two fingers: ImageView zooms about their centre and follows their movement (pinch()).
+// A widget that paints with the finger (the kernel editor's paint mode) claims its rectangle each frame:
+// a finger landing there is a mouse press at once, and moving it drags, whichever way it moves.
 #pragma once
 #include <SDL.h>
 
@@ -27,6 +29,8 @@ bool animating();
 // The vertical movement of swiping fingers that scrolled no window here, since the last call (CSS pixels,
 // + = down): an auto-height embed has nothing to scroll, so the page around it scrolls instead (page.js).
 float take_overscroll();
+// This frame, a finger landing in [lo, hi] (screen pixels) presses and drags instead of swiping.
+void claim_drags(ImVec2 lo, ImVec2 hi);
 
 // This frame's two-finger gesture: its centre (screen pixels), the scale since the last frame (1 = no
 // change) and the centre's movement. `start` is where it began, to pick the view it belongs to.

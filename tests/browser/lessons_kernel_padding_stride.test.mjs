@@ -253,3 +253,154 @@ test('stride: a display mode set from outside (URL, setState, another lesson) re
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+// ---- kernel: after the filter (ReLU / |x|) and applied again ------------------------------------------
+// The page's last application against lab.conv2d called N times on the same pixels with the activation
+// written out here; shrinking applications against lab.outputSize; a filter that cannot be fed back.
+const activations = { none: (v) => v, relu: (v) => (v > 0 || Number.isNaN(v) ? v : 0), abs: Math.abs };
+const nearRel = (a, b) => Math.abs(Number(a) - Number(b)) <= 2e-5 * Math.max(1, Math.abs(Number(b)));
+
+test('kernel: act and again from the URL equal lab.conv2d applied N times with the activation; sizes per application; refusals', async () => {
+  const page = await open('kernel', '&img=chelsea&kp=sobel_x&act=relu&again=3&step=40000');
+  let r = await until(page, (x) => x.applications === '3' && x.activation === 'relu' && x.step_final_0, 'relu x3');
+  assert.equal(r.output_shape, '3x300x451');
+  assert.equal(r.shapes, '3x300x451,3x300x451,3x300x451,3x300x451');
+  const state = await page.evaluate(() => window.playground.getState());
+  assert.equal(state.act, 'relu');
+  assert.equal(state.again, '3');
+  // lab.conv2d, depthwise sobel_x with 'same' zeros padding, three times; the activation in plain JS.
+  const apply = (opts, act, n, cell) => page.evaluate(async ([opts, act, n, cell, fns]) => {
+    const f = { none: (v) => v, relu: (v) => (v > 0 || Number.isNaN(v) ? v : 0), abs: Math.abs }[act];
+    let x = await window.__image('chelsea', 'chelsea.png');
+    const k = [-1, 0, 1, -2, 0, 2, -1, 0, 1];
+    const w = { shape: [3, 1, 3, 3], data: [...k, ...k, ...k] };
+    const shapes = [x.shape.join('x')];
+    let conv;
+    for (let i = 0; i < n; ++i) {
+      conv = window.__lab.conv2d(x, w, { ...opts, groups: 3 });
+      x = { shape: conv.shape, data: conv.data.map(f) };
+      shapes.push(x.shape.join('x'));
+    }
+    const [, H, W] = x.shape, at = (t, c) => t.data[(c * H + Math.floor(cell / W)) * W + (cell % W)];
+    return { shapes: shapes.join(','), final: [0, 1, 2].map((c) => at(x, c)), conv: [0, 1, 2].map((c) => at(conv, c)) };
+  }, [opts, act, n, cell]);
+  let want = await apply({ padding: 'same' }, 'relu', 3, 40000);
+  for (let c = 0; c < 3; ++c) {
+    assert.ok(nearRel(r[`step_final_${c}`], want.final[c]), `relu x3, channel ${c}: shown ${r[`step_final_${c}`]} vs ${want.final[c]}`);
+    assert.ok(nearRel(r[`step_output_${c}`], want.conv[c]), `relu x3, channel ${c}: last conv2d ${r[`step_output_${c}`]} vs ${want.conv[c]}`);
+    assert.ok(nearRel(r[`step_sum_${c}`], want.conv[c]), `relu x3, channel ${c}: the step's sum`);
+  }
+  assert.ok(want.final.some((v) => v === 0) || want.conv.some((v) => v > 0), 'the cell shows the ReLU at work');
+
+  // |x|, valid padding, stride 2, four applications: the image shrinks at each; formula of the last one.
+  await setState(page, { act: 'abs', again: 4, p: 'valid', s: 2, step: 100 });
+  r = await until(page, (x) => x.activation === 'abs' && x.applications === '4' && x.step_cell === '3,' + (100 - 3 * Number(x.out_w)), 'abs x4 valid s2');
+  want = await apply({ stride: 2 }, 'abs', 4, 100);
+  assert.equal(r.shapes, want.shapes);
+  const last = want.shapes.split(',').at(-2).split('x').map(Number);
+  const size = await page.evaluate((hw) => window.__lab.outputSize({ size: hw, kernel: 3, stride: 2, padding: 0 }), [last[1], last[2]]);
+  assert.equal(r.output_shape, `3x${size[0]}x${size[1]}`);
+  assert.equal(r.formula_h, String(size[0]));
+  assert.equal(r.formula_w, String(size[1]));
+  for (let c = 0; c < 3; ++c) assert.ok(nearRel(r[`step_final_${c}`], want.final[c]), `abs x4, channel ${c}: ${r[`step_final_${c}`]} vs ${want.final[c]}`);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(shotDir, 'lesson-kernel-again.png') });
+
+  // One filter of depth 3 gives 1 map: it cannot be fed back. A message naming the fix; the output stays.
+  await setState(page, { one: 1 });
+  await page.waitForTimeout(400);
+  assert.match(await lastError(page), /each channel on its own/);
+  assert.equal((await readout(page)).output_shape, r.output_shape, 'the previous output stays');
+  // Eight stride-2 applications shrink 300x451 below the kernel: refused, naming the application.
+  await setState(page, { one: 0, again: 9 });
+  await page.waitForTimeout(400);
+  assert.match(await lastError(page), /^application \d of 9/);
+  assert.equal((await readout(page)).output_shape, r.output_shape, 'the previous output stays');
+  await assert.rejects(setState(page, { again: 21 }), /again/);
+  await assert.rejects(setState(page, { act: 'tanh' }), /act/);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+// ---- the kernel editor's paint mode -----------------------------------------------------------------
+const point = (text) => { const [x, y, px, py] = text.split(',').map(Number); return { x, y, px, py }; };
+const kernelValues = async (page) => (await page.evaluate(() => window.playground.getState())).kv.split(',').map(Number);
+
+test('kernel editor: in paint mode a mouse drag across cells sets each to the paint value (a custom kernel in the state)', async () => {
+  const page = await open('kernel', '&img=dot&kp=mean&k=3');
+  let r = await until(page, (x) => x.kernel_paint === '0' && x.kernel_grid, 'editor');
+  const toggle = point(r.kernel_paint_toggle);
+  await page.mouse.click(toggle.x, toggle.y);
+  r = await until(page, (x) => x.kernel_paint === '1' && x.kernel_paint_2, 'paint mode on');
+  const two = point(r.kernel_paint_2);
+  await page.mouse.click(two.x, two.y);
+  await page.waitForTimeout(200);
+  // Row 0 from left to right, then down the last column: five cells.
+  const g = point((await readout(page)).kernel_grid);
+  const cell = (y, x) => [g.x + x * g.px, g.y + y * g.py];
+  await page.mouse.move(...cell(0, 0));
+  await page.mouse.down();
+  for (const [y, x] of [[0, 1], [0, 2], [1, 2], [2, 2]]) {
+    await page.mouse.move(...cell(y, x), { steps: 4 });
+    await page.waitForTimeout(50);
+  }
+  await page.mouse.up();
+  await page.waitForTimeout(300);
+  const state = await page.evaluate(() => window.playground.getState());
+  assert.equal(state.kp, 'custom');
+  const ninth = Math.fround(1 / 9);
+  assert.deepEqual(await kernelValues(page), [2, 2, 2, ninth, ninth, 2, ninth, ninth, 2].map((v) => Number(v.toPrecision(8))));
+  // Moving without a press paints nothing; off again, a drag paints nothing.
+  await page.mouse.move(...cell(2, 0), { steps: 4 });
+  await page.waitForTimeout(200);
+  assert.equal((await kernelValues(page))[6], Number(ninth.toPrecision(8)));
+  await page.mouse.click(toggle.x, toggle.y);
+  await until(page, (x) => x.kernel_paint === '0', 'paint mode off');
+  // Turning it on makes the kernel custom at once (the rows above the cells stay put under a stroke);
+  // a preset chosen meanwhile ends it.
+  await setState(page, { kp: 'gaussian', k: 5 });
+  await until(page, (x) => x.kernel === '5x5', 'gaussian');
+  await page.mouse.click(toggle.x, toggle.y);
+  await until(page, (x) => x.kernel_paint === '1', 'paint mode on again');
+  assert.equal((await page.evaluate(() => window.playground.getState())).kp, 'custom');
+  await setState(page, { kp: 'mean', k: 3 });
+  await until(page, (x) => x.kernel_paint === '0', 'a preset ends paint mode');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('kernel editor: on a touch screen a finger dragged up the cells in paint mode paints them and does not scroll', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto(`${env.url}#lesson=kernel&img=dot&kp=mean&k=3`);
+  await page.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: 60000 });
+  let r = await until(page, (x) => x.kernel_grid, 'editor');
+  const cdp = await context.newCDPSession(page);
+  const touch = async (from, to, steps = 10) => {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: from[0], y: from[1] }] });
+    for (let i = 1; i <= steps; ++i) {
+      await page.waitForTimeout(30);
+      const p = { x: from[0] + ((to[0] - from[0]) * i) / steps, y: from[1] + ((to[1] - from[1]) * i) / steps };
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [p] });
+    }
+    await page.waitForTimeout(30);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await page.waitForTimeout(300);
+  };
+  const toggle = point(r.kernel_paint_toggle);
+  await touch([toggle.x, toggle.y], [toggle.x, toggle.y], 1);  // a tap
+  r = await until(page, (x) => x.kernel_paint === '1' && x.kernel_paint_0, 'paint mode on by a tap');
+  const zero = point(r.kernel_paint_0);
+  await touch([zero.x, zero.y], [zero.x, zero.y], 1);
+  const scrollBefore = (await readout(page)).scroll_y;
+  assert.ok(Number((await readout(page)).scroll_max_y) > 0, 'the controls can scroll: a plain swipe there would');
+  const g = point((await readout(page)).kernel_grid);
+  // Up the first column: anywhere else this swipe would scroll the controls down (they start at the top).
+  await touch([g.x, g.y + 2 * g.py], [g.x, g.y]);
+  r = await readout(page);
+  assert.equal(r.scroll_y, scrollBefore, 'the drag did not scroll the controls');
+  const ninth = Number(Math.fround(1 / 9).toPrecision(8));
+  assert.deepEqual(await kernelValues(page), [0, ninth, ninth, 0, ninth, ninth, 0, ninth, ninth]);
+  await page.screenshot({ path: join(shotDir, 'lesson-kernel-paint-touch.png') });
+  await context.close();
+});

@@ -3,7 +3,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { loadLab } from './reference.mjs';
+import { loadLab, random, rng } from './reference.mjs';
 
 let lab;
 before(async () => { ({ lab } = await loadLab()); });
@@ -45,4 +45,26 @@ test('invalid arguments throw an Error naming the parameter, and the module keep
   assert.throws(() => lab.conv2d(x, tensor([1, 1, 5, 5], new Array(25).fill(1))), (e) => e instanceof Error && e.code === 'KernelTooLarge');
   assert.throws(() => lab.conv2d(x, w, { paddingMode: 'mirror' }), /paddingMode must be one of/);
   assert.deepEqual(Array.from(lab.conv2d(x, w, { padding: 1 }).data), [4, 6, 4, 6, 9, 6, 4, 6, 4]);
+});
+
+test('activate: relu and abs equal a plain loop on random values; NaN and -0 as torch; names checked; HeapTensor in, HeapTensor out', () => {
+  const x = random([2, 5, 7], rng(7));
+  const naive = { none: (v) => v, relu: (v) => (Number.isNaN(v) ? v : v > 0 ? v : 0), abs: (v) => Math.abs(v) };
+  for (const name of ['none', 'relu', 'abs']) {
+    const y = lab.activate(x, name);
+    assert.deepEqual(y.shape, [2, 5, 7]);
+    assert.deepEqual(Array.from(y.data), Array.from(x.data, naive[name]), name);
+  }
+  const special = lab.activate(tensor([1, 1, 4], [NaN, -0, -Infinity, Infinity]), 'relu');
+  assert.ok(Number.isNaN(special.data[0]));
+  assert.ok(Object.is(special.data[1], 0), 'relu(-0) is +0');
+  assert.deepEqual(Array.from(special.data.slice(2)), [0, Infinity]);
+  assert.deepEqual(Array.from(lab.activate(x).data), Array.from(x.data), "'none' by default");
+  assert.throws(() => lab.activate(x, 'sigmoid'), { name: 'ConvLabError', code: 'InvalidArgument', message: 'activation must be one of none, relu, abs, got "sigmoid"' });
+  assert.throws(() => lab.activate(x, 1), { name: 'ConvLabError', message: /activation must be a string/ });
+  const h = lab.tensor(x);
+  const hy = lab.activate(h, 'abs');
+  assert.deepEqual(Array.from(hy.data), Array.from(x.data, Math.abs));
+  hy.delete();
+  h.delete();
 });

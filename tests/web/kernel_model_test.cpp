@@ -2,11 +2,17 @@
 // independently, its size formula against the output it produced, and when it computes again.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
+#include <cstring>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "error.h"
 #include "kernel_model.h"
 #include "kernels.h"
+#include "lesson_info.h"
 #include "reference.h"
 
 namespace cl = convlab;
@@ -202,4 +208,168 @@ TEST(KernelPresets, EdgeAxisIsTheEdgeTheKernelResponds) {
     else EXPECT_TRUE(v > 0.5f && h == 0.0f) << info.name << " " << h << " " << v;
   }
   EXPECT_EQ(axes, 4);  // sobel and prewitt, x and y
+}
+
+// ---- after the filter: an activation, and the filter applied again to its own output -----------------
+
+namespace {
+
+bool same_bits(const cl::Tensor& a, const cl::Tensor& b) {
+  if (a.c != b.c || a.h != b.h || a.w != b.w) return false;
+  return std::memcmp(a.data.data(), b.data.data(), a.data.size() * sizeof(float)) == 0;
+}
+
+// repeats explicit core calls: conv2d, then the activation written out as a loop.
+cl::Tensor applied(cl::Tensor x, const cl::Weights& w, const cl::Conv2dParams& p, cl::Activation a, int repeats) {
+  for (int i = 0; i < repeats; ++i) {
+    x = cl::conv2d(x, w, p);
+    for (float& v : x.data) {
+      if (a == cl::Activation::Relu && !(v > 0.0f) && !std::isnan(v)) v = 0.0f;
+      if (a == cl::Activation::Abs) v = std::fabs(v);
+    }
+  }
+  return x;
+}
+
+State with(bool one, cl::Activation a, int repeats) {
+  State s = with_one_filter(one);
+  lesson_params<KernelParams>(s).activation = a;
+  lesson_params<KernelParams>(s).repeats = repeats;
+  return s;
+}
+
+}  // namespace
+
+TEST(KernelModelAgain, RepeatsEqualExplicitConvAndActivationCallsBitForBit) {
+  const cl::Activation acts[] = {cl::Activation::None, cl::Activation::Relu, cl::Activation::Abs};
+  int seed = 100;
+  for (int channels : {1, 3})
+    for (cl::Activation a : acts)
+      for (int repeats : {1, 2, 5, kMaxRepeats}) {
+        const cl::Tensor in = ref::random_tensor(channels, 13, 17, ++seed);
+        const cl::Weights filter = ref::random_weights(1, channels, 3, 3, ++seed);
+        cl::Conv2dParams conv = same_params(3, 3);
+        conv.padding_mode = seed % 2 ? cl::PadMode::Reflect : cl::PadMode::Zeros;
+        const KernelLayout l = kernel_layout(filter, conv, false);
+        const KernelResult r = compute_kernel_output(in, l.weights, l.params, a, repeats);
+        const cl::Tensor want = applied(in, l.weights, l.params, a, repeats);
+        const std::string what = std::string(cl::activation_name(a)) + " x" + std::to_string(repeats) + " c" + std::to_string(channels);
+        EXPECT_TRUE(same_bits(*r.output, want)) << what;
+        // The last application: its input is the output of the ones before, its conv2d before the activation.
+        const cl::Tensor before_last = applied(in, l.weights, l.params, a, repeats - 1);
+        if (repeats == 1) EXPECT_EQ(r.last_input, nullptr) << what;
+        else EXPECT_TRUE(same_bits(*r.last_input, before_last)) << what;
+        EXPECT_TRUE(same_bits(*r.last_conv, cl::conv2d(before_last, l.weights, l.params))) << what;
+        ASSERT_EQ(r.shapes.size(), std::size_t(repeats + 1)) << what;
+        for (const auto& sh : r.shapes) EXPECT_EQ(sh, (std::array<int, 3>{channels, 13, 17})) << what;
+      }
+}
+
+TEST(KernelModelAgain, AMeanBlurAppliedThreeTimesReachesThreePixelsOut) {
+  // A dot blurred 3 times by a 3x3 mean reaches 3 pixels out, and no further.
+  cl::Tensor dot(1, 15, 15, 0.0f);
+  dot.at(0, 7, 7) = 1.0f;
+  const cl::Weights mean(1, 1, 3, 3, 1.0f / 9.0f);
+  const KernelResult r = compute_kernel_output(dot, mean, same_params(3, 3), cl::Activation::Relu, 3);
+  EXPECT_GT(r.output->at(0, 7, 10), 0.0f);
+  EXPECT_EQ(r.output->at(0, 7, 11), 0.0f);
+  EXPECT_EQ(r.output->at(0, 3, 7), 0.0f);
+}
+
+TEST(KernelModelAgain, ShrinkingApplicationsListEverySizeAndTheFormulaIsTheLastOnes) {
+  const cl::Tensor in = ref::random_tensor(3, 40, 31, 7);
+  const cl::Weights filter = ref::random_weights(1, 3, 3, 3, 8);
+  cl::Conv2dParams valid_s2;
+  valid_s2.stride = {2, 2};
+  const KernelLayout l = kernel_layout(filter, valid_s2, false);
+  const KernelResult r = compute_kernel_output(in, l.weights, l.params, cl::Activation::Abs, 3);
+  // (40 - 3) / 2 + 1 = 19, then 9, then 4; (31 - 3) / 2 + 1 = 15, then 7, then 3.
+  const std::vector<std::array<int, 3>> want = {{3, 40, 31}, {3, 19, 15}, {3, 9, 7}, {3, 4, 3}};
+  EXPECT_EQ(r.shapes, want);
+  EXPECT_EQ(r.output->h, 4);
+  EXPECT_EQ(r.output->w, 3);
+  EXPECT_EQ(r.formula_h.value, 4);
+  EXPECT_EQ(r.formula_w.value, 3);
+  EXPECT_NE(r.formula_h.text.find("(9 "), std::string::npos) << r.formula_h.text;  // from the last input, 9 rows
+  EXPECT_TRUE(same_bits(*r.output, applied(in, l.weights, l.params, cl::Activation::Abs, 3)));
+}
+
+TEST(KernelModelAgain, RefusesWhatCannotBeFedBackWithTheFix) {
+  const cl::Tensor in = ref::random_tensor(3, 12, 12, 9);
+  const cl::Weights filter = ref::random_weights(1, 3, 3, 3, 10);
+  const KernelLayout one = kernel_layout(filter, same_params(3, 3), true);
+  try {
+    compute_kernel_output(in, one.weights, one.params, cl::Activation::Relu, 2);
+    FAIL() << "one filter of depth 3 gives 1 channel: it cannot be fed back";
+  } catch (const cl::Error& e) {
+    EXPECT_EQ(e.code(), cl::ErrorCode::ShapeMismatch);
+    EXPECT_EQ(std::string(e.what()),
+              "apply again feeds the output back as the input, so it needs as many output channels as input channels: "
+              "this filter sums 3 channels into 1. Choose 'each channel on its own (depthwise)', or apply it once.");
+  }
+  EXPECT_NO_THROW(compute_kernel_output(in, one.weights, one.params, cl::Activation::Relu, 1));
+  // 12 -> 8 -> 4 -> a 5x5 kernel no longer fits: the core's message, naming the application.
+  const KernelLayout dw = kernel_layout(ref::random_weights(1, 3, 5, 5, 11), cl::Conv2dParams{}, false);
+  try {
+    compute_kernel_output(in, dw.weights, dw.params, cl::Activation::None, 4);
+    FAIL() << "the third application has a 4x4 input";
+  } catch (const cl::Error& e) {
+    EXPECT_EQ(e.code(), cl::ErrorCode::KernelTooLarge);
+    EXPECT_EQ(std::string(e.what()).rfind("application 3 of 4 (input 4x4): ", 0), 0u) << e.what();
+  }
+  for (int bad : {0, -1, kMaxRepeats + 1})
+    EXPECT_THROW(compute_kernel_output(in, dw.weights, dw.params, cl::Activation::None, bad), cl::Error) << bad;
+}
+
+TEST(KernelModelAgain, TheModelKeepsItsOutputWhenAnApplicationIsRefused) {
+  const cl::Tensor in = ref::random_tensor(3, 12, 12, 12);
+  const cl::Weights filter = ref::random_weights(1, 3, 3, 3, 13);
+  KernelModel m;
+  ASSERT_TRUE(m.update(with(false, cl::Activation::Relu, 3), in, 1, filter, same_params(3, 3))) << m.error();
+  EXPECT_EQ(m.repeats, 3);
+  EXPECT_EQ(m.activation, cl::Activation::Relu);
+  EXPECT_EQ(m.shapes_text(), "3x12x12,3x12x12,3x12x12,3x12x12");
+  const auto before = m.output;
+  EXPECT_FALSE(m.update(with(true, cl::Activation::Relu, 3), in, 1, filter, same_params(3, 3)));
+  EXPECT_NE(m.error().find("each channel on its own"), std::string::npos) << m.error();
+  EXPECT_EQ(m.output, before);
+  EXPECT_EQ(m.repeats, 3);
+  EXPECT_TRUE(m.update(with(true, cl::Activation::Relu, 1), in, 1, filter, same_params(3, 3)));
+  EXPECT_EQ(m.output->c, 1);
+  EXPECT_TRUE(m.update(with(true, cl::Activation::Abs, 1), in, 1, filter, same_params(3, 3)));  // the activation is in the key
+}
+
+TEST(KernelModelAgain, SnippetLoopsOverTheApplications) {
+  KernelModel m;
+  ASSERT_TRUE(m.update(with(false, cl::Activation::Relu, 4), ref::random_tensor(3, 10, 12, 14), 1,
+                       cl::Weights(1, 3, 3, 3, 0.1f), cl::Conv2dParams{}));
+  EXPECT_NE(m.snippet.find("for application in range(4):  # each output is the next input\n    x = F.conv2d(x, weight"),
+            std::string::npos) << m.snippet;
+  EXPECT_NE(m.snippet.find("\n    x = F.relu(x)\ny = x\n"), std::string::npos) << m.snippet;
+  EXPECT_NE(m.snippet.find("torch.Size([1, 3, 2, 4])"), std::string::npos) << m.snippet;  // 10 -> 8 -> 6 -> 4 -> 2
+  ASSERT_TRUE(m.update(with(false, cl::Activation::Abs, 1), ref::random_tensor(3, 10, 12, 14), 1,
+                       cl::Weights(1, 3, 3, 3, 0.1f), cl::Conv2dParams{}));
+  EXPECT_NE(m.snippet.find("\ny = torch.abs(y)\n"), std::string::npos) << m.snippet;
+  EXPECT_EQ(m.snippet.find("for "), std::string::npos) << m.snippet;
+}
+
+TEST(KernelModelAgain, UrlKeysReadAndRefuse) {
+  State s;
+  const LessonInfo* info = find_lesson_info("kernel");
+  ASSERT_NE(info, nullptr);
+  auto field = [&](const std::string& key) -> const UrlField& {
+    for (const UrlField& f : info->fields)
+      if (f.key == key) return f;
+    throw std::runtime_error("no key " + key);
+  };
+  field("act").read(s, "relu");
+  field("again").read(s, "7");
+  EXPECT_EQ(lesson_params<KernelParams>(s).activation, cl::Activation::Relu);
+  EXPECT_EQ(lesson_params<KernelParams>(s).repeats, 7);
+  EXPECT_EQ(field("act").write(s), "relu");
+  EXPECT_EQ(field("again").write(s), "7");
+  EXPECT_THROW(field("act").read(s, "sigmoid"), std::invalid_argument);
+  EXPECT_THROW(field("again").read(s, "21"), std::invalid_argument);
+  EXPECT_THROW(field("again").read(s, "0"), std::invalid_argument);
+  EXPECT_EQ(lesson_params<KernelParams>(s).repeats, 7);
 }

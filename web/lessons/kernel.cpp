@@ -1,7 +1,8 @@
 // Lesson 1: a kernel sliding over an RGB image. Its depth equals the image's channels: one filter of
 // depth 3 summed into one map (a CNN layer's filter) or each channel filtered on its own (depthwise).
 // Sizes 3, 5, 7 and beyond; blur, edges and emboss from quick buttons; a step-through of every product;
-// the output-size formula; "Copy as PyTorch" and "Export PNG". The numbers come from kernel_model.h.
+// after the filter a ReLU or |x|, and the filter applied again and again to its own output; the
+// output-size formula; "Copy as PyTorch" and "Export PNG". The numbers come from kernel_model.h.
 #include <algorithm>
 #include <cstdio>
 
@@ -44,7 +45,15 @@ class KernelView : public LessonView {
       shown_version_ = model_.version;
     }
     const cl::Tensor& out = *model_.output;
-    step_.update(ctx, StepConv{&ctx.input, &model_.weights, model_.params, {}, &out});
+    // With several applications the step-through explains the last one: it reads the one before's output.
+    step_.update(ctx, StepConv{model_.last_input ? model_.last_input.get() : &ctx.input, &model_.weights, model_.params, {},
+                               model_.last_conv.get()});
+    if (step_.active())  // the shown output: the conv2d's value after the activation
+      for (const StepOutput& o : step_.cell().outputs)
+        ctx.publish("step_final_" + std::to_string(o.channel), out.at(o.channel, step_.cell().oy, step_.cell().ox));
+    ctx.publish("activation", cl::activation_name(model_.activation));
+    ctx.publish("applications", model_.repeats);
+    ctx.publish("shapes", model_.shapes_text());
     ctx.publish("output_shape", shape_text(out));
     ctx.publish("out_h", out.h);
     ctx.publish("out_w", out.w);
@@ -69,8 +78,9 @@ class KernelView : public LessonView {
     if (!model_.output) return;
     const cl::Pad4& p = model_.params.padding;
     const ImVec2 top_left = ImGui::GetCursorScreenPos();
-    step_.draw_views(ctx, size, "input " + shape_text(ctx.input), input_view_, step_.input_overlay(),
-                     std::max({p.top, p.left, p.bottom, p.right}), "output " + shape_text(*model_.output), output_view_);
+    const bool again = model_.repeats > 1;  // the step's window lies on the last application's input, not shown
+    step_.draw_views(ctx, size, "input " + shape_text(ctx.input), input_view_, again ? Overlay{} : step_.input_overlay(),
+                     std::max({p.top, p.left, p.bottom, p.right}), output_caption(), output_view_);
     if (model_.busy()) busy_badge(ImVec2(top_left.x + size.x, top_left.y));
   }
 
@@ -80,17 +90,23 @@ class KernelView : public LessonView {
     State& s = ctx.state;
     if (model_.output) {
       ImGui::PushFont(mono_font());
-      ImGui::TextWrapped("%s -> conv2d%s -> %s", shape_text(ctx.input).c_str(), model_.depthwise() ? " (depthwise)" : "",
+      const std::string act = model_.activation == cl::Activation::None ? "" : std::string(" -> ") + activation_label(model_.activation);
+      const std::string conv = std::string("conv2d") + (model_.depthwise() ? " (depthwise)" : "") + act;
+      ImGui::TextWrapped("%s -> %s -> %s", shape_text(ctx.input).c_str(),
+                         model_.repeats > 1 ? (std::to_string(model_.repeats) + " x [" + conv + "]").c_str() : conv.c_str(),
                          shape_text(*model_.output).c_str());
       ImGui::PopFont();
       tip("Shapes are channels x height x width.");
+      if (model_.repeats > 1) application_sizes();
       formula_lines(model_.formula_h, model_.formula_w);
       edge_note(s);
     }
-    if (ctx.section("kernel-editor", "Kernel")) kernel_editor(s, ctx.input.c, 15);
+    if (ctx.section("kernel-editor", "Kernel")) kernel_editor(s, ctx.input.c, 15, &ctx);
     if (ctx.section("presets", "Quick kernels")) quick_buttons(s);
     if (ctx.section("depth", "Kernel depth = channels")) depth_choice(ctx);
+    if (ctx.section("after", "After the filter")) after_filter(ctx);
     step_.section(ctx);
+    if (step_.active() && ctx.visible("step")) step_notes();
     if (ctx.section("conv-options", "Padding, stride, dilation")) conv_options(s);
     if (ctx.section("display", "Output display")) display_choice(s);
     if (ctx.section("export", "Export")) {
@@ -103,6 +119,84 @@ class KernelView : public LessonView {
   }
 
  private:
+  // Under the step-through: which application it explains, and the activation that follows its sum.
+  void step_notes() {
+    if (model_.repeats > 1)
+      note("The step-through explains application %d of %d: the values under its window are application %d's output%s, "
+           "not the image on the left.", model_.repeats, model_.repeats, model_.repeats - 1,
+           model_.activation == cl::Activation::None ? "" : (std::string(" after ") + activation_label(model_.activation)).c_str());
+    if (model_.activation == cl::Activation::None) return;
+    std::string line = std::string("then ") + activation_label(model_.activation) + ":";
+    for (const StepOutput& o : step_.cell().outputs) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, " %.4f -> %.4f", double(o.output), double(cl::activate(o.output, model_.activation)));
+      line += buf;
+    }
+    note("%s (shown)", line.c_str());
+  }
+
+  // "output 3x300x451", or with N applications what each fed back: "5 x conv+ReLU, fed back 3x300x451".
+  std::string output_caption() const {
+    const std::string shape = shape_text(*model_.output);
+    if (model_.repeats == 1) return "output " + shape;
+    const std::string act = model_.activation == cl::Activation::None ? "" : std::string("+") + activation_label(model_.activation);
+    return std::to_string(model_.repeats) + " x conv" + act + ", fed back " + shape;
+  }
+
+  static const char* activation_label(cl::Activation a) {
+    return a == cl::Activation::Relu ? "ReLU" : a == cl::Activation::Abs ? "|x|" : "none";
+  }
+
+  // The size after each application, when they shrink the image (valid padding, a stride).
+  void application_sizes() {
+    const auto& sh = model_.shapes;
+    if (sh.front() == sh.back()) {
+      note("Each application keeps the size: the formula below holds for every one.");
+      return;
+    }
+    std::string t;
+    for (std::size_t i = 0; i < sh.size(); ++i) {
+      if (sh.size() > 8 && i == 3) {  // the first three and the last four
+        t += " -> ...";
+        i = sh.size() - 5;
+        continue;
+      }
+      t += (i ? " -> " : "") + std::to_string(sh[i][1]) + "x" + std::to_string(sh[i][2]);
+    }
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextDisabled("sizes per application: %s", t.c_str());
+    ImGui::TextDisabled("The formula below is the last application's, from its input %dx%d:", sh[sh.size() - 2][1], sh[sh.size() - 2][2]);
+    ImGui::PopTextWrapPos();
+  }
+
+  // A nonlinearity after the filter, and the filter applied again to its own output.
+  void after_filter(LessonContext& ctx) {
+    KernelParams& kp = lesson_params<KernelParams>(ctx.state);
+    if (ctx.visible("activation")) {
+      ImGui::TextUnformatted("then");
+      help("A CNN follows each convolution with a nonlinearity. ReLU keeps positive values and sets negative ones to 0; |x| "
+           "keeps the size of the response whatever its sign (both edges of a line light up).");
+      for (cl::Activation a : {cl::Activation::None, cl::Activation::Relu, cl::Activation::Abs}) {
+        ImGui::SameLine();
+        if (ImGui::RadioButton(a == cl::Activation::None ? "nothing" : activation_label(a), kp.activation == a)) kp.activation = a;
+      }
+    }
+    if (ctx.visible("again")) {
+      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+      ImGui::SliderInt("applications", &kp.repeats, 1, kMaxRepeats);
+      kp.repeats = std::clamp(kp.repeats, 1, kMaxRepeats);  // typed with ctrl+click
+      tip("Apply the filter (and the nonlinearity) again to its own output: a blur spreads further each time, edges thicken.");
+      ImGui::PushTextWrapPos(0.0f);
+      if (kp.repeats > 1)
+        ImGui::TextDisabled("Each application's output%s is fed back as the next one's input.",
+                            kp.activation == cl::Activation::None ? "" : (std::string(", after ") + activation_label(kp.activation) + ",").c_str());
+      if (kp.one_filter && ctx.input.c > 1)
+        ImGui::TextDisabled("One filter of depth %d sums the channels into 1 map, which cannot be fed back: applying again "
+                            "needs 'each channel on its own'.", ctx.input.c);
+      ImGui::PopTextWrapPos();
+    }
+  }
+
   void quick_buttons(State& s) {
     const bool sized = preset_has_size(s.preset);
     if (ImGui::Button("Mean blur")) use_preset(s, "mean", sized ? s.kh : 3);

@@ -1,62 +1,104 @@
 // The kernel lesson's model: what it computes, without ImGui (built into the native tests too).
 // One kernel over the image, either as one filter of depth C summed into one map (groups 1) or each
-// channel filtered on its own (depthwise, groups C); the output, its size formula and the PyTorch text.
+// channel filtered on its own (depthwise, groups C), then a nonlinearity, applied once or again and
+// again with each output fed back as the next input; the output, its size formula and the PyTorch text.
 #pragma once
+#include <array>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "activation.h"
 #include "conv2d.h"
 #include "conv_client.h"
 #include "formula.h"
 #include "kernel_settings.h"
 #include "recompute.h"
-#include "image.h"
 #include "state.h"
 
 // The lesson's own settings (its URL keys are registered in kernel_model.cpp).
 struct KernelParams {
   bool one_filter = false;  // one filter of depth C summed into one map (else each channel alone)
+  convlab::Activation activation = convlab::Activation::None;  // after every application of the filter
+  int repeats = 1;          // applications of filter + activation, each output the next input
 };
+constexpr int kMaxRepeats = 20;
+
+// The filter as the lesson convolves it: the state's kernel [1, C, kh, kw] as one filter of depth C
+// (groups 1), or its planes as C filters of depth 1 (groups C, depthwise).
+struct KernelLayout {
+  convlab::Weights weights;
+  convlab::Conv2dParams params;
+};
+KernelLayout kernel_layout(const convlab::Weights& filter, const convlab::Conv2dParams& conv, bool one_filter);
+
+// What applying the filter `repeats` times gives. Application i convolves application i-1's activated
+// output (the first convolves the input), so every application must give as many channels as it reads:
+// a filter that sums C > 1 channels into one map cannot be applied again (refused, naming the fix).
+// Padding, stride and dilation apply at every application, so 'valid' or a stride shrinks the image at
+// each one (shapes lists them); an application the shrunken image is too small for is refused with the
+// core's message, prefixed "application i of N: ".
+struct KernelResult {
+  std::shared_ptr<const convlab::Tensor> output;      // the last application's activated output
+  std::shared_ptr<const convlab::Tensor> last_input;  // what the last application read; null: the input itself
+  std::shared_ptr<const convlab::Tensor> last_conv;   // the last application's conv2d before the activation
+  std::vector<std::array<int, 3>> shapes;             // C, H, W of the input, then of each application's output
+  FormulaText formula_h, formula_w;                   // the last application's output size, spelled out
+};
+// A pure function of its arguments (no State), so it can run anywhere; throws convlab::Error.
+KernelResult compute_kernel_output(const convlab::Tensor& input, const convlab::Weights& weights,
+                                   const convlab::Conv2dParams& params, convlab::Activation activation, int repeats);
 
 class KernelModel {
  public:
-  // Asks for the convolution of `input` when anything the output depends on changed, and takes a
-  // finished one: true when the output is new. `filter` is the state's kernel as one filter of the
-  // input's depth, [1, C, kh, kw], and `conv` its padding, mode, stride and dilation (the view builds
-  // both with the kernel editor's helpers); the model picks the weights' layout and groups from
-  // KernelParams. The page computes in workers (conv_client.h): until the newest setting's output lands,
-  // the last one stays and busy() is true. A bad setting is refused at once: the previous results stay
-  // and error() says why.
+  // Asks for the output when anything it depends on changed, and takes a finished one: true when the
+  // output is new. `filter` is the state's kernel as one filter of the input's depth, [1, C, kh, kw],
+  // and `conv` its padding, mode, stride and dilation (the view builds both with the kernel editor's
+  // helpers); the model picks the weights' layout and groups from KernelParams. One plain application
+  // is convolved in the page's workers (conv_client.h): until the newest setting's output lands, the
+  // last one stays and busy() is true. With an activation or several applications it is computed at
+  // once, here. A bad setting is refused at once: the previous results stay and error() says why.
   bool update(const State& s, const convlab::Tensor& input, int input_generation, const convlab::Weights& filter,
               const convlab::Conv2dParams& conv);
-  const std::string& error() const { return conv_.error(); }
+  const std::string& error() const { return error_.empty() ? conv_.error() : error_; }
   bool busy() const { return conv_.busy(); }
 
   // The last good results, all of one setting.
-  ShownOutput shown;                              // the output [1 or C, OH, OW] with its colours
-  std::shared_ptr<const convlab::Tensor> output;  // shown.tensor
+  ShownOutput shown;                                  // output with its colours
+  std::shared_ptr<const convlab::Tensor> output;      // [1 or C, OH, OW] after every application
+  std::shared_ptr<const convlab::Tensor> last_input;  // the last application's input; null: the image
+  std::shared_ptr<const convlab::Tensor> last_conv;   // the last application's conv2d, before its activation
+  std::vector<std::array<int, 3>> shapes;             // the input's and each application's output's
   convlab::Weights weights;                       // as convolved: [1, C, kh, kw] or [C, 1, kh, kw]
   convlab::Conv2dParams params;                   // with its groups
-  FormulaText formula_h, formula_w;               // the output size per axis, spelled out
+  convlab::Activation activation = convlab::Activation::None;
+  int repeats = 1;
+  FormulaText formula_h, formula_w;               // the last application's output size per axis, spelled out
   std::string snippet;                            // "Copy as PyTorch"
-  double compute_ms = 0;                          // the conv2d alone (the slowest worker's band)
-  int workers = 0;                                // how many workers computed it (0: the main thread)
+  double compute_ms = 0;                          // the convolutions and activations alone (the slowest worker's band)
+  int workers = 0;                                // how many workers computed it (0: this thread)
   int version = 0;                                // counts new outputs (what the views key on)
 
   bool depthwise() const { return params.groups > 1; }
   std::string kernel_text() const;        // "5x5"
   std::string weight_shape_text() const;  // "3x1x5x5"
   std::string padding_text() const;       // "top,bottom,left,right"
+  std::string shapes_text() const;        // "3x300x451,3x298x449,..." (the input first)
 
  private:
-  // What a job's output is shown with, worked out when it was asked for.
+  // Everything but the output, worked out when it was asked for.
   struct Asked {
     convlab::Weights weights;
     convlab::Conv2dParams params;
+    convlab::Activation activation = convlab::Activation::None;
+    int repeats = 1;
+    std::vector<std::array<int, 3>> shapes;
     FormulaText formula_h, formula_w;
     std::string snippet;
   };
+  void adopt(Asked&& a);
   PendingConv<Asked> conv_;
+  std::string error_;  // of a setting computed here
 };
 
 // Which edges a derivative kernel finds: a kernel that differentiates along y (down the rows) lights
