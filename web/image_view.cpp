@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "paint.h"
 #include "touch_input.h"
 #include "widgets.h"
 
@@ -20,6 +21,7 @@ void ImageView::set(cl::Tensor t, const std::string& display, int channel) {
 
 void ImageView::set(std::shared_ptr<const cl::Tensor> shared, const std::string& display, int channel) {
   key_.clear();
+  shows_input_ = false;
   tensor_ = std::move(shared);
   const cl::Tensor& t = tensor();
   display_ = display;
@@ -38,8 +40,20 @@ void ImageView::set_for(const std::string& key, const cl::Tensor& t, const std::
     set(tensor_, display, channel);  // shown again another way: no copy
   } else {
     set(t, display, channel);
+    if (&t == paint_tool().input) show_input_at(0, 0);
   }
   key_ = key;
+}
+
+void ImageView::show_input_at(int dx, int dy) {
+  shows_input_ = true;
+  input_dx_ = dx;
+  input_dy_ = dy;
+}
+
+PaintTool& ImageView::paint_tool() {
+  static PaintTool tool;
+  return tool;
 }
 
 void ImageView::set_for(const std::string& key, cl::Tensor&& t, const std::string& display, int channel) {
@@ -169,7 +183,26 @@ Hover ImageView::draw(const char* id, ImVec2 size, State& state, const Overlay& 
   };
   if (pinch.active && inside(pinch.start))
     zoom_about(ImVec2(pinch.centre.x - pinch.pan.x, pinch.centre.y - pinch.pan.y), zoom * pinch.scale, pinch.pan);
-  if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left) && state.zoom > 0.0f) {
+  PaintTool& tool = paint_tool();
+  const bool painting = tool.on && shows_input_;
+  if (painting && ImGui::IsItemVisible()) {
+    const ImVec2 a(std::max(lo.x, clip_lo.x), std::max(lo.y, clip_lo.y)), b(std::min(hi.x, clip_hi.x), std::min(hi.y, clip_hi.y));
+    if (b.x > a.x && b.y > a.y) tool.boxes.push_back(ImVec4(a.x, a.y, b.x - a.x, b.y - a.y));
+  }
+  if (painting) {
+    // Each frame's pointer position continues the stroke from the last: the brush fills the path between.
+    const ImVec2 at((io.MousePos.x - tf.origin.x) / tf.scale - float(input_dx_), (io.MousePos.y - tf.origin.y) / tf.scale - float(input_dy_));
+    if (ImGui::IsItemActive() && io.MouseDown[0]) {
+      if (!stroking_ || at.x != last_paint_.x || at.y != last_paint_.y) {
+        const ImVec2 from = stroking_ ? last_paint_ : at;
+        tool.strokes.push_back(PaintStroke{from.x, from.y, at.x, at.y});
+      }
+      last_paint_ = at;
+      stroking_ = true;
+    } else {
+      stroking_ = false;
+    }
+  } else if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left) && state.zoom > 0.0f) {
     state.cx = std::clamp(state.cx - io.MouseDelta.x / (tf.scale * shown.w), 0.0f, 1.0f);
     state.cy = std::clamp(state.cy - io.MouseDelta.y / (tf.scale * shown.h), 0.0f, 1.0f);
   }
@@ -192,16 +225,24 @@ Hover ImageView::draw(const char* id, ImVec2 size, State& state, const Overlay& 
     const int y = int(std::floor((io.MousePos.y - tf.origin.y) / tf.scale));
     if (x >= 0 && y >= 0 && x < shown.w && y < shown.h) {
       hover = Hover{true, x, y};
-      const ImVec2 p = tf.to_screen(float(x), float(y));
-      dl->AddRect(p, ImVec2(p.x + tf.scale, p.y + tf.scale), IM_COL32(255, 230, 0, 255), 0, 0, 2.0f);
-      ImGui::BeginTooltip();
-      ImGui::Text("pixel (x %d, y %d)", x, y);
-      const char* names[3] = {"R", "G", "B"};
-      for (int c = 0; c < shown.c && c < 8; ++c)
-        ImGui::Text("%s %.4f", shown.c == 3 ? names[c] : ("ch " + std::to_string(c)).c_str(),
-                    double(shown.at(c, y, x)));
-      ImGui::EndTooltip();
+      if (!painting) {
+        const ImVec2 p = tf.to_screen(float(x), float(y));
+        dl->AddRect(p, ImVec2(p.x + tf.scale, p.y + tf.scale), IM_COL32(255, 230, 0, 255), 0, 0, 2.0f);
+        ImGui::BeginTooltip();
+        ImGui::Text("pixel (x %d, y %d)", x, y);
+        const char* names[3] = {"R", "G", "B"};
+        for (int c = 0; c < shown.c && c < 8; ++c)
+          ImGui::Text("%s %.4f", shown.c == 3 ? names[c] : ("ch " + std::to_string(c)).c_str(),
+                      double(shown.at(c, y, x)));
+        ImGui::EndTooltip();
+      }
     }
+  }
+  if (painting && (ImGui::IsItemHovered() || ImGui::IsItemActive()) && !touch::in_use()) {
+    // The brush's outline instead of the pixel's tooltip, which would hide what is being painted.
+    const float r = std::max(2.0f, float(brush_radius(tool.size)) * tf.scale);
+    dl->AddCircle(io.MousePos, r, IM_COL32(0, 0, 0, 220), 0, 3.0f);
+    dl->AddCircle(io.MousePos, r, IM_COL32(255, 255, 255, 255), 0, 1.5f);
   }
   dl->PopClipRect();
   dl->AddRect(lo, hi, IM_COL32(70, 75, 85, 255));
