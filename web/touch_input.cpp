@@ -42,6 +42,7 @@ ImVec2 g_velocity(0, 0);        // CSS pixels per second, of the content
 Uint32 g_last_motion_ms = 0;
 bool g_gliding = false;
 Pinch g_pinch;
+std::vector<ImVec4> g_paint_boxes;
 float g_pinch_dist = 0;
 ImVec2 g_pinch_centre;
 
@@ -124,6 +125,15 @@ void finger_motion(const SDL_TouchFingerEvent& e) {
   if (g_fingers.size() != 1) return;  // a pinch is read per frame from the fingers
   const ImVec2 d(f->pos.x - g_start.x, f->pos.y - g_start.y);
   if (g_mode == Mode::Pending && std::hypot(d.x, d.y) > kSlop) {
+    const bool on_paint = std::any_of(g_paint_boxes.begin(), g_paint_boxes.end(), [](const ImVec4& b) {
+      return g_start.x >= b.x && g_start.y >= b.y && g_start.x < b.x + b.z && g_start.y < b.y + b.w;
+    });
+    if (on_paint) {  // the stroke starts where the finger landed
+      g_mode = Mode::Drag;
+      g_queue.push_back({g_start, true});
+      g_live = {f->pos, true};
+      return;
+    }
     const bool vertical = std::fabs(d.y) >= std::fabs(d.x);
     g_scroll_window = scrollable_window_at(g_start, vertical);
     if (vertical || g_scroll_window) {
@@ -222,6 +232,7 @@ void before_frame(float dt) {
   io.MouseDown[0] = m.down;
 }
 
+void set_paint_boxes(const std::vector<ImVec4>& boxes) { g_paint_boxes = boxes; }
 bool in_use() { return g_in_use; }
 void set_in_use(bool touch) { g_in_use = touch; }
 bool animating() { return g_gliding || !g_queue.empty() || g_mode != Mode::Idle; }

@@ -7,8 +7,12 @@
 //                  momentum after release;
 //   drag           one finger moving mostly sideways: a mouse drag from where it landed (sliders);
 //   pinch and pan  two fingers: ImageView zooms about their centre and follows their movement (pinch()).
+// In paint mode a finger that lands on a view that paints (set_paint_boxes) and moves is a drag whatever
+// its direction: it paints instead of scrolling. A second finger before it has moved still pinches.
 #pragma once
 #include <SDL.h>
+
+#include <vector>
 
 #include "imgui.h"
 
@@ -22,6 +26,8 @@ void before_frame(float dt);
 // A touch screen is in use: the page said so at start ((pointer: coarse)) or a finger has touched.
 bool in_use();
 void set_in_use(bool touch);
+// The screen boxes (x, y, w, h) where one finger paints: the last frame's (ImageView::paint_tool().boxes).
+void set_paint_boxes(const std::vector<ImVec4>& boxes);
 // A swipe is still gliding: frames must keep coming.
 bool animating();
 

@@ -45,6 +45,7 @@ class PaddingView : public LessonView {
       padded_view_.set(model_.padded);  // shared with the model: no copies
       padded_version_ = model_.version;
     }
+    padded_view_.show_input_at(model_.params.padding.left, model_.params.padding.top);  // paint mode paints through it
     const CacheKey shown = CacheKey().with(model_.version, s.display);
     if (shown != output_shown_) {
       output_view_.set(model_.output, s.display);
