@@ -550,6 +550,7 @@ void App::frame() {
   ImGui::EndChild();
   ImGui::End();
   touch::set_paint_boxes(paint.boxes);
+  touch::clear_pressed_trail();
   if (touch::animating()) animating_ = true;
   notify_page();
 }

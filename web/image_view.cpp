@@ -190,18 +190,24 @@ Hover ImageView::draw(const char* id, ImVec2 size, State& state, const Overlay& 
     if (b.x > a.x && b.y > a.y) tool.boxes.push_back(ImVec4(a.x, a.y, b.x - a.x, b.y - a.y));
   }
   if (painting) {
-    // Each frame's pointer position continues the stroke from the last: the brush fills the path between.
-    const ImVec2 at((io.MousePos.x - tf.origin.x) / tf.scale - float(input_dx_), (io.MousePos.y - tf.origin.y) / tf.scale - float(input_dy_));
-    if (ImGui::IsItemActive() && io.MouseDown[0]) {
-      if (!stroking_ || at.x != last_paint_.x || at.y != last_paint_.y) {
-        const ImVec2 from = stroking_ ? last_paint_ : at;
-        tool.strokes.push_back(PaintStroke{from.x, from.y, at.x, at.y});
-      }
-      last_paint_ = at;
-      stroking_ = true;
-    } else {
-      stroking_ = false;
+    // The stroke follows every position the pointer took since the last frame (press to release), not
+    // only where it is now: a fast drag is still one smooth line, and its first dab is where it pressed.
+    const bool held = ImGui::IsItemActive() && io.MouseDown[0];
+    if (held || stroking_) {
+      const std::vector<ImVec2>& trail = touch::pressed_trail();
+      const auto add = [&](ImVec2 p) {
+        const ImVec2 at((p.x - tf.origin.x) / tf.scale - float(input_dx_), (p.y - tf.origin.y) / tf.scale - float(input_dy_));
+        if (!stroking_ || at.x != last_paint_.x || at.y != last_paint_.y) {
+          const ImVec2 from = stroking_ ? last_paint_ : at;
+          tool.strokes.push_back(PaintStroke{from.x, from.y, at.x, at.y});
+        }
+        last_paint_ = at;
+        stroking_ = true;
+      };
+      for (const ImVec2& p : trail) add(p);
+      if (held) add(io.MousePos);
     }
+    stroking_ = held;
   } else if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left) && state.zoom > 0.0f) {
     state.cx = std::clamp(state.cx - io.MouseDelta.x / (tf.scale * shown.w), 0.0f, 1.0f);
     state.cy = std::clamp(state.cy - io.MouseDelta.y / (tf.scale * shown.h), 0.0f, 1.0f);

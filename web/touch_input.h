@@ -28,6 +28,11 @@ bool in_use();
 void set_in_use(bool touch);
 // The screen boxes (x, y, w, h) where one finger paints: the last frame's (ImageView::paint_tool().boxes).
 void set_paint_boxes(const std::vector<ImVec4>& boxes);
+// Every position of the pressed pointer (the mouse's left button, or a finger's drag) since the last
+// clear_pressed_trail(), in order: press, moves, release. ImGui sees one position per frame; paint strokes
+// follow all of them.
+const std::vector<ImVec2>& pressed_trail();
+void clear_pressed_trail();
 // A swipe is still gliding: frames must keep coming.
 bool animating();
 
