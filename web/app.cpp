@@ -241,7 +241,10 @@ void App::apply_paint_strokes() {
     paint_.composite(original, changed, painted_);
   }
   update_input_rect(painted_, changed, input_);
-  ++input_generation_;
+  PaintTool& tool = ImageView::paint_tool();
+  tool.from = input_generation_;
+  tool.to = ++input_generation_;
+  tool.rect = changed;
   dirty_ = true;
 }
 
@@ -497,6 +500,7 @@ void App::frame() {
   paint.input = &input_;
   paint.boxes.clear();
   update_input();
+  paint.generation = input_generation_;
   apply_touch_style(touch::in_use());
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);

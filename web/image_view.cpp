@@ -16,12 +16,15 @@ const cl::Tensor& ImageView::tensor() const {
 }
 
 void ImageView::set(cl::Tensor t, const std::string& display, int channel) {
-  set(std::make_shared<const cl::Tensor>(std::move(t)), display, channel);
+  auto mine = std::make_shared<cl::Tensor>(std::move(t));
+  set(std::shared_ptr<const cl::Tensor>(mine), display, channel);
+  owned_ = std::move(mine);
 }
 
 void ImageView::set(std::shared_ptr<const cl::Tensor> shared, const std::string& display, int channel) {
   key_.clear();
   shows_input_ = false;
+  owned_.reset();
   tensor_ = std::move(shared);
   const cl::Tensor& t = tensor();
   display_ = display;
@@ -38,11 +41,42 @@ void ImageView::set_for(const std::string& key, const cl::Tensor& t, const std::
   if (!key_.empty() && key == key_) return;
   if (&t == tensor_.get()) {
     set(tensor_, display, channel);  // shown again another way: no copy
-  } else {
+  } else if (!patch_input(t, display, channel)) {
     set(t, display, channel);
-    if (&t == paint_tool().input) show_input_at(0, 0);
+    if (&t == paint_tool().input) {
+      show_input_at(0, 0);
+      input_generation_ = paint_tool().generation;
+    }
   }
   key_ = key;
+}
+
+// The input after a paint stroke, when this view shows the generation before it in plain clamp colours
+// (the input's own: values in [0, 1]) and nothing else shares its copy: the stroke's rectangle is copied,
+// converted and uploaded alone, instead of the whole image (12 MB and a 4 MB texture for 1024x1024 RGB).
+bool ImageView::patch_input(const cl::Tensor& t, const std::string& display, int channel) {
+  const PaintTool& tool = paint_tool();
+  if (&t != tool.input || !shows_input_ || input_dx_ != 0 || input_dy_ != 0 || input_generation_ != tool.from ||
+      tool.generation != tool.to || display != display_ || channel != asked_channel_ || mode_ != cl::DisplayMode::Clamp ||
+      (display != "auto" && display != "clamp") || !owned_ || owned_.use_count() != 2 || owned_->c != t.c ||
+      owned_->h != t.h || owned_->w != t.w)
+    return false;
+  const int x0 = std::max(0, tool.rect.x0), y0 = std::max(0, tool.rect.y0);
+  const int x1 = std::min(t.w, tool.rect.x1), y1 = std::min(t.h, tool.rect.y1);
+  input_generation_ = tool.generation;
+  if (x1 <= x0 || y1 <= y0) return true;
+  const int w = x1 - x0, h = y1 - y0;
+  cl::Tensor part(t.c, h, w);
+  for (int c = 0; c < t.c; ++c)
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        const float v = t.at(c, y0 + y, x0 + x);
+        owned_->at(c, y0 + y, x0 + x) = v;
+        part.at(c, y, x) = v;
+      }
+  const auto rgba = cl::to_rgba8(part, channel_, cl::DisplayMode::Clamp);
+  texture_.upload_rect(rgba.data(), x0, y0, w, h);
+  return true;
 }
 
 void ImageView::show_input_at(int dx, int dy) {

@@ -10,6 +10,7 @@
 #include "display_choice.h"
 #include "image.h"
 #include "imgui.h"
+#include "paint.h"
 #include "state.h"
 #include "tensor.h"
 #include "texture.h"
@@ -36,6 +37,11 @@ struct PaintStroke {
 };
 struct PaintTool {
   bool on = false;
+  // The app's input generation, and the last paint's change: generation `to` differs from `from` only in
+  // `rect`, so a view showing `from` in plain clamp colours updates those pixels alone.
+  int generation = 0;
+  int from = -1, to = -1;
+  PixelRect rect;
   float size = 12.0f;                      // brush diameter in input pixels, for the outline under the pointer
   const convlab::Tensor* input = nullptr;  // the app's input: a view set_for() from it shows the input
   std::vector<PaintStroke> strokes;        // since the app last applied them
@@ -89,6 +95,9 @@ class ImageView {
   std::string display_;     // as asked, with the channel asked: shown_rgba() repeats the choice
   int asked_channel_ = -1;
   std::string key_;  // what set_for last showed; set() forgets it
+  bool patch_input(const convlab::Tensor& t, const std::string& display, int channel);
+  std::shared_ptr<convlab::Tensor> owned_;  // tensor_ when the view made it (a copy): patch_input may change it
+  int input_generation_ = -1;  // the input generation shown, when shows_input_
   bool shows_input_ = false;  // set() forgets it too
   int input_dx_ = 0, input_dy_ = 0;
   bool stroking_ = false;  // a paint stroke is under way: last_paint_ is where it was last frame

@@ -25,11 +25,23 @@ function screenOf(box, shownW, shownH, ix, iy, dx = 0, dy = 0) {
   return { x: ox + (ix + dx + 0.5) * scale, y: oy + (iy + dy + 0.5) * scale };
 }
 
+// The colour on screen at a point (the view's texture, as drawn), decoded in the page.
+async function screenColour(page, pt) {
+  const png = await page.screenshot({ clip: { x: Math.round(pt.x), y: Math.round(pt.y), width: 1, height: 1 } });
+  return page.evaluate(async (b64) => {
+    const bmp = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
+    const ctx = new OffscreenCanvas(1, 1).getContext('2d');
+    ctx.drawImage(bmp, 0, 0);
+    return Array.from(ctx.getImageData(0, 0, 1, 1).data.slice(0, 3));
+  }, png.toString('base64'));
+}
+
 async function mouseStroke(page, from, to, steps = 12) {
   await page.mouse.move(from.x, from.y);
   await page.mouse.down();
   await page.mouse.move(to.x, to.y, { steps });
   await page.mouse.up();
+  await page.mouse.move(1, 1);  // the brush's outline away from what the tests look at
 }
 
 test('paint with the mouse: the stroke changes the input along its path, erase restores, clear resets', async () => {
@@ -53,6 +65,8 @@ test('paint with the mouse: the stroke changes the input along its path, erase r
   for (const x of [4, 10, 17, 25, 33, 40]) assert.deepEqual(await pixel(page, x, 20), [0, 0, 1], `row 20, x ${x} is painted`);
   assert.deepEqual(await pixel(page, 45, 20), await pixel(page, 45, 20 + 16), 'past the stroke\'s end the checker is untouched');
   assert.deepEqual(await pixel(page, 20, 25), [0, 0, 0], 'five rows below the stroke: the checker (black square at 16..23, 24..31)');
+  // The view shows it (its texture is updated in the stroke's rectangle only).
+  for (const x of [6, 22, 38]) assert.deepEqual(await screenColour(page, screenOf(box, 68, 68, x, 20, 2, 2)), [0, 0, 255], `on screen at x ${x}`);
   const painted = (await info(page)).painted;
   assert.ok(painted >= 37 * 3 && painted <= 41 * 3, `about 3 rows of 37 pixels painted, got ${painted}`);
   // A dab on the corner pixel: the lesson recomputes (its corner readout follows the input).
@@ -68,6 +82,7 @@ test('paint with the mouse: the stroke changes the input along its path, erase r
   await mouseStroke(page, screenOf(box, 68, 68, 0, 20, 2, 2), screenOf(box, 68, 68, 50, 20, 2, 2));
   await page.waitForFunction(() => window.playground.imageInfo().painted === 1);
   for (const x of [4, 10, 17, 25, 33, 40]) assert.deepEqual(await pixel(page, x, 20), (x >> 3) % 2 === (20 >> 3) % 2 ? [1, 1, 1] : [0, 0, 0], `x ${x} erased`);
+  for (const x of [6, 22, 38]) assert.deepEqual(await screenColour(page, screenOf(box, 68, 68, x, 20, 2, 2)), (x >> 3) % 2 === (20 >> 3) % 2 ? [255, 255, 255] : [0, 0, 0], `erased on screen at x ${x}`);
   assert.equal((await readout(page)).corner_value, '0', 'the corner is still painted');
   // Clear: all of it.
   await page.evaluate(() => window.playground.clearPaint());
