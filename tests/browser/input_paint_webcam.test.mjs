@@ -144,6 +144,9 @@ test('paint on a phone: one finger paints instead of scrolling, two fingers stil
   await page.waitForFunction(() => window.playground.imageInfo().painted > 20);
   const after = await readout(page);
   assert.equal(after.scroll_y, '0', 'the column did not scroll');
+  // The input view shows the line (its texture updated in the stroke's rectangle only).
+  await page.waitForTimeout(200);
+  for (const f of [0.3, 0.5, 0.7]) assert.deepEqual(await screenColour(page, { x, y: box.y + box.h * f }), [255, 0, 0], `the line on screen at ${f}`);
   await page.screenshot({ path: join(shotDir, 'input-paint-phone.png') });
   // A pinch whose fingers land together paints nothing and zooms.
   const painted = (await info(page)).painted;
