@@ -138,9 +138,10 @@ void App::set_paint_settings(const PaintSettings& p) {
 }
 
 void App::clear_paint() {
+  ImageView::paint_tool().strokes.clear();
+  if (paint_.empty()) return;  // nothing to take off: no recompute
   dirty_ = true;
   paint_image_.clear();
-  ImageView::paint_tool().strokes.clear();
   input_key_.clear();
 }
 
