@@ -5,6 +5,7 @@
 #include <emscripten/val.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "conv_client.h"
@@ -66,6 +67,17 @@ std::string json_string(const std::string& v) {
   return out + "\"";
 }
 
+// Screen boxes as "x,y,w,h;x,y,w,h" (CSS pixels).
+std::string boxes_text(const std::vector<ImVec4>& boxes) {
+  std::string text;
+  for (const ImVec4& b : boxes) {
+    char buf[80];
+    std::snprintf(buf, sizeof buf, "%s%.0f,%.0f,%.0f,%.0f", text.empty() ? "" : ";", b.x, b.y, b.z, b.w);
+    text += buf;
+  }
+  return text;
+}
+
 }  // namespace
 
 App& App::instance() {
@@ -101,8 +113,37 @@ void App::set_image(const std::string& name, int width, int height, std::vector<
     return;
   }
   images_[name] = RgbaImage{width, height, std::move(rgba)};
-  if (name == "upload") state_.image = "upload";
+  // The webcam's first frame after a start shows it; later frames only replace the picture, so a choice of
+  // another image made between two frames stands (and turns the camera off).
+  if (name == "upload" || (name == "webcam" && webcam_select_)) state_.image = name;
+  if (name == "webcam") webcam_select_ = false;
+  // A new upload discards the paint on the old one; the webcam's paint stays over each new frame.
+  if (name == paint_image_ && name != "webcam") paint_image_.clear();
+  painted_current_ = false;
   input_key_.clear();  // rebuild even if the name is the same (a new upload)
+}
+
+void App::set_webcam_status(const std::string& status) {
+  dirty_ = true;
+  webcam_ = status;
+  if (status == "starting") webcam_select_ = true;
+}
+
+App::PaintSettings App::paint_settings() const { return PaintSettings{ImageView::paint_tool().on, brush_, gray_level_}; }
+
+void App::set_paint_settings(const PaintSettings& p) {
+  dirty_ = true;
+  ImageView::paint_tool().on = p.on;
+  brush_ = p.brush;
+  gray_level_ = p.gray_level;
+}
+
+void App::clear_paint() {
+  ImageView::paint_tool().strokes.clear();
+  if (paint_.empty()) return;  // nothing to take off: no recompute
+  dirty_ = true;
+  paint_image_.clear();
+  input_key_.clear();
 }
 
 std::string App::set_state_hash(const std::string& hash, bool partial) {
@@ -127,11 +168,20 @@ void App::load_initial_hash(const std::string& hash) {
 
 void App::update_input() {
   const std::string key = state_.image + (state_.gray ? "/gray" : "/rgb");
-  if (key == input_key_) return;
+  if (key == input_key_) {
+    apply_paint_strokes();
+    return;
+  }
+  ImageView::paint_tool().strokes.clear();  // made on the image being replaced
   auto it = images_.find(state_.image);
   if (it == images_.end()) {
     if (state_.image == "upload") {  // a link cannot carry the learner's own file
       show_error("An uploaded image is not part of a link; showing a sample photo instead.");
+      state_.image = "chelsea";
+      return;
+    }
+    if (state_.image == "webcam") {  // nor the camera, which only the learner may turn on
+      show_error("The webcam is not part of a link; showing a sample photo instead. Choose \"webcam\" in the image list to use yours.");
       state_.image = "chelsea";
       return;
     }
@@ -148,7 +198,19 @@ void App::update_input() {
   }
   try {
     const RgbaImage& img = it->second;
-    input_ = cl::from_rgba8(img.rgba.data(), img.width, img.height, state_.gray ? 1 : 3);
+    // Another image (or another size of webcam frame) discards the paint.
+    if (paint_image_ != state_.image || paint_.width() != img.width || paint_.height() != img.height) {
+      paint_.reset(img.width, img.height);
+      paint_image_ = state_.image;
+      painted_current_ = false;
+    }
+    const RgbaImage* shown = &img;
+    if (!paint_.empty()) {
+      if (!painted_current_) paint_.composite(img, PixelRect{0, 0, img.width, img.height}, painted_);
+      painted_current_ = true;
+      shown = &painted_;
+    }
+    input_ = cl::from_rgba8(shown->rgba.data(), shown->width, shown->height, state_.gray ? 1 : 3);
     input_key_ = key;
     ++input_generation_;
   } catch (const std::exception& e) {
@@ -162,6 +224,37 @@ bool App::wants_frame() const { return dirty_ || animating_ || !announced_ready_
 const convlab::Tensor* App::lesson_output() const {
   const LessonView* view = find_lesson_view(state_.lesson);
   return view ? view->output() : nullptr;
+}
+
+// The strokes the input view collected since the last frame: the layer, then only the rectangle they
+// changed is converted into the input, which gets a new generation so every lesson recomputes once.
+void App::apply_paint_strokes() {
+  std::vector<PaintStroke>& strokes = ImageView::paint_tool().strokes;
+  if (strokes.empty()) return;
+  const auto it = images_.find(paint_image_);
+  if (it == images_.end() || paint_image_ != state_.image || input_.empty()) {
+    strokes.clear();
+    return;
+  }
+  Brush brush = brush_;
+  if (state_.gray) brush.r = brush.g = brush.b = std::uint8_t(std::clamp(gray_level_, 0, 255));
+  PixelRect changed;
+  for (const PaintStroke& s : strokes) changed.include(paint_.stroke(s.x0, s.y0, s.x1, s.y1, brush));
+  strokes.clear();
+  if (changed.empty()) return;
+  const RgbaImage& original = it->second;
+  if (!painted_current_) {
+    paint_.composite(original, PixelRect{0, 0, original.width, original.height}, painted_);
+    painted_current_ = true;
+  } else {
+    paint_.composite(original, changed, painted_);
+  }
+  update_input_rect(painted_, changed, input_);
+  PaintTool& tool = ImageView::paint_tool();
+  tool.from = input_generation_;
+  tool.to = ++input_generation_;
+  tool.rect = changed;
+  dirty_ = true;
 }
 
 std::string App::readout_json() const {
@@ -190,8 +283,21 @@ std::string App::lessons_json() const {
 std::string App::image_info_json() const {
   const auto it = images_.find(state_.image);
   const int w = it == images_.end() ? 0 : it->second.width, h = it == images_.end() ? 0 : it->second.height;
-  // Image names are State choices (sample ids, pattern ids, "upload"): plain lower-case words.
-  return "{\"name\":\"" + state_.image + "\",\"width\":" + std::to_string(w) + ",\"height\":" + std::to_string(h) + "}";
+  const std::size_t painted = paint_image_ == state_.image ? paint_.painted_pixels() : 0;
+  // Image names are State choices (sample ids, pattern ids, "upload", "webcam"): plain lower-case words.
+  return "{\"name\":\"" + state_.image + "\",\"width\":" + std::to_string(w) + ",\"height\":" + std::to_string(h) +
+         ",\"painted\":" + std::to_string(painted) + ",\"webcam\":\"" + webcam_ + "\"}";
+}
+
+std::string App::input_pixel_json(int x, int y) const {
+  if (input_.empty() || x < 0 || y < 0 || x >= input_.w || y >= input_.h) return "[]";
+  std::string json = "[";
+  for (int c = 0; c < input_.c; ++c) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%s%.9g", c ? "," : "", double(input_.at(c, y, x)));
+    json += buf;
+  }
+  return json + "]";
 }
 
 // The image picker, upload, grey and sharing: in the menu bar on wide screens, in a "More" menu on
@@ -206,19 +312,97 @@ void App::draw_image_controls() {
     ImGui::TextDisabled("test patterns");
     for (const auto& id : pattern_image_ids())
       if (ImGui::Selectable(id.c_str(), state_.image == id)) state_.image = id;
-    if (images_.count("upload")) {
-      ImGui::Separator();
-      if (ImGui::Selectable("your upload", state_.image == "upload")) state_.image = "upload";
-    }
+    ImGui::Separator();
+    ImGui::TextDisabled("your own");
+    if (images_.count("upload") && ImGui::Selectable("your upload", state_.image == "upload")) state_.image = "upload";
+    // The camera starts on this choice; the image switches to it with the first frame.
+    if (ImGui::Selectable(webcam_ == "live" ? "webcam (live)" : "webcam", state_.image == "webcam"))
+      call_page("convlabWebcam", std::string("start"));
     ImGui::EndCombo();
   }
-  tip("The image every lesson works on: a photo, a test pattern, or your own.");
+  tip("The image every lesson works on: a photo, a test pattern, your own file or your webcam.");
+}
+
+// While the webcam is the input: freeze it (a still, the camera off) or let it run again.
+void App::draw_webcam_button() {
+  if (state_.image != "webcam") return;
+  if (webcam_ == "live") {
+    if (ImGui::Button("Freeze")) call_page("convlabWebcam", std::string("freeze"));
+    tip("Keep this frame as a still and turn the camera off.");
+  } else if (webcam_ == "starting") {
+    ImGui::BeginDisabled();
+    ImGui::Button("Camera...");
+    ImGui::EndDisabled();
+  } else {
+    if (ImGui::Button("Live")) call_page("convlabWebcam", std::string("start"));
+    tip("Turn the camera on again: each new frame is the input.");
+  }
+}
+
+// The brush's settings while paint mode is on: one row, wrapped onto more on a narrow screen.
+void App::draw_paint_bar() {
+  PaintTool& tool = ImageView::paint_tool();
+  if (!tool.on) return;
+  bool first = true;
+  // Puts the next item (w pixels wide) on this row if it fits, else starts a new one.
+  const auto place = [&](float w) {
+    if (!first) {
+      ImGui::SameLine();
+      if (ImGui::GetCursorPosX() + w > ImGui::GetContentRegionMax().x) ImGui::NewLine();
+    }
+    first = false;
+  };
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const auto label_w = [&](const char* text) { return ImGui::CalcTextSize(text).x + st.ItemInnerSpacing.x; };
+  const float box = ImGui::GetFrameHeight();
+  place(ImGui::CalcTextSize("Paint").x);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextColored(ImVec4(0.43f, 0.66f, 1.0f, 1.0f), "Paint");
+  tip("Drag on the input image to paint on it; every lesson uses the painted image. Painted pixels are not part of links.");
+  int size = int(std::lround(brush_.size));
+  place(100 + label_w("size"));
+  ImGui::SetNextItemWidth(100);
+  if (ImGui::SliderInt("size", &size, 1, 64, "%d px")) brush_.size = float(size);
+  tip("The brush's diameter in image pixels.");
+  tool.size = brush_.size;
+  if (state_.gray) {
+    place(100 + label_w("grey"));
+    ImGui::SetNextItemWidth(100);
+    ImGui::SliderInt("grey", &gray_level_, 0, 255);
+    tip("The brush's intensity in grey mode, 0 black to 255 white.");
+  } else {
+    place(box + label_w("colour"));
+    float rgb[3] = {brush_.r / 255.0f, brush_.g / 255.0f, brush_.b / 255.0f};
+    if (ImGui::ColorEdit3("colour", rgb, ImGuiColorEditFlags_NoInputs | ImGuiColorEditFlags_Uint8)) {
+      brush_.r = std::uint8_t(std::lround(rgb[0] * 255)), brush_.g = std::uint8_t(std::lround(rgb[1] * 255));
+      brush_.b = std::uint8_t(std::lround(rgb[2] * 255));
+    }
+  }
+  place(box + label_w("erase"));
+  ImGui::Checkbox("erase", &brush_.erase);
+  tip("Brings back the image's own pixels under the brush.");
+  place(ImGui::CalcTextSize("Clear").x + 2 * st.FramePadding.x);
+  if (ImGui::Button("Clear")) clear_paint();
+  tip("Removes all the paint: back to the original image. Choosing another image discards the paint too.");
+  place(ImGui::CalcTextSize("Done").x + 2 * st.FramePadding.x);
+  if (ImGui::Button("Done")) tool.on = false;
+  tip("Leave paint mode (the paint stays); dragging pans the image again.");
 }
 
 void App::draw_share_buttons(bool in_row) {
   auto next = [&] { if (in_row) ImGui::SameLine(); };
   if (ImGui::Button("Upload...")) call_page("convlabOpenFilePicker");
   tip("Use your own image (or drop one on the page). Large images are scaled down.");
+  next();
+  if (state_.image == "webcam") {
+    draw_webcam_button();
+    next();
+  }
+  PaintTool& tool = ImageView::paint_tool();
+  ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(tool.on ? ImGuiCol_ButtonActive : ImGuiCol_Button));
+  if (ImGui::Button("Paint")) tool.on = !tool.on;
+  ImGui::PopStyleColor();
+  tip("Paint on the input image with a brush (drag on it); every lesson recomputes.");
   next();
   ImGui::Checkbox("grey", &state_.gray);
   tip("One luma channel instead of three colour channels.");
@@ -326,7 +510,14 @@ void App::notify_page() {
 void App::frame() {
   dirty_ = false;
   animating_ = false;
+  if (previous_image_ == "webcam" && state_.image != "webcam" && (webcam_ == "live" || webcam_ == "starting"))
+    call_page("convlabWebcam", std::string("stop"));
+  previous_image_ = state_.image;
+  PaintTool& paint = ImageView::paint_tool();
+  paint.input = &input_;
+  paint.boxes.clear();
   update_input();
+  paint.generation = input_generation_;
   apply_touch_style(touch::in_use());
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
@@ -343,6 +534,7 @@ void App::frame() {
   const bool sidebar = !embed && vp->WorkSize.x >= 1100;
   if (!embed) draw_menu_bar(vp->WorkSize.x < kNarrowWidth);
   draw_error_banner();
+  draw_paint_bar();
   if (sidebar) {
     draw_sidebar(230);
     ImGui::SameLine();
@@ -370,19 +562,16 @@ void App::frame() {
       error_.clear();
       error_from_lesson_ = false;
     }
-    std::string boxes;
-    for (const ImVec4& b : ImageView::drawn_boxes()) {
-      char buf[80];
-      std::snprintf(buf, sizeof buf, "%s%.0f,%.0f,%.0f,%.0f", boxes.empty() ? "" : ";", b.x, b.y, b.z, b.w);
-      boxes += buf;
-    }
-    readout_["view_boxes"] = boxes;  // x,y,w,h of each image view on screen, for the layout tests
+    readout_["view_boxes"] = boxes_text(ImageView::drawn_boxes());  // each image view on screen, for the layout tests
     readout_["hit_target_px"] = std::to_string(int(ImGui::GetFrameHeight()));  // a button's height
+    if (paint.on) readout_["paint_boxes"] = boxes_text(paint.boxes);  // the views a drag paints on
   } else {
     ImGui::Text("No lesson called %s", state_.lesson.c_str());
   }
   ImGui::EndChild();
   ImGui::End();
+  touch::set_paint_boxes(paint.boxes);
+  touch::clear_pressed_trail();
   if (touch::animating()) animating_ = true;
   notify_page();
 }

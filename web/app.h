@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "paint.h"
 #include "patterns.h"
 #include "state.h"
 #include "tensor.h"
@@ -28,8 +29,22 @@ class App {
   const std::string& last_error() const { return last_error_; }
   // The current lesson's published numbers as a JSON object of strings.
   std::string readout_json() const;
-  // The image the lessons work on: {"name":...,"width":...,"height":...} (width 0 while it loads).
+  // The image the lessons work on: {"name":...,"width":...,"height":...,"painted":...,"webcam":...}
+  // (width 0 while it loads; painted: how many pixels the learner painted; webcam: the camera's status).
   std::string image_info_json() const;
+  // The input's values at pixel (x, y), one per channel, as a JSON array ([] outside the image).
+  std::string input_pixel_json(int x, int y) const;
+  // Paint mode and the brush (playground.paint(), checked by js_bridge.cpp).
+  struct PaintSettings {
+    bool on = false;
+    Brush brush;
+    int gray_level = 255;  // the brush's intensity in grey mode
+  };
+  PaintSettings paint_settings() const;
+  void set_paint_settings(const PaintSettings& p);
+  void clear_paint();  // back to the original image
+  // From the page's webcam (webcam.js): "off", "starting", "live" or "frozen".
+  void set_webcam_status(const std::string& status);
   // Every URL key with its value, defaults included, as a JSON object of strings (playground.getState()).
   static std::string full_state_json(const State& s);
   const State& state() const { return state_; }
@@ -46,6 +61,9 @@ class App {
 
  private:
   void update_input();
+  void apply_paint_strokes();
+  void draw_paint_bar();
+  void draw_webcam_button();
   void draw_menu_bar(bool narrow);
   void draw_image_controls();
   void draw_share_buttons(bool in_row);
@@ -62,6 +80,17 @@ class App {
   convlab::Tensor input_;
   std::string input_key_;
   int input_generation_ = 0;
+  // The learner's paint over the image named paint_image_; painted_ is that image with the paint over
+  // it, up to date only while painted_current_ (a new image or webcam frame redraws it when next needed).
+  PaintLayer paint_;
+  std::string paint_image_;
+  RgbaImage painted_;
+  bool painted_current_ = false;
+  Brush brush_;
+  int gray_level_ = 255;  // the brush in grey mode
+  std::string webcam_ = "off";
+  bool webcam_select_ = false;  // the next webcam frame becomes the input (the learner just started it)
+  std::string previous_image_;  // state_.image in the last frame: leaving "webcam" turns the camera off
   std::string error_;       // shown in the banner until dismissed or replaced
   bool error_from_lesson_ = false;  // a lesson's error goes away once the state changes and the lesson recovers
   std::string error_hash_;          // the state when the lesson reported it

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "paint.h"
 #include "touch_input.h"
 #include "widgets.h"
 
@@ -15,11 +16,15 @@ const cl::Tensor& ImageView::tensor() const {
 }
 
 void ImageView::set(cl::Tensor t, const std::string& display, int channel) {
-  set(std::make_shared<const cl::Tensor>(std::move(t)), display, channel);
+  auto mine = std::make_shared<cl::Tensor>(std::move(t));
+  set(std::shared_ptr<const cl::Tensor>(mine), display, channel);
+  owned_ = std::move(mine);
 }
 
 void ImageView::set(std::shared_ptr<const cl::Tensor> shared, const std::string& display, int channel) {
   key_.clear();
+  shows_input_ = false;
+  owned_.reset();
   tensor_ = std::move(shared);
   const cl::Tensor& t = tensor();
   display_ = display;
@@ -34,6 +39,8 @@ void ImageView::set(std::shared_ptr<const cl::Tensor> shared, const std::string&
 
 void ImageView::set_displayed(const ShownOutput& shown) {
   key_.clear();
+  shows_input_ = false;  // an output: no painting on it, no patching with the input's paint
+  owned_.reset();
   tensor_ = shown.tensor;
   display_ = shown.display;
   asked_channel_ = shown.channel;
@@ -48,10 +55,53 @@ void ImageView::set_for(const std::string& key, const cl::Tensor& t, const std::
   if (!key_.empty() && key == key_) return;
   if (&t == tensor_.get()) {
     set(tensor_, display, channel);  // shown again another way: no copy
-  } else {
+  } else if (!patch_input(t, display, channel)) {
     set(t, display, channel);
+    if (&t == paint_tool().input) {
+      show_input_at(0, 0);
+      input_generation_ = paint_tool().generation;
+    }
   }
   key_ = key;
+}
+
+// The input after a paint stroke, when this view shows the generation before it in plain clamp colours
+// (the input's own: values in [0, 1]) and nothing else shares its copy: the stroke's rectangle is copied,
+// converted and uploaded alone, instead of the whole image (12 MB and a 4 MB texture for 1024x1024 RGB).
+bool ImageView::patch_input(const cl::Tensor& t, const std::string& display, int channel) {
+  const PaintTool& tool = paint_tool();
+  if (&t != tool.input || !shows_input_ || input_dx_ != 0 || input_dy_ != 0 || input_generation_ != tool.from ||
+      tool.generation != tool.to || display != display_ || channel != asked_channel_ || mode_ != cl::DisplayMode::Clamp ||
+      (display != "auto" && display != "clamp") || !owned_ || owned_.use_count() != 2 || owned_->c != t.c ||
+      owned_->h != t.h || owned_->w != t.w)
+    return false;
+  const int x0 = std::max(0, tool.rect.x0), y0 = std::max(0, tool.rect.y0);
+  const int x1 = std::min(t.w, tool.rect.x1), y1 = std::min(t.h, tool.rect.y1);
+  input_generation_ = tool.generation;
+  if (x1 <= x0 || y1 <= y0) return true;
+  const int w = x1 - x0, h = y1 - y0;
+  cl::Tensor part(t.c, h, w);
+  for (int c = 0; c < t.c; ++c)
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        const float v = t.at(c, y0 + y, x0 + x);
+        owned_->at(c, y0 + y, x0 + x) = v;
+        part.at(c, y, x) = v;
+      }
+  const auto rgba = cl::to_rgba8(part, channel_, cl::DisplayMode::Clamp);
+  texture_.upload_rect(rgba.data(), x0, y0, w, h);
+  return true;
+}
+
+void ImageView::show_input_at(int dx, int dy) {
+  shows_input_ = true;
+  input_dx_ = dx;
+  input_dy_ = dy;
+}
+
+PaintTool& ImageView::paint_tool() {
+  static PaintTool tool;
+  return tool;
 }
 
 void ImageView::set_for(const std::string& key, cl::Tensor&& t, const std::string& display, int channel) {
@@ -181,7 +231,32 @@ Hover ImageView::draw(const char* id, ImVec2 size, State& state, const Overlay& 
   };
   if (pinch.active && inside(pinch.start))
     zoom_about(ImVec2(pinch.centre.x - pinch.pan.x, pinch.centre.y - pinch.pan.y), zoom * pinch.scale, pinch.pan);
-  if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left) && state.zoom > 0.0f) {
+  PaintTool& tool = paint_tool();
+  const bool painting = tool.on && shows_input_;
+  if (painting && ImGui::IsItemVisible()) {
+    const ImVec2 a(std::max(lo.x, clip_lo.x), std::max(lo.y, clip_lo.y)), b(std::min(hi.x, clip_hi.x), std::min(hi.y, clip_hi.y));
+    if (b.x > a.x && b.y > a.y) tool.boxes.push_back(ImVec4(a.x, a.y, b.x - a.x, b.y - a.y));
+  }
+  if (painting) {
+    // The stroke follows every position the pointer took since the last frame (press to release), not
+    // only where it is now: a fast drag is still one smooth line, and its first dab is where it pressed.
+    const bool held = ImGui::IsItemActive() && io.MouseDown[0];
+    if (held || stroking_) {
+      const std::vector<ImVec2>& trail = touch::pressed_trail();
+      const auto add = [&](ImVec2 p) {
+        const ImVec2 at((p.x - tf.origin.x) / tf.scale - float(input_dx_), (p.y - tf.origin.y) / tf.scale - float(input_dy_));
+        if (!stroking_ || at.x != last_paint_.x || at.y != last_paint_.y) {
+          const ImVec2 from = stroking_ ? last_paint_ : at;
+          tool.strokes.push_back(PaintStroke{from.x, from.y, at.x, at.y});
+        }
+        last_paint_ = at;
+        stroking_ = true;
+      };
+      for (const ImVec2& p : trail) add(p);
+      if (held) add(io.MousePos);
+    }
+    stroking_ = held;
+  } else if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left) && state.zoom > 0.0f) {
     state.cx = std::clamp(state.cx - io.MouseDelta.x / (tf.scale * shown.w), 0.0f, 1.0f);
     state.cy = std::clamp(state.cy - io.MouseDelta.y / (tf.scale * shown.h), 0.0f, 1.0f);
   }
@@ -204,16 +279,24 @@ Hover ImageView::draw(const char* id, ImVec2 size, State& state, const Overlay& 
     const int y = int(std::floor((io.MousePos.y - tf.origin.y) / tf.scale));
     if (x >= 0 && y >= 0 && x < shown.w && y < shown.h) {
       hover = Hover{true, x, y};
-      const ImVec2 p = tf.to_screen(float(x), float(y));
-      dl->AddRect(p, ImVec2(p.x + tf.scale, p.y + tf.scale), IM_COL32(255, 230, 0, 255), 0, 0, 2.0f);
-      ImGui::BeginTooltip();
-      ImGui::Text("pixel (x %d, y %d)", x, y);
-      const char* names[3] = {"R", "G", "B"};
-      for (int c = 0; c < shown.c && c < 8; ++c)
-        ImGui::Text("%s %.4f", shown.c == 3 ? names[c] : ("ch " + std::to_string(c)).c_str(),
-                    double(shown.at(c, y, x)));
-      ImGui::EndTooltip();
+      if (!painting) {
+        const ImVec2 p = tf.to_screen(float(x), float(y));
+        dl->AddRect(p, ImVec2(p.x + tf.scale, p.y + tf.scale), IM_COL32(255, 230, 0, 255), 0, 0, 2.0f);
+        ImGui::BeginTooltip();
+        ImGui::Text("pixel (x %d, y %d)", x, y);
+        const char* names[3] = {"R", "G", "B"};
+        for (int c = 0; c < shown.c && c < 8; ++c)
+          ImGui::Text("%s %.4f", shown.c == 3 ? names[c] : ("ch " + std::to_string(c)).c_str(),
+                      double(shown.at(c, y, x)));
+        ImGui::EndTooltip();
+      }
     }
+  }
+  if (painting && (ImGui::IsItemHovered() || ImGui::IsItemActive()) && !touch::in_use()) {
+    // The brush's outline instead of the pixel's tooltip, which would hide what is being painted.
+    const float r = std::max(2.0f, float(brush_radius(tool.size)) * tf.scale);
+    dl->AddCircle(io.MousePos, r, IM_COL32(0, 0, 0, 220), 0, 3.0f);
+    dl->AddCircle(io.MousePos, r, IM_COL32(255, 255, 255, 255), 0, 1.5f);
   }
   dl->PopClipRect();
   dl->AddRect(lo, hi, IM_COL32(70, 75, 85, 255));

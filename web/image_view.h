@@ -10,6 +10,7 @@
 #include "display_choice.h"
 #include "image.h"
 #include "imgui.h"
+#include "paint.h"
 #include "state.h"
 #include "tensor.h"
 #include "texture.h"
@@ -27,6 +28,25 @@ struct Hover {
 };
 
 using Overlay = std::function<void(ImDrawList*, const ViewTransform&)>;
+
+// Painting on the input (the app's paint mode, paint.h). A view that shows the input turns a left-button
+// drag (or a one-finger drag) into strokes in input pixels instead of panning; the app applies them
+// before the next frame, so the lessons recompute at most once per frame however many events came.
+struct PaintStroke {
+  float x0, y0, x1, y1;
+};
+struct PaintTool {
+  bool on = false;
+  // The app's input generation, and the last paint's change: generation `to` differs from `from` only in
+  // `rect`, so a view showing `from` in plain clamp colours updates those pixels alone.
+  int generation = 0;
+  int from = -1, to = -1;
+  PixelRect rect;
+  float size = 12.0f;                      // brush diameter in input pixels, for the outline under the pointer
+  const convlab::Tensor* input = nullptr;  // the app's input: a view set_for() from it shows the input
+  std::vector<PaintStroke> strokes;        // since the app last applied them
+  std::vector<ImVec4> boxes;               // this frame's screen boxes (x, y, w, h) of the views that paint
+};
 
 class ImageView {
  public:
@@ -59,6 +79,11 @@ class ImageView {
   // `pad` widens the drawn area by that many pixels around the image (for padded-border overlays).
   Hover draw(const char* id, ImVec2 size, State& state, const Overlay& overlay = {}, int pad = 0);
 
+  // This view shows the input with the input's pixel (0, 0) at the shown tensor's (dx, dy) (a padded
+  // input): it paints in paint mode. Call after set(); views set_for() from ctx.input need not.
+  void show_input_at(int dx, int dy);
+  static PaintTool& paint_tool();
+
   // The screen boxes of the views drawn this frame (the app publishes them for tests; cleared per frame).
   static std::vector<ImVec4>& drawn_boxes();
 
@@ -72,5 +97,12 @@ class ImageView {
   std::string display_;     // as asked, with the channel asked: shown_rgba() repeats the choice
   int asked_channel_ = -1;
   std::string key_;  // what set_for last showed; set() forgets it
+  bool patch_input(const convlab::Tensor& t, const std::string& display, int channel);
+  std::shared_ptr<convlab::Tensor> owned_;  // tensor_ when the view made it (a copy): patch_input may change it
+  int input_generation_ = -1;  // the input generation shown, when shows_input_
+  bool shows_input_ = false;  // set() forgets it too
+  int input_dx_ = 0, input_dy_ = 0;
+  bool stroking_ = false;  // a paint stroke is under way: last_paint_ is where it was last frame
+  ImVec2 last_paint_;
 };
 

@@ -38,6 +38,53 @@ emscripten::val lesson_output() {
   return o;
 }
 
+std::string input_pixel(int x, int y) { return App::instance().input_pixel_json(x, y); }
+void clear_paint() { App::instance().clear_paint(); }
+
+void set_webcam_status(const std::string& status) {
+  if (status == "off" || status == "starting" || status == "live" || status == "frozen") App::instance().set_webcam_status(status);
+}
+
+// playground.paint(options): page.js has checked the types (booleans, numbers, a colour of three); the
+// ranges are checked here. Returns "" or the error, and then changes nothing.
+std::string set_paint(emscripten::val o) {
+  App::PaintSettings p = App::instance().paint_settings();
+  const auto has = [&](const char* key) { return o.hasOwnProperty(key) && !o[key].isUndefined(); };
+  const auto byte = [](double v) { return v >= 0 && v <= 255 && v == double(int(v)); };
+  if (has("on")) p.on = o["on"].as<bool>();
+  if (has("erase")) p.brush.erase = o["erase"].as<bool>();
+  if (has("size")) {
+    const double size = o["size"].as<double>();
+    if (!(size >= 1 && size <= 64)) return "size: the brush's diameter must be 1 to 64 pixels, got " + std::to_string(size);
+    p.brush.size = float(size);
+  }
+  if (has("gray")) {
+    const double g = o["gray"].as<double>();
+    if (!byte(g)) return "gray: must be a whole number from 0 to 255, got " + std::to_string(g);
+    p.gray_level = int(g);
+  }
+  if (has("colour")) {
+    const double r = o["colour"][0].as<double>(), g = o["colour"][1].as<double>(), b = o["colour"][2].as<double>();
+    if (!byte(r) || !byte(g) || !byte(b)) return "colour: must be three whole numbers from 0 to 255";
+    p.brush.r = std::uint8_t(r), p.brush.g = std::uint8_t(g), p.brush.b = std::uint8_t(b);
+  }
+  App::instance().set_paint_settings(p);
+  return "";
+}
+
+emscripten::val paint_settings() {
+  const App::PaintSettings p = App::instance().paint_settings();
+  emscripten::val o = emscripten::val::object();
+  o.set("on", p.on);
+  o.set("size", p.brush.size);
+  emscripten::val colour = emscripten::val::array();
+  colour.call<void>("push", int(p.brush.r), int(p.brush.g), int(p.brush.b));
+  o.set("colour", colour);
+  o.set("gray", p.gray_level);
+  o.set("erase", p.brush.erase);
+  return o;
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(playground) {
@@ -54,4 +101,9 @@ EMSCRIPTEN_BINDINGS(playground) {
   emscripten::function("defaultState", &default_state_json);
   emscripten::function("lessonOutput", &lesson_output);
   emscripten::function("poolReplaced", &pool_replaced);
+  emscripten::function("inputPixel", &input_pixel);
+  emscripten::function("setPaint", &set_paint);
+  emscripten::function("paintSettings", &paint_settings);
+  emscripten::function("clearPaint", &clear_paint);
+  emscripten::function("setWebcamStatus", &set_webcam_status);
 }

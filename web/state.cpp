@@ -51,6 +51,7 @@ std::vector<std::string> image_names() {
   std::vector<std::string> names = sample_image_ids();
   for (const auto& p : pattern_image_ids()) names.push_back(p);
   names.push_back("upload");
+  names.push_back("webcam");
   return names;
 }
 

@@ -16,7 +16,7 @@
 struct State {
   // Which lesson and which picture.
   std::string lesson = "kernel";   // one of lesson_ids()
-  std::string image = "chelsea";   // a sample, a pattern (checker, square, stripes, dot) or "upload"
+  std::string image = "chelsea";   // a sample, a pattern (checker, square, stripes, dot), "upload" or "webcam"
   bool gray = false;               // one luma channel instead of RGB
 
   // The kernel: a preset (core/kernels.h name) or "custom" with explicit values.

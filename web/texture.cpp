@@ -20,3 +20,10 @@ void Texture::upload(const std::uint8_t* rgba, int width, int height) {
     glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
   }
 }
+
+void Texture::upload_rect(const std::uint8_t* rgba, int x, int y, int w, int h) {
+  if (!id_ || x < 0 || y < 0 || w < 1 || h < 1 || x + w > width_ || y + h > height_) return;
+  glBindTexture(GL_TEXTURE_2D, id_);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glTexSubImage2D(GL_TEXTURE_2D, 0, x, y, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+}

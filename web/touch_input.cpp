@@ -44,6 +44,8 @@ bool g_gliding = false;
 float g_overscroll = 0;         // see take_overscroll
 Pinch g_pinch;
 std::vector<ImRect> g_claims;  // claim_drags() of the last frame drawn
+std::vector<ImVec4> g_paint_boxes;
+std::vector<ImVec2> g_trail;
 float g_pinch_dist = 0;
 ImVec2 g_pinch_centre;
 
@@ -134,6 +136,17 @@ void finger_motion(const SDL_TouchFingerEvent& e) {
   if (g_fingers.size() != 1) return;  // a pinch is read per frame from the fingers
   const ImVec2 d(f->pos.x - g_start.x, f->pos.y - g_start.y);
   if (g_mode == Mode::Pending && std::hypot(d.x, d.y) > kSlop) {
+    const bool on_paint = std::any_of(g_paint_boxes.begin(), g_paint_boxes.end(), [](const ImVec4& b) {
+      return g_start.x >= b.x && g_start.y >= b.y && g_start.x < b.x + b.z && g_start.y < b.y + b.w;
+    });
+    if (on_paint) {  // the stroke starts where the finger landed
+      g_mode = Mode::Drag;
+      g_queue.push_back({g_start, true});
+      g_live = {f->pos, true};
+      g_trail.push_back(g_start);
+      g_trail.push_back(f->pos);
+      return;
+    }
     const bool vertical = std::fabs(d.y) >= std::fabs(d.x);
     g_scroll_window = scrollable_window_at(g_start, vertical);
     if (vertical || g_scroll_window) {
@@ -155,6 +168,7 @@ void finger_motion(const SDL_TouchFingerEvent& e) {
     g_velocity = ImVec2(g_velocity.x * 0.6f + 0.4f * step.x / dt, g_velocity.y * 0.6f + 0.4f * step.y / dt);
   } else if (g_mode == Mode::Drag) {
     g_live = {f->pos, true};
+    g_trail.push_back(f->pos);
   }
 }
 
@@ -193,8 +207,15 @@ bool process_event(const SDL_Event& event) {
     case SDL_FINGERMOTION: finger_motion(event.tfinger); return true;
     case SDL_FINGERUP: finger_up(event.tfinger); return true;
     case SDL_MOUSEMOTION:
+      if (event.motion.state & SDL_BUTTON_LMASK) g_trail.push_back(ImVec2(float(event.motion.x), float(event.motion.y)));
+      g_owns_mouse = false;
+      return false;  // a real mouse (SDL makes none from touches here)
     case SDL_MOUSEBUTTONDOWN:
-    case SDL_MOUSEWHEEL: g_owns_mouse = false; return false;  // a real mouse (SDL makes none from touches here)
+    case SDL_MOUSEBUTTONUP:
+      if (event.button.button == SDL_BUTTON_LEFT) g_trail.push_back(ImVec2(float(event.button.x), float(event.button.y)));
+      g_owns_mouse = false;
+      return false;
+    case SDL_MOUSEWHEEL: g_owns_mouse = false; return false;
     default: return false;
   }
 }
@@ -233,6 +254,9 @@ void before_frame(float dt) {
   io.MouseDown[0] = m.down;
 }
 
+void set_paint_boxes(const std::vector<ImVec4>& boxes) { g_paint_boxes = boxes; }
+const std::vector<ImVec2>& pressed_trail() { return g_trail; }
+void clear_pressed_trail() { g_trail.clear(); }
 bool in_use() { return g_in_use; }
 void set_in_use(bool touch) { g_in_use = touch; }
 bool animating() { return g_gliding || !g_queue.empty() || g_mode != Mode::Idle; }

@@ -9,8 +9,12 @@
 //   pinch and pan  two fingers: ImageView zooms about their centre and follows their movement (pinch()).
 // A widget that paints with the finger (the kernel editor's paint mode) claims its rectangle each frame:
 // a finger landing there is a mouse press at once, and moving it drags, whichever way it moves.
+// In paint mode a finger that lands on a view that paints (set_paint_boxes) and moves is a drag whatever
+// its direction: it paints instead of scrolling. A second finger before it has moved still pinches.
 #pragma once
 #include <SDL.h>
+
+#include <vector>
 
 #include "imgui.h"
 
@@ -24,6 +28,13 @@ void before_frame(float dt);
 // A touch screen is in use: the page said so at start ((pointer: coarse)) or a finger has touched.
 bool in_use();
 void set_in_use(bool touch);
+// The screen boxes (x, y, w, h) where one finger paints: the last frame's (ImageView::paint_tool().boxes).
+void set_paint_boxes(const std::vector<ImVec4>& boxes);
+// Every position of the pressed pointer (the mouse's left button, or a finger's drag) since the last
+// clear_pressed_trail(), in order: press, moves, release. ImGui sees one position per frame; paint strokes
+// follow all of them.
+const std::vector<ImVec2>& pressed_trail();
+void clear_pressed_trail();
 // A swipe is still gliding: frames must keep coming.
 bool animating();
 // The vertical movement of swiping fingers that scrolled no window here, since the last call (CSS pixels,

@@ -18,9 +18,13 @@ const CHROMIUM_ARGS = [
   '--ignore-gpu-blocklist', '--enable-webgl',
 ];
 
-export async function openBrowser() {
+// Chromium's stand-in camera (a moving test picture), granted without asking: openBrowser({ args: FAKE_CAMERA }).
+// Without --use-fake-ui-for-media-stream a headless Chromium refuses the camera, as a learner who says no.
+export const FAKE_CAMERA = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
+export async function openBrowser({ args = [] } = {}) {
   const server = await startServer(siteDir);
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...args] });
   mkdirSync(shotDir, { recursive: true });
   return {
     url: server.url,

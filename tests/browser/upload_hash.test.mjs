@@ -42,7 +42,8 @@ const bombHeader = (width, height) => Buffer.concat([SIGNATURE, chunk('IHDR', ih
   chunk('IDAT', deflateSync(Buffer.alloc(4096))), chunk('IEND', Buffer.alloc(0))]);
 
 const state = changedState;
-const imageInfo = (page) => page.evaluate(() => window.playground.imageInfo());
+// The image's name and size (imageInfo() also says how much is painted and whether the webcam runs).
+const imageInfo = (page) => page.evaluate(() => { const { name, width, height } = window.playground.imageInfo(); return { name, width, height }; });
 const noticeText = (page) => page.evaluate(() => document.getElementById('notice').textContent);
 
 // Everything in the document that an injection would add to: elements and inline handlers.

@@ -143,7 +143,7 @@ TEST(StateHash, EachLessonsKeysComeFromItsOwnRegistration) {
 
 TEST(StateHash, MessagesNeverCarryControlCharacters) {
   const ParseResult r = from_hash(std::string("img=a%0Ab%00c"));
-  EXPECT_EQ(r.error, "img: must be one of chelsea,coffee,astronaut,camera,rocket,brick,checker,square,stripes,dot,upload, got \"a?b?c\"");
+  EXPECT_EQ(r.error, "img: must be one of chelsea,coffee,astronaut,camera,rocket,brick,checker,square,stripes,dot,upload,webcam, got \"a?b?c\"");
 }
 
 TEST(StateHash, OverlongHashIsRefused) {

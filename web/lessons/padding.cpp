@@ -46,6 +46,7 @@ class PaddingView : public LessonView {
       output_view_.set_displayed(model_.shown);  // coloured by the workers
       padded_version_ = model_.version;
     }
+    padded_view_.show_input_at(model_.params.padding.left, model_.params.padding.top);  // paint mode paints through it
     step_.update(ctx, StepConv{&ctx.input, &model_.weights, model_.params, {}, model_.output.get()});
     ctx.publish("output_shape", shape_text(*model_.output));
     ctx.publish("padded_shape", shape_text(*model_.padded));

@@ -3,7 +3,8 @@
 //   - the URL: every setting lives in the hash (#lesson=padding&s=2). The module serialises the state;
 //     the page writes it to the address bar, and applies the hash when the learner edits it or goes
 //     back/forward. A ?query with the same keys (?lesson=padding&embed=1) is folded into the hash at load.
-//   - images: samples fetched on demand, the learner's own file (picker or drag and drop), PNG export;
+//   - images: samples fetched on demand, the learner's own file (picker or drag and drop), the webcam
+//     (webcam.js), PNG export;
 //   - the clipboard (Copy link, Copy embed code);
 //   - window.playground, the API for tutorial authors and tests, and the same API across an <iframe>
 //     with postMessage (see README, "Embedding in a tutorial").
@@ -11,6 +12,7 @@
 import { decodeUpload, rasterise, downloadPng, displayName, ImageInputError } from './image_input.js';
 import { notice, hideNotice, linkTo, embedCode, copyToClipboard } from './share.js';
 import { ComputePool } from './compute_pool.js';
+import { Webcam } from './webcam.js';
 
 const loading = document.getElementById('loading');
 const loadingText = document.getElementById('loading-text');
@@ -183,8 +185,30 @@ Object.assign(playground, {
   // The lessons in menu order: [{id, title, controls}], controls being the ids hide= accepts.
   lessons() { return mod ? JSON.parse(mod.lessons()) : []; },
   readout() { return mod ? JSON.parse(mod.readout()) : {}; },
-  // The picture the lessons work on: {name, width, height}.
-  imageInfo() { return mod ? JSON.parse(mod.imageInfo()) : { name: '', width: 0, height: 0 }; },
+  // The picture the lessons work on: {name, width, height, painted (pixels), webcam ('off', 'starting',
+  // 'live' or 'frozen')}.
+  imageInfo() { return mod ? JSON.parse(mod.imageInfo()) : { name: '', width: 0, height: 0, painted: 0, webcam: 'off' }; },
+  // The input's values (0 to 1) at pixel (x, y): [r, g, b], or [grey]; [] outside the image.
+  inputPixel(x, y) {
+    if (!Number.isInteger(x) || !Number.isInteger(y)) throw new Error(`inputPixel expects whole numbers, got ${x}, ${y}`);
+    return mod ? JSON.parse(mod.inputPixel(x, y)) : [];
+  },
+  // Paint mode and the brush: paint({on: true, size: 8, colour: [255, 0, 0], gray: 255, erase: false}),
+  // any subset; paint() alone reads them. Throws an Error naming a bad option and changes nothing.
+  paint(options = {}) {
+    if (!mod) throw new Error('ConvLab is still loading: wait for playground.ready');
+    checkPaintOptions(options);
+    const error = mod.setPaint(options);
+    if (error) throw new Error(error);
+    return mod.paintSettings();
+  },
+  // Removes all the paint: back to the original image.
+  clearPaint() { mod?.clearPaint(); },
+  // The webcam as the input: 'start', 'freeze' (keep a still, camera off) or 'stop'.
+  webcam(action) {
+    if (!['start', 'freeze', 'stop'].includes(action)) throw new Error(`webcam expects 'start', 'freeze' or 'stop', got ${displayName(String(action))}`);
+    window.convlabWebcam(action);
+  },
   // The current lesson's main output as last shown: {c, h, w, data: Float32Array (CHW)}, or null.
   output() {
     const o = mod ? mod.lessonOutput() : null;
@@ -201,6 +225,20 @@ Object.assign(playground, {
   onstatechange: null,
 });
 window.playground = playground;
+
+function checkPaintOptions(o) {
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new Error('paint expects an object, e.g. {on: true, size: 8}');
+  const known = ['on', 'size', 'colour', 'gray', 'erase'];
+  for (const [key, value] of Object.entries(o)) {
+    if (!known.includes(key)) throw new Error(`paint: ${displayName(key)} is not an option (${known.join(', ')})`);
+    if (value === undefined) continue;
+    if ((key === 'on' || key === 'erase') && typeof value !== 'boolean') throw new Error(`paint: ${key} must be true or false`);
+    if ((key === 'size' || key === 'gray') && (typeof value !== 'number' || !Number.isFinite(value))) throw new Error(`paint: ${key} must be a number`);
+    if (key === 'colour' && !(Array.isArray(value) && value.length === 3 && value.every((v) => typeof v === 'number'))) {
+      throw new Error('paint: colour must be [r, g, b], three numbers from 0 to 255');
+    }
+  }
+}
 
 const embedded = window.parent !== window;
 const lessonTitle = (id) => (id ? `${id.replace(/-/g, ' ')} lesson` : 'kernel lesson');
@@ -371,6 +409,26 @@ window.addEventListener('drop', (e) => {
   if (files.length > 1) notice('Several files were dropped; using the first.', 'info');
   useFile(files[0]);
 });
+
+// The webcam: started from the image list (or playground.webcam), stopped when another image is chosen
+// (the module calls convlabWebcam('stop')), frozen when the page is hidden, released when it is closed.
+const webcam = new Webcam({
+  onFrame: (width, height, bytes) => mod?.setImage('webcam', width, height, bytes),
+  onStatus: (status) => { if (status === 'live') hideNotice(); mod?.setWebcamStatus(status); },
+  onError: (message) => { hideNotice(); mod?.showError(message); },
+});
+window.convlabWebcam = (action) => {
+  if (action === 'start') {
+    if (!webcam.live) notice('Asking for your camera…', 'info', 4000);
+    webcam.start();
+  } else if (action === 'freeze') {
+    webcam.freeze();
+  } else if (action === 'stop') {
+    webcam.stop();
+  }
+};
+document.addEventListener('visibilitychange', () => { if (document.hidden && webcam.live) webcam.freeze(); });
+window.addEventListener('pagehide', () => { if (webcam.live) webcam.stop(); });
 
 window.convlabDownloadPng = (filename, width, height, rgba) => {
   downloadPng(filename, width, height, rgba)
