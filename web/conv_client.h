@@ -60,9 +60,7 @@ class ConvClient {
 // What a lesson model keeps between asking for a convolution and showing it: the key it last asked for,
 // what each job's result must be shown with (Meta: the weights, formulas, text worked out when asking),
 // and the last error. The model's update():
-//   if (conv_.new_key(key)) {
-//     try { conv_.submit(input, generation, job, meta); } catch (const std::exception& e) { conv_.refuse(e.what()); }
-//   }
+//   conv_.ask(key, input, generation, [&] { ...; return std::pair{job, meta}; });  // a throw is a refusal
 //   if (auto landed = conv_.take()) { adopt landed->result and landed->meta together }
 template <class Meta>
 class PendingConv {
@@ -85,6 +83,18 @@ class PendingConv {
     meta_[client_.submit(input, generation, job)] = std::move(meta);
   }
   void refuse(std::string message) { error_ = std::move(message); }
+  // new_key, then submit what make() returns ({ConvJob, Meta}); whatever throws (make or the job's
+  // arguments) becomes error(), and the previous result stays.
+  template <class Make>
+  void ask(const CacheKey& key, const convlab::Tensor& input, int generation, Make&& make) {
+    if (!new_key(key)) return;
+    try {
+      auto [job, meta] = make();
+      submit(input, generation, job, std::move(meta));
+    } catch (const std::exception& e) {
+      refuse(e.what());
+    }
+  }
   // Jobs asked for and not landed will not be shown (a newer setting was computed elsewhere).
   void drop_pending() { meta_.clear(); }
   // The newest finished result to show, with its meta; a failed job's message becomes error() instead.

@@ -88,3 +88,14 @@ export async function until(page, pred, what, timeout = 20000) {
     await page.waitForTimeout(50);
   }
 }
+
+// One finger, or two, moved in steps through the DevTools protocol (real touch events for the page).
+export async function touchPath(cdp, page, paths, steps = 12) {
+  const at = (i) => paths.map((p, id) => ({ x: p[0].x + ((p[1].x - p[0].x) * i) / steps, y: p[0].y + ((p[1].y - p[0].y) * i) / steps, id }));
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0) });
+  for (let i = 1; i <= steps; i++) {
+    await page.waitForTimeout(16);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(i) });
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+}

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { openBrowser, waitForReady, readout, until, setState, lastError, changedState, shotDir, FAKE_CAMERA } from './browser.mjs';
+import { openBrowser, waitForReady, readout, until, setState, lastError, changedState, shotDir, FAKE_CAMERA, touchPath } from './browser.mjs';
 
 let env;
 before(async () => { env = await openBrowser({ args: FAKE_CAMERA }); });
@@ -118,16 +118,6 @@ test('paint with the mouse: the stroke changes the input along its path, erase r
   await page.close();
 });
 
-// One finger through the DevTools protocol (real touch events for the page).
-async function touchPath(cdp, page, paths, steps = 12) {
-  const at = (i) => paths.map((p, id) => ({ x: p[0].x + ((p[1].x - p[0].x) * i) / steps, y: p[0].y + ((p[1].y - p[0].y) * i) / steps, id }));
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0) });
-  for (let i = 1; i <= steps; i++) {
-    await page.waitForTimeout(16);
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(i) });
-  }
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-}
 
 test('paint on a phone: one finger paints instead of scrolling, two fingers still zoom', async () => {
   const context = await env.browser.newContext({ viewport: { width: 390, height: 664 }, hasTouch: true, isMobile: true });

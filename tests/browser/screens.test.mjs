@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { openBrowser, waitForReady, distinctColours, shotDir, readout, root } from './browser.mjs';
+import { openBrowser, waitForReady, distinctColours, shotDir, readout, root, touchPath } from './browser.mjs';
 
 const SCREENS = [
   { name: 'phone', viewport: { width: 390, height: 664 }, touch: true, mobile: true, hash: '' },
@@ -49,16 +49,6 @@ function onScreen(r, vp) {
   return (w * h) / Math.max(1, r.w * r.h);
 }
 
-// One finger, or two, moved in steps through the DevTools protocol (real touch events for the page).
-async function touchPath(cdp, page, paths, steps = 12) {
-  const at = (i) => paths.map((p, id) => ({ x: p[0].x + ((p[1].x - p[0].x) * i) / steps, y: p[0].y + ((p[1].y - p[0].y) * i) / steps, id }));
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0) });
-  for (let i = 1; i <= steps; i++) {
-    await page.waitForTimeout(16);
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(i) });
-  }
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-}
 
 async function openScreen(screen, lesson) {
   const context = await env.browser.newContext({ viewport: screen.viewport, hasTouch: screen.touch, isMobile: screen.mobile });

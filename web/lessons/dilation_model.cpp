@@ -22,20 +22,16 @@ bool DilationModel::update(const cl::Tensor& input, int generation, const cl::We
   key.with(generation, depthwise.a, depthwise.b, depthwise.kh, depthwise.kw, depthwise.data);
   key.with(p.dilation.h, p.dilation.w, p.padding.top, p.padding.bottom, p.padding.left, p.padding.right, int(p.padding_mode));
   key.with(display);
-  if (conv_.new_key(key)) {
-    try {
-      cl::conv2d_output_shape(input, depthwise, p);  // first: its message names a bad argument
-      DilationResult r;
-      r.kernel = cl::Kernel2D(depthwise.kh, depthwise.kw,
-                              std::vector<float>(depthwise.data.begin(), depthwise.data.begin() + depthwise.kh * depthwise.kw));
-      r.params = p;
-      r.span_h = cl::effective_kernel(depthwise.kh, p.dilation.h);
-      r.span_w = cl::effective_kernel(depthwise.kw, p.dilation.w);
-      conv_.submit(input, generation, ConvJob{depthwise, p, display, -1}, std::move(r));
-    } catch (const std::exception& e) {
-      conv_.refuse(e.what());
-    }
-  }
+  conv_.ask(key, input, generation, [&] {
+    cl::conv2d_output_shape(input, depthwise, p);  // first: its message names a bad argument
+    DilationResult r;
+    r.kernel = cl::Kernel2D(depthwise.kh, depthwise.kw,
+                            std::vector<float>(depthwise.data.begin(), depthwise.data.begin() + depthwise.kh * depthwise.kw));
+    r.params = p;
+    r.span_h = cl::effective_kernel(depthwise.kh, p.dilation.h);
+    r.span_w = cl::effective_kernel(depthwise.kw, p.dilation.w);
+    return std::pair{ConvJob{depthwise, p, display, -1}, std::move(r)};
+  });
   auto landed = conv_.take();
   if (!landed) return false;
   shown_ = std::move(landed->result.output);

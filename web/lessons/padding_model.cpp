@@ -36,25 +36,21 @@ bool PaddingModel::update(const cl::Tensor& input, int input_generation, const c
   CacheKey key;
   key.with(input_generation, depthwise.a, depthwise.b, depthwise.kh, depthwise.kw, depthwise.data)
       .with(p.top, p.bottom, p.left, p.right, int(conv.padding_mode), conv.dilation.h, conv.dilation.w, display);
-  if (conv_.new_key(key)) {
-    try {
-      Asked a;
-      a.params = conv;
-      a.params.stride = cl::Pair{1, 1};
-      a.params.groups = input.c;
-      // pad() first: its message names what the mode cannot fill ("reflect padding, got 40").
-      a.padded = std::make_shared<const cl::Tensor>(cl::pad(input, p, a.params.padding_mode));
-      a.weights = depthwise;
-      a.formula_h = conv_size_formula(input.h, depthwise.kh, 1, p.top, p.bottom, a.params.dilation.h);
-      a.formula_w = conv_size_formula(input.w, depthwise.kw, 1, p.left, p.right, a.params.dilation.w);
-      a.in_h = input.h;
-      a.in_w = input.w;
-      const ConvJob job{depthwise, a.params, display, -1};
-      conv_.submit(input, input_generation, job, std::move(a));
-    } catch (const std::exception& e) {
-      conv_.refuse(e.what());
-    }
-  }
+  conv_.ask(key, input, input_generation, [&] {
+    Asked a;
+    a.params = conv;
+    a.params.stride = cl::Pair{1, 1};
+    a.params.groups = input.c;
+    // pad() first: its message names what the mode cannot fill ("reflect padding, got 40").
+    a.padded = std::make_shared<const cl::Tensor>(cl::pad(input, p, a.params.padding_mode));
+    a.weights = depthwise;
+    a.formula_h = conv_size_formula(input.h, depthwise.kh, 1, p.top, p.bottom, a.params.dilation.h);
+    a.formula_w = conv_size_formula(input.w, depthwise.kw, 1, p.left, p.right, a.params.dilation.w);
+    a.in_h = input.h;
+    a.in_w = input.w;
+    const ConvJob job{depthwise, a.params, display, -1};
+    return std::pair{job, std::move(a)};
+  });
   auto landed = conv_.take();
   if (!landed) return false;
   Asked& a = landed->meta;

@@ -24,29 +24,25 @@ bool StrideModel::update(const cl::Tensor& input, int generation, const cl::Weig
   key.with(generation, depthwise.a, depthwise.b, depthwise.kh, depthwise.kw, depthwise.data);
   key.with(p.stride.h, p.stride.w, p.dilation.h, p.dilation.w, p.padding.top, p.padding.bottom, p.padding.left,
            p.padding.right, int(p.padding_mode), display);
-  if (conv_.new_key(key)) {
-    try {
-      const bool new_image = crop_generation_ != generation;
-      NumericCrop crop = new_image ? busiest_crop(input, kStrideCrop, kStrideCrop, kStrideCrop) : result_.crop;
-      StrideResult r;
-      r.params = p;
-      r.params.groups = 1;
-      r.crop_weight = cl::Weights(1, 1, depthwise.kh, depthwise.kw,
-                                  std::vector<float>(depthwise.data.begin(), depthwise.data.begin() + depthwise.kh * depthwise.kw));
-      r.crop_out = cl::conv2d(crop.grey, r.crop_weight, r.params);  // the crop first: its errors are the lesson's
-      r.padded = cl::pad(crop.grey, p.padding, p.padding_mode);
-      r.crop_h = conv_size_formula(crop.grey.h, depthwise.kh, p.stride.h, p.padding.top, p.padding.bottom, p.dilation.h);
-      r.crop_w = conv_size_formula(crop.grey.w, depthwise.kw, p.stride.w, p.padding.left, p.padding.right, p.dilation.w);
-      cl::Conv2dParams whole = r.params;
-      whole.groups = input.c;
-      r.out_h = conv_size_formula(input.h, depthwise.kh, p.stride.h, p.padding.top, p.padding.bottom, p.dilation.h);
-      r.out_w = conv_size_formula(input.w, depthwise.kw, p.stride.w, p.padding.left, p.padding.right, p.dilation.w);
-      r.crop = std::move(crop);
-      conv_.submit(input, generation, ConvJob{depthwise, whole, display, -1}, std::move(r));
-    } catch (const std::exception& e) {
-      conv_.refuse(e.what());
-    }
-  }
+  conv_.ask(key, input, generation, [&] {
+    const bool new_image = crop_generation_ != generation;
+    NumericCrop crop = new_image ? busiest_crop(input, kStrideCrop, kStrideCrop, kStrideCrop) : result_.crop;
+    StrideResult r;
+    r.params = p;
+    r.params.groups = 1;
+    r.crop_weight = cl::Weights(1, 1, depthwise.kh, depthwise.kw,
+                                std::vector<float>(depthwise.data.begin(), depthwise.data.begin() + depthwise.kh * depthwise.kw));
+    r.crop_out = cl::conv2d(crop.grey, r.crop_weight, r.params);  // the crop first: its errors are the lesson's
+    r.padded = cl::pad(crop.grey, p.padding, p.padding_mode);
+    r.crop_h = conv_size_formula(crop.grey.h, depthwise.kh, p.stride.h, p.padding.top, p.padding.bottom, p.dilation.h);
+    r.crop_w = conv_size_formula(crop.grey.w, depthwise.kw, p.stride.w, p.padding.left, p.padding.right, p.dilation.w);
+    cl::Conv2dParams whole = r.params;
+    whole.groups = input.c;
+    r.out_h = conv_size_formula(input.h, depthwise.kh, p.stride.h, p.padding.top, p.padding.bottom, p.dilation.h);
+    r.out_w = conv_size_formula(input.w, depthwise.kw, p.stride.w, p.padding.left, p.padding.right, p.dilation.w);
+    r.crop = std::move(crop);
+    return std::pair{ConvJob{depthwise, whole, display, -1}, std::move(r)};
+  });
   auto landed = conv_.take();
   if (!landed) return false;
   shown_ = std::move(landed->result.output);
