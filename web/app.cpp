@@ -219,7 +219,7 @@ void App::update_input() {
   }
 }
 
-bool App::wants_frame() const { return dirty_ || animating_ || !announced_ready_ || ConvClient::any_ready(); }
+bool App::wants_frame() const { return dirty_ || animating_ || !announced_ready_; }
 
 const convlab::Tensor* App::lesson_output() const {
   const LessonView* view = find_lesson_view(state_.lesson);
@@ -497,7 +497,7 @@ void App::notify_page() {
     sent_content_height_ = wanted->second;
     call_page("convlabContentHeight", std::stod(wanted->second));
   }
-  if (!announced_ready_ && !input_.empty()) {
+  if (!announced_ready_ && !input_.empty() && !ConvClient::any_busy()) {  // the lesson's output is on screen
     // Two frames after the first image, so the page has really drawn it.
     if (ready_at_ == 0) ready_at_ = ImGui::GetFrameCount();
     else if (ImGui::GetFrameCount() >= ready_at_ + 2) {

@@ -53,9 +53,8 @@ class App {
   void show_error(const std::string& message);
   // Whether the next frame must be drawn although no input arrived: the page changed the state or the
   // image, a lesson animates, or the first image is not on screen yet. main.cpp skips frames otherwise.
-  // A compute worker's result waiting to be shown counts too.
   bool wants_frame() const;
-  void request_frame() { dirty_ = true; }  // something outside the state changed (the compute pool)
+  void request_frame() { dirty_ = true; }  // something outside the state changed: a compute worker's result
   // The current lesson's main output (null when it has none): window.playground.output().
   const convlab::Tensor* lesson_output() const;
 

@@ -24,7 +24,6 @@ EM_JS(void, pool_submit, (int slot, int id, int generation, const int* words, in
   window.convlabPool.submit(slot, id, generation, HEAP32.slice(words >> 2, (words >> 2) + count), [c, h, w]);
 });
 EM_JS(int, pool_ready, (int slot), { return window.convlabPool ? window.convlabPool.ready(slot) : 0; });
-EM_JS(int, pool_any_ready, (), { return window.convlabPool && window.convlabPool.anyReady() ? 1 : 0; });
 EM_JS(void, pool_discard, (int slot), { window.convlabPool.recycle(window.convlabPool.take(slot)); });
 // Copies the finished job of `slot` into the output, RGBA and info (5 floats, then compute ms and the
 // worker count) and forgets it; returns its error message as a new C string (null when it succeeded).
@@ -47,14 +46,16 @@ EM_JS(char*, pool_take, (int slot, float* output, unsigned char* rgba, float* in
 });
 #else
 int pool_workers() { return 0; }
-int pool_any_ready() { return 0; }
 #endif
 
 namespace {
 int g_next_slot = 1;
 bool g_hold = false;
 int g_epoch = 0;
+int g_busy_clients = 0;
 }  // namespace
+
+bool ConvClient::any_busy() { return g_busy_clients > 0; }
 
 void ConvClient::pool_replaced() { ++g_epoch; }
 int ConvClient::pool_epoch() { return g_epoch; }
@@ -64,10 +65,10 @@ void ConvClient::hold_results(bool hold) { g_hold = hold; }
 ConvClient::ConvClient() : slot_(g_next_slot++) {}
 
 int ConvClient::workers() { return pool_workers(); }
-bool ConvClient::any_ready() { return pool_any_ready() != 0; }
 
 int ConvClient::submit(const cl::Tensor& input, int input_generation, const ConvJob& job) {
   const cl::Tensor shape = cl::conv2d_output_shape(input, job.weights, job.params);  // throws for bad arguments
+  if (!busy()) ++g_busy_clients;
   const int id = ++submitted_;
 #ifdef __EMSCRIPTEN__
   if (workers() > 0) {
@@ -97,12 +98,18 @@ int ConvClient::submit(const cl::Tensor& input, int input_generation, const Conv
   return id;
 }
 
+void ConvClient::set_taken(int id) {
+  const bool was_busy = busy();
+  taken_ = id;
+  if (was_busy && !busy()) --g_busy_clients;
+}
+
 std::optional<ConvResult> ConvClient::take() {
   if (g_hold) return std::nullopt;
   if (ready_) {
     std::optional<ConvResult> r = std::move(ready_);
     ready_.reset();
-    taken_ = r->id;
+    set_taken(r->id);
     return r;
   }
 #ifdef __EMSCRIPTEN__
@@ -137,7 +144,7 @@ std::optional<ConvResult> ConvClient::take() {
     r.error = e.what();
   }
   asked_.erase(asked_.begin(), asked_.upper_bound(id));
-  taken_ = id;
+  set_taken(id);
   return r;
 #else
   return std::nullopt;

@@ -35,8 +35,8 @@ class ConvClient {
 
   // Workers in the page's pool (0: computing on the calling thread).
   static int workers();
-  // Some client has a result waiting: the page draws a frame to show it.
-  static bool any_ready();
+  // Some client waits for a result (the page announces its first frame only once none does).
+  static bool any_busy();
   // The page replaced its pool (playground.setWorkers): jobs in the old one never finish, so every
   // PendingConv asks again for what it last asked.
   static void pool_replaced();
@@ -46,6 +46,7 @@ class ConvClient {
   static void hold_results(bool hold);
 
  private:
+  void set_taken(int id);
   struct Asked {
     std::string display;
     int channel = -1;

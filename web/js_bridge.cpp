@@ -22,6 +22,7 @@ std::string image_info() { return App::instance().image_info_json(); }
 std::string full_state_json() { return App::instance().full_state_json(App::instance().state()); }
 std::string default_state_json() { return App::instance().full_state_json(State{}); }
 std::string lessons_json() { return App::instance().lessons_json(); }
+void request_frame() { App::instance().request_frame(); }
 void pool_replaced() {
   ConvClient::pool_replaced();
   App::instance().request_frame();
@@ -101,6 +102,7 @@ EMSCRIPTEN_BINDINGS(playground) {
   emscripten::function("defaultState", &default_state_json);
   emscripten::function("lessonOutput", &lesson_output);
   emscripten::function("poolReplaced", &pool_replaced);
+  emscripten::function("requestFrame", &request_frame);
   emscripten::function("inputPixel", &input_pixel);
   emscripten::function("setPaint", &set_paint);
   emscripten::function("paintSettings", &paint_settings);

@@ -155,7 +155,7 @@ void draw_cell_mark(ImDrawList* dl, const ViewTransform& tf, int y, int x) {
 }
 
 // ---- player -------------------------------------------------------------------------------------------
-bool StepPlayer::update(State& s, int cells) {
+bool StepPlayer::update(State& s, int cells, bool clamp) {
   if (cells <= 0) {
     playing_ = false;
     return false;
@@ -169,7 +169,7 @@ bool StepPlayer::update(State& s, int cells) {
     if (s.step < from || s.step > to) s.step = from;
   }
   if (!s.autoplay) autoplay_started_ = false;
-  if (s.step >= cells) s.step = cells - 1;
+  if (s.step >= cells && clamp) s.step = cells - 1;
   if (!playing_) return false;
   if (s.step < from || s.step > to) s.step = from;
   carry_ += double(ImGui::GetIO().DeltaTime) * std::clamp(s.step_rate, 1, 60);
@@ -236,7 +236,7 @@ void StepPlayer::controls(LessonContext& ctx, int cells, int out_w) {
 void ConvStepThrough::update(LessonContext& ctx, const StepConv& conv) {
   conv_ = conv;
   State& s = ctx.state;
-  const bool moved = player_.update(s, conv.cells());
+  const bool moved = player_.update(s, conv.cells(), conv.current);
   if (player_.playing()) ctx.keep_drawing();
   cell_ = s.step >= 0 ? step_cell(conv, s.step) : StepCell{};
   if (cell_.index < 0) return;

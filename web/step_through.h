@@ -54,6 +54,9 @@ struct StepConv {
   convlab::Conv2dParams params;
   std::vector<float> bias;                  // empty = none
   const convlab::Tensor* output = nullptr;  // [Cout, OH, OW] from the core with these params
+  // False while a newer setting's output is still being computed (the compute workers): the state's
+  // step may be meant for that output, so it is not clamped to this one's size.
+  bool current = true;
   bool valid() const;
   int cells() const { return valid() ? output->h * output->w : 0; }
 };
@@ -77,9 +80,9 @@ void draw_cell_mark(ImDrawList* dl, const ViewTransform& tf, int y, int x);
 class StepPlayer {
  public:
   // Once per frame before anything reads state.step: starts autoplay, advances playback by the frame's
-  // time at state.step_rate steps per second (looping over play_from..play_to), clamps step into range.
-  // Returns true when playback moved the step this frame.
-  bool update(State& s, int cells);
+  // time at state.step_rate steps per second (looping over play_from..play_to), clamps step into range
+  // (unless `clamp` is false). Returns true when playback moved the step this frame.
+  bool update(State& s, int cells, bool clamp = true);
   // The scrubber: on/off, position slider (with row, col), first/previous/play/next/last, speed.
   void controls(LessonContext& ctx, int cells, int out_w);
   bool playing() const { return playing_; }

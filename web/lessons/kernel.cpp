@@ -46,8 +46,10 @@ class KernelView : public LessonView {
     }
     const cl::Tensor& out = *model_.output;
     // With several applications the step-through explains the last one: it reads the one before's output.
-    step_.update(ctx, StepConv{model_.last_input ? model_.last_input.get() : &ctx.input, &model_.weights, model_.params, {},
-                               model_.last_conv.get()});
+    StepConv step{model_.last_input ? model_.last_input.get() : &ctx.input, &model_.weights, model_.params, {},
+                  model_.last_conv.get()};
+    step.current = !model_.busy();
+    step_.update(ctx, step);
     if (step_.active())  // the shown output: the conv2d's value after the activation
       for (const StepOutput& o : step_.cell().outputs)
         ctx.publish("step_final_" + std::to_string(o.channel), out.at(o.channel, step_.cell().oy, step_.cell().ox));

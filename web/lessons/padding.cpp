@@ -47,7 +47,9 @@ class PaddingView : public LessonView {
       padded_version_ = model_.version;
     }
     padded_view_.show_input_at(model_.params.padding.left, model_.params.padding.top);  // paint mode paints through it
-    step_.update(ctx, StepConv{&ctx.input, &model_.weights, model_.params, {}, model_.output.get()});
+    StepConv step{&ctx.input, &model_.weights, model_.params, {}, model_.output.get()};
+    step.current = !model_.busy();
+    step_.update(ctx, step);
     ctx.publish("output_shape", shape_text(*model_.output));
     ctx.publish("padded_shape", shape_text(*model_.padded));
     ctx.publish("padding", model_.padding_text());

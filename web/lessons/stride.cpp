@@ -72,7 +72,9 @@ class StrideView : public LessonView {
       output_view_.set_displayed(model_.shown());
       shown_version_ = model_.version();
     }
-    step_.update(ctx, StepConv{&r.crop.grey, &r.crop_weight, r.params, {}, &r.crop_out});
+    StepConv step{&r.crop.grey, &r.crop_weight, r.params, {}, &r.crop_out};
+    step.current = !model_.busy();
+    step_.update(ctx, step);
     ctx.publish("crop_out_h", r.crop_h.value);
     ctx.publish("crop_out_w", r.crop_w.value);
     ctx.publish("crop_formula", r.crop_h.text);

@@ -20,6 +20,7 @@ export class ComputePool {
     this.jobsRun = 0;  // jobs started (tests check that coalescing skipped some)
     this.generation = -1;
     this.failed = null;
+    this.onresult = null;  // called when a job finishes (the page draws a frame to show it)
     const started = [];
     for (let i = 0; i < count; i++) {
       const worker = new Worker(workerUrl, { type: 'module' });
@@ -52,7 +53,6 @@ export class ComputePool {
 
   // The id of slot's finished job waiting to be taken, or 0.
   ready(slot) { const s = this.slots.get(slot); return s && s.done ? s.done.id : 0; }
-  anyReady() { for (const s of this.slots.values()) if (s.done) return true; return false; }
   take(slot) {
     const s = this.slots.get(slot);
     const done = s.done;
@@ -127,6 +127,7 @@ export class ComputePool {
     s.done = result;
     s.timing = { id: job.id, submitted: job.submitted, computed: performance.now(), taken: null, workerMs: job.ms, workers: job.bands.length };
     this.#pump();
+    if (this.onresult) this.onresult();
   }
 
   #abort() {

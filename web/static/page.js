@@ -67,6 +67,7 @@ function startWorkers(count) {
       pool.terminate();
       return 0;
     }
+    pool.onresult = () => { if (mod) mod.requestFrame(); };  // frames are drawn on demand (main.cpp)
     window.convlabPool = pool;
     if (mod) mod.poolReplaced();  // jobs queued in the old pool are asked for again
     return count;
