@@ -12,8 +12,8 @@
 namespace cl = convlab;
 
 #ifdef __EMSCRIPTEN__
-// The page's pool (window.convlabPool, made by page.js before the module starts; absent in tests of the
-// module alone). Typed arrays are copied out of and into this module's heap here; the pool owns none.
+// The page's pool (window.convlabPool, set by page.js once its workers run: absent before that, and in
+// tests of the module alone). Typed arrays are copied out of and into this module's heap here; the pool owns none.
 EM_JS(int, pool_workers, (), { return window.convlabPool ? window.convlabPool.size() : 0; });
 // The image generation the pool's workers hold (-1: none; a restarted pool has none).
 EM_JS(int, pool_generation, (), { return window.convlabPool ? window.convlabPool.generation : -1; });
