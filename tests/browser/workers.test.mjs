@@ -10,7 +10,7 @@ import { openBrowser, readout, setState, shotDir, until } from './browser.mjs';
 async function settle(page, state) {
   const before = (await readout(page)).version;
   await setState(page, state);
-  await until(page, (r) => r.version !== before && Number(r.busy) === 0, `the output of ${JSON.stringify(state)}`);
+  await until(page, (r) => r.version !== before && Number(r.busy) === 0, `the output of ${JSON.stringify(state)}`, 60000);
   return page.evaluate(() => window.playground.output());
 }
 
@@ -124,7 +124,7 @@ test('while the workers compute, the last output stays on screen with a busy mar
     });
     await page.setInputFiles('#file', { name: 'big.png', mimeType: 'image/png', buffer: Buffer.from(b64, 'base64') });
     await page.waitForFunction(() => window.playground.imageInfo().width === 1024, null, { timeout: 30000 });
-    await until(page, (r) => Number(r.busy) === 0 && r.kernel === '3x3' && Number(r.workers) === 1, 'the first output');
+    await until(page, (r) => Number(r.busy) === 0 && r.kernel === '3x3' && Number(r.workers) === 1, 'the first output', 60000);
     const before = await readout(page);
     const during = await page.evaluate(async () => {
       window.playground.setState({ kp: 'mean', k: 15 });
@@ -136,7 +136,7 @@ test('while the workers compute, the last output stays on screen with a busy mar
     assert.equal(during.version, before.version, 'the last output stays until the new one lands');
     assert.equal(during.kernel, '3x3', 'the numbers shown are the last output\'s, not the pending setting\'s');
     await page.screenshot({ path: `${shotDir}/workers-busy.png` });
-    const after = await until(page, (r) => Number(r.busy) === 0 && r.kernel === '15x15', 'the 15x15 output');
+    const after = await until(page, (r) => Number(r.busy) === 0 && r.kernel === '15x15', 'the 15x15 output', 60000);
     assert.equal(Number(after.version), Number(before.version) + 1);
     assert.deepEqual(page.problems, []);
   } finally {

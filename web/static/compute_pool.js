@@ -10,12 +10,11 @@
 //   range). Bands come back as transferred buffers; C++ copies them into its heap (web/conv_client.cpp).
 // - Coalescing: one job runs at a time; a newer submit from the same slot (a lesson's model) replaces the
 //   one queued behind it, so while a slider moves only the newest setting is computed next.
-// - Timings of the last job per slot (submitted, computed, taken) feed tests/bench/page_bench.mjs.
 export class ComputePool {
   // count workers; `started` resolves true once all have started their wasm, false if any failed.
   constructor(count, workerUrl = new URL('./compute_worker.js', import.meta.url)) {
     this.workers = [];
-    this.slots = new Map();  // slot -> { queued, done, timing }
+    this.slots = new Map();  // slot -> { queued, done }
     this.running = null;
     this.jobsRun = 0;  // jobs started (tests check that coalescing skipped some)
     this.generation = -1;
@@ -47,7 +46,7 @@ export class ComputePool {
 
   submit(slot, id, generation, words, shape) {
     const s = this.#slot(slot);
-    s.queued = { slot, id, generation, words, shape, submitted: performance.now() };
+    s.queued = { slot, id, generation, words, shape };
     this.#pump();
   }
 
@@ -57,7 +56,6 @@ export class ComputePool {
     const s = this.slots.get(slot);
     const done = s.done;
     s.done = null;
-    if (s.timing && s.timing.id === done.id) s.timing.taken = performance.now();
     return done;
   }
   // Gives a taken result's buffers back to the workers that made them, to fill again.
@@ -68,16 +66,9 @@ export class ComputePool {
       if (buffers.length && this.workers[i]) this.workers[i].postMessage({ type: 'recycle', buffers }, buffers);
     });
   }
-  // {id, submitted, computed, taken, workerMs} of slot's last finished job (times from performance.now()).
-  timing(slot) { return this.#slot(slot).timing; }
-  lastTiming() {
-    let last = null;
-    for (const s of this.slots.values()) if (s.timing && (!last || s.timing.computed > last.computed)) last = s.timing;
-    return last;
-  }
 
   #slot(slot) {
-    if (!this.slots.has(slot)) this.slots.set(slot, { queued: null, done: null, timing: null });
+    if (!this.slots.has(slot)) this.slots.set(slot, { queued: null, done: null });
     return this.slots.get(slot);
   }
 
@@ -125,7 +116,6 @@ export class ComputePool {
     const s = this.#slot(job.slot);
     this.recycle(s.done);  // a finished job never taken: only the newest is shown
     s.done = result;
-    s.timing = { id: job.id, submitted: job.submitted, computed: performance.now(), taken: null, workerMs: job.ms, workers: job.bands.length };
     this.#pump();
     if (this.onresult) this.onresult();
   }
