@@ -20,8 +20,8 @@ EM_JS(int, pool_generation, (), { return window.convlabPool ? window.convlabPool
 EM_JS(void, pool_set_input, (int generation, const float* data, int c, int h, int w), {
   window.convlabPool.setInput(generation, HEAPF32.slice(data >> 2, (data >> 2) + c * h * w), c, h, w);
 });
-EM_JS(void, pool_submit, (int slot, int id, int generation, const int* words, int count, int c, int h, int w), {
-  window.convlabPool.submit(slot, id, generation, HEAP32.slice(words >> 2, (words >> 2) + count), [c, h, w]);
+EM_JS(void, pool_submit, (int slot, int id, const int* words, int count, int c, int h, int w), {
+  window.convlabPool.submit(slot, id, HEAP32.slice(words >> 2, (words >> 2) + count), [c, h, w]);
 });
 EM_JS(int, pool_ready, (int slot), { return window.convlabPool ? window.convlabPool.ready(slot) : 0; });
 EM_JS(void, pool_discard, (int slot), { window.convlabPool.recycle(window.convlabPool.take(slot)); });
@@ -75,7 +75,7 @@ int ConvClient::submit(const cl::Tensor& input, int input_generation, const Conv
     if (input_generation != pool_generation())
       pool_set_input(input_generation, input.data.data(), input.c, input.h, input.w);
     const std::vector<std::int32_t> words = encode_conv_job(job);
-    pool_submit(slot_, id, input_generation, words.data(), int(words.size()), shape.c, shape.h, shape.w);
+    pool_submit(slot_, id, words.data(), int(words.size()), shape.c, shape.h, shape.w);
     asked_[id] = Asked{job.display, job.channel, shape.c, shape.h, shape.w};
     return id;
   }
@@ -83,14 +83,11 @@ int ConvClient::submit(const cl::Tensor& input, int input_generation, const Conv
   (void)input_generation;
   ConvResult r;
   r.id = id;
-  r.output.display = job.display;
-  r.output.channel = job.channel;
   try {
     const auto t0 = std::chrono::steady_clock::now();
     auto out = std::make_shared<const cl::Tensor>(cl::conv2d(input, job.weights, job.params));
     r.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    r.output.rgba = displayed_rgba(*out, job.display, job.channel, &r.output.choice, &r.output.range);
-    r.output.tensor = std::move(out);
+    r.output = shown_output(std::move(out), job.display, job.channel);
   } catch (const std::exception& e) {
     r.error = e.what();
   }

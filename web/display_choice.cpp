@@ -23,6 +23,15 @@ DisplayChoice choose_display(const std::string& display, const cl::Tensor& t, in
   return c;
 }
 
+ShownOutput shown_output(std::shared_ptr<const cl::Tensor> t, const std::string& display, int channel) {
+  ShownOutput o;
+  o.rgba = displayed_rgba(*t, display, channel, &o.choice, &o.range);
+  o.tensor = std::move(t);
+  o.display = display;
+  o.channel = channel;
+  return o;
+}
+
 std::vector<std::uint8_t> displayed_rgba(const cl::Tensor& t, const std::string& display, int channel, DisplayChoice* choice,
                                          cl::DisplayRange* range_used) {
   const int shown = channel >= t.c ? -1 : channel;

@@ -26,6 +26,9 @@ struct ShownOutput {
   int channel = -1;
 };
 
+// t with its colours worked out here (displayed_rgba).
+ShownOutput shown_output(std::shared_ptr<const convlab::Tensor> t, const std::string& display, int channel = -1);
+
 // The mode `display` names ("clamp", "minmax", "abs", "diverging"), or for "auto" the one the values ask
 // for: clamp within [0, 1], diverging when any is negative, else min-max. r: the finite range shown.
 convlab::DisplayMode resolve_display(const std::string& display, const convlab::FiniteRange& r);

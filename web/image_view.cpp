@@ -51,6 +51,12 @@ void ImageView::set_displayed(const ShownOutput& shown) {
   texture_.upload(shown.rgba.data(), tensor().w, tensor().h);
 }
 
+void ImageView::set_for(const std::string& key, const ShownOutput& shown) {
+  if (!key_.empty() && key == key_) return;
+  set_displayed(shown);
+  key_ = key;
+}
+
 void ImageView::set_for(const std::string& key, const cl::Tensor& t, const std::string& display, int channel) {
   if (!key_.empty() && key == key_) return;
   if (&t == tensor_.get()) {

@@ -58,6 +58,8 @@ class ImageView {
   void set(std::shared_ptr<const convlab::Tensor> t, const std::string& display = "auto", int channel = -1);
   // set() with the colours already worked out where the output was computed (a compute worker).
   void set_displayed(const ShownOutput& shown);
+  // set_displayed(shown) unless the view already shows `key` (a model's result version, say).
+  void set_for(const std::string& key, const ShownOutput& shown);
   // set(t, display, channel) unless the view already shows `key`, a name of what t was computed from
   // (and how it is displayed). Lessons call it every frame; only a change converts t for display again.
   // t may be the view's own tensor() (to show it another way).

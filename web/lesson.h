@@ -60,6 +60,9 @@ class LessonView {
   // The lesson's main output as last shown, for window.playground.output() (tests compare it with the
   // JS API's); null when it has none.
   virtual const convlab::Tensor* output() const { return nullptr; }
+  // A newer setting's output is still being computed (by the compute workers): the shell marks the
+  // visual, which still shows the last result, and publishes "busy".
+  virtual bool computing() const { return false; }
 };
 
 bool register_lesson_view(const std::string& id, LessonView& view);

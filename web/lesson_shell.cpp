@@ -21,7 +21,10 @@ void draw_visual(LessonContext& ctx, LessonView& view, ImVec2 size) {
   ImGui::BeginChild("visual", size, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   view.visual(ctx, ImGui::GetContentRegionAvail());
   ImGui::EndChild();
+  const bool computing = view.computing();
+  if (computing) busy_badge(ImVec2(lo.x + size.x, lo.y));
   ctx.publish("visual_rect", rect_text(lo, size));
+  ctx.publish("busy", computing ? 1 : 0);
 }
 
 // The scroll position of the window just ended (the one a swipe moves), for tests.

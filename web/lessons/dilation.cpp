@@ -37,10 +37,7 @@ class DilationView : public LessonView {
     input_view_.set_for(std::to_string(ctx.input_generation), ctx.input);
     if (model_.empty()) return;
     const DilationResult& r = model_.result();
-    if (model_.version() != shown_version_) {
-      output_view_.set_displayed(model_.shown());
-      shown_version_ = model_.version();
-    }
+    output_view_.set_for(std::to_string(model_.version()), model_.shown());
     stack_ = dilated_stack(r.kernel.h);
     // The output pixel whose footprint is drawn: last frame's hover (output or input view), else the
     // one a click kept, else the centre.
@@ -59,7 +56,6 @@ class DilationView : public LessonView {
     const DilationResult& r = model_.result();
     const Footprint f = footprint_of(r, picked_.h, picked_.w);
     const float line = ImGui::GetTextLineHeightWithSpacing();
-    if (model_.busy()) busy_badge(ImVec2(ImGui::GetCursorScreenPos().x + size.x, ImGui::GetCursorScreenPos().y));
     const float top_h = std::clamp(size.y * 0.4f, 110.0f, 300.0f);
     footprint(ctx, ImVec2(size.x, top_h), f);
 
@@ -96,6 +92,9 @@ class DilationView : public LessonView {
     if (hover_out_.active && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) s.step = hover_out_.y * r.out->w + hover_out_.x;
     ImGui::EndGroup();
   }
+
+  const cl::Tensor* output() const override { return model_.result().out.get(); }
+  bool computing() const override { return model_.busy(); }
 
   void controls(LessonContext& ctx) override {
     State& s = ctx.state;
@@ -245,7 +244,6 @@ class DilationView : public LessonView {
   }
 
   DilationModel model_;
-  int shown_version_ = 0;  // the model result output_view_ shows
   ImageView input_view_, output_view_;
   DilatedStack stack_;
   cl::Pair picked_;

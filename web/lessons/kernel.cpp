@@ -40,10 +40,7 @@ class KernelView : public LessonView {
       ctx.error = e.what();
     }
     if (!model_.output) return;
-    if (model_.version != shown_version_) {  // shared with the model: no copy of a 12 MB output, no recolouring
-      output_view_.set_displayed(model_.shown);
-      shown_version_ = model_.version;
-    }
+    output_view_.set_for(std::to_string(model_.version), model_.shown);  // shared with the model: no copy, no recolouring
     const cl::Tensor& out = *model_.output;
     // With several applications the step-through explains the last one: it reads the one before's output.
     StepConv step{model_.last_input ? model_.last_input.get() : &ctx.input, &model_.weights, model_.params, {},
@@ -70,7 +67,6 @@ class KernelView : public LessonView {
     ctx.publish("compute_ms", model_.compute_ms);
     ctx.publish("workers", model_.workers);
     ctx.publish("version", model_.version);
-    ctx.publish("busy", model_.busy() ? 1 : 0);  // a newer setting is being computed
     ctx.publish("display", cl::display_mode_name(output_view_.resolved_display()));  // what "auto" became
     ctx.publish("snippet_chars", double(model_.snippet.size()));
   }
@@ -79,14 +75,13 @@ class KernelView : public LessonView {
   void visual(LessonContext& ctx, ImVec2 size) override {
     if (!model_.output) return;
     const cl::Pad4& p = model_.params.padding;
-    const ImVec2 top_left = ImGui::GetCursorScreenPos();
     const bool again = model_.repeats > 1;  // the step's window lies on the last application's input, not shown
     step_.draw_views(ctx, size, "input " + shape_text(ctx.input), input_view_, again ? Overlay{} : step_.input_overlay(),
                      std::max({p.top, p.left, p.bottom, p.right}), output_caption(), output_view_);
-    if (model_.busy()) busy_badge(ImVec2(top_left.x + size.x, top_left.y));
   }
 
   const cl::Tensor* output() const override { return model_.output.get(); }
+  bool computing() const override { return model_.busy(); }
 
   void controls(LessonContext& ctx) override {
     State& s = ctx.state;
@@ -340,7 +335,6 @@ class KernelView : public LessonView {
 
   KernelModel model_;
   ImageView input_view_, output_view_;
-  int shown_version_ = 0;  // the model output output_view_ shows
   ConvStepThrough step_;
 };
 

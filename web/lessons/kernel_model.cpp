@@ -90,7 +90,6 @@ bool KernelModel::update(const State& s, const cl::Tensor& input, int input_gene
       .with(s.display);         // the workers colour the output too
   bool computed_here = false;
   if (conv_.new_key(key)) {
-    error_.clear();
     try {
       const KernelLayout l = kernel_layout(filter, conv, kp.one_filter);  // for one channel both layouts are [1, 1, k, k]
       Asked a;
@@ -122,11 +121,7 @@ bool KernelModel::update(const State& s, const cl::Tensor& input, int input_gene
         a.formula_h = std::move(r.formula_h);
         a.formula_w = std::move(r.formula_w);
         conv_.drop_pending();
-        ShownOutput o;
-        o.rgba = displayed_rgba(*r.output, s.display, -1, &o.choice, &o.range);
-        o.tensor = std::move(r.output);
-        o.display = s.display;
-        shown = std::move(o);
+        shown = shown_output(std::move(r.output), s.display);
         output = shown.tensor;
         last_input = std::move(r.last_input);
         last_conv = std::move(r.last_conv);
@@ -136,7 +131,7 @@ bool KernelModel::update(const State& s, const cl::Tensor& input, int input_gene
         computed_here = true;
       }
     } catch (const std::exception& e) {
-      error_ = e.what();
+      conv_.refuse(e.what());
     }
   }
   auto landed = conv_.take();

@@ -60,7 +60,7 @@ class KernelModel {
   // once, here. A bad setting is refused at once: the previous results stay and error() says why.
   bool update(const State& s, const convlab::Tensor& input, int input_generation, const convlab::Weights& filter,
               const convlab::Conv2dParams& conv);
-  const std::string& error() const { return error_.empty() ? conv_.error() : error_; }
+  const std::string& error() const { return conv_.error(); }
   bool busy() const { return conv_.busy(); }
 
   // The last good results, all of one setting.
@@ -97,8 +97,7 @@ class KernelModel {
     std::string snippet;
   };
   void adopt(Asked&& a);
-  PendingConv<Asked> conv_;
-  std::string error_;  // of a setting computed here
+  PendingConv<Asked> conv_;  // also holds the error of a setting refused or computed here
 };
 
 // Which edges a derivative kernel finds: a kernel that differentiates along y (down the rows) lights

@@ -72,7 +72,6 @@ class PaddingView : public LessonView {
     if (!model_.output) return;
     const cl::Tensor &padded = *model_.padded, &out = *model_.output;
     const cl::Pad4& p = model_.params.padding;
-    if (model_.busy()) busy_badge(ImVec2(ImGui::GetCursorScreenPos().x + size.x, ImGui::GetCursorScreenPos().y));
     const Overlay window = step_.input_overlay(float(p.left), float(p.top));
     char caption[96];
     std::snprintf(caption, sizeof caption, "padded %d x %d, border %d %d %d %d", padded.h, padded.w, p.top, p.bottom, p.left, p.right);
@@ -83,6 +82,9 @@ class PaddingView : public LessonView {
                      },
                      0, "output " + std::to_string(out.h) + " x " + std::to_string(out.w), output_view_);
   }
+
+  const cl::Tensor* output() const override { return model_.output.get(); }
+  bool computing() const override { return model_.busy(); }
 
   void controls(LessonContext& ctx) override {
     State& s = ctx.state;

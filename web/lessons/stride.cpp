@@ -68,10 +68,7 @@ class StrideView : public LessonView {
     input_view_.set_for(std::to_string(ctx.input_generation), ctx.input);
     if (model_.empty()) return;
     const StrideResult& r = model_.result();
-    if (model_.version() != shown_version_) {
-      output_view_.set_displayed(model_.shown());
-      shown_version_ = model_.version();
-    }
+    output_view_.set_for(std::to_string(model_.version()), model_.shown());
     StepConv step{&r.crop.grey, &r.crop_weight, r.params, {}, &r.crop_out};
     step.current = !model_.busy();
     step_.update(ctx, step);
@@ -92,7 +89,6 @@ class StrideView : public LessonView {
   void visual(LessonContext& ctx, ImVec2 size) override {
     if (model_.empty()) return;
     const StrideResult& r = model_.result();
-    if (model_.busy()) busy_badge(ImVec2(ImGui::GetCursorScreenPos().x + size.x, ImGui::GetCursorScreenPos().y));
     const cl::Pad4& p = r.params.padding;
     const int gw = r.crop.grey.w + p.left + p.right, gh = r.crop.grey.h + p.top + p.bottom;
     const int ow = std::max(1, r.crop_out.w), oh = std::max(1, r.crop_out.h);
@@ -135,6 +131,9 @@ class StrideView : public LessonView {
     output_view_.draw("out", grid.cell, ctx.state);
     ImGui::EndGroup();
   }
+
+  const cl::Tensor* output() const override { return model_.result().out.get(); }
+  bool computing() const override { return model_.busy(); }
 
   void controls(LessonContext& ctx) override {
     if (ctx.section("settings", "Stride, kernel size, padding")) settings(ctx);
@@ -265,7 +264,6 @@ class StrideView : public LessonView {
   }
 
   StrideModel model_;
-  int shown_version_ = 0;  // the model result output_view_ shows
   ImageView input_view_, output_view_;
   ConvStepThrough step_;
 };

@@ -44,9 +44,9 @@ export class ComputePool {
     for (const worker of this.workers) worker.postMessage({ type: 'input', c, h, w, data });  // a copy each
   }
 
-  submit(slot, id, generation, words, shape) {
+  submit(slot, id, words, shape) {
     const s = this.#slot(slot);
-    s.queued = { slot, id, generation, words, shape };
+    s.queued = { slot, id, words, shape };
     this.#pump();
   }
 
