@@ -254,6 +254,7 @@ void App::apply_paint_strokes() {
   tool.from = input_generation_;
   tool.to = ++input_generation_;
   tool.rect = changed;
+  ConvClient::input_patched(tool.from, tool.to, changed);  // the workers get only this rectangle
   dirty_ = true;
 }
 

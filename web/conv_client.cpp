@@ -20,40 +20,92 @@ EM_JS(int, pool_generation, (), { return window.convlabPool ? window.convlabPool
 EM_JS(void, pool_set_input, (int generation, const float* data, int c, int h, int w), {
   window.convlabPool.setInput(generation, HEAPF32.slice(data >> 2, (data >> 2) + c * h * w), c, h, w);
 });
+// Sends the workers rows y0..y1, columns x0..x1 of the image (they hold the rest already).
+EM_JS(void, pool_patch_input, (int generation, const float* data, int c, int h, int w, int x0, int y0, int x1, int y1), {
+  const rw = x1 - x0, rh = y1 - y0, base = data >> 2;
+  const rect = new Float32Array(c * rh * rw);
+  for (let ch = 0; ch < c; ch++)
+    for (let y = 0; y < rh; y++) {
+      const from = base + ch * h * w + (y0 + y) * w + x0;
+      rect.set(HEAPF32.subarray(from, from + rw), (ch * rh + y) * rw);
+    }
+  window.convlabPool.patchInput(generation, rect, [x0, y0, x1, y1]);
+});
 EM_JS(void, pool_submit, (int slot, int id, const int* words, int count, int c, int h, int w), {
   window.convlabPool.submit(slot, id, HEAP32.slice(words >> 2, (words >> 2) + count), [c, h, w]);
 });
 EM_JS(int, pool_ready, (int slot), { return window.convlabPool ? window.convlabPool.ready(slot) : 0; });
 EM_JS(void, pool_discard, (int slot), { window.convlabPool.recycle(window.convlabPool.take(slot)); });
-// Copies the finished job of `slot` into the output, RGBA and info (5 floats, then compute ms and the
-// worker count) and forgets it; returns its error message as a new C string (null when it succeeded).
-EM_JS(char*, pool_take, (int slot, float* output, unsigned char* rgba, float* info), {
-  const r = window.convlabPool.take(slot);
-  if (r.error) return stringToNewUTF8(r.error);
+// Copies the finished job of `slot`'s values into `output` and its info (5 floats, then compute ms and
+// the worker count), and keeps its RGBA in the pool for PooledRgba: returns its handle, or 0 with the
+// job's error message in *error (a new C string).
+EM_JS(int, pool_take, (int slot, float* output, float* info, char** error), {
+  const pool = window.convlabPool;
+  const r = pool.take(slot);
+  if (r.error) { HEAPU32[error >> 2] = stringToNewUTF8(r.error); return 0; }
   const [c, h, w] = r.shape;
   for (const band of r.bands) {
     const rows = band.rows[1] - band.rows[0];
     const floats = new Float32Array(band.floats);
     for (let ch = 0; ch < c; ch++)
       HEAPF32.set(floats.subarray(ch * rows * w, (ch + 1) * rows * w), (output >> 2) + ch * h * w + band.rows[0] * w);
-    HEAPU8.set(new Uint8Array(band.rgba), rgba + band.rows[0] * w * 4);
   }
   HEAPF32.set(r.info, info >> 2);
   HEAPF32[(info >> 2) + 5] = r.ms;
   HEAPF32[(info >> 2) + 6] = r.bands.length;
-  window.convlabPool.recycle(r);
-  return 0;
+  pool.recycle(r, 'floats');
+  return pool.hold(r);
 });
+EM_JS(void, pool_upload_rgba, (int handle, unsigned texture), {
+  const r = window.convlabHeldResults && window.convlabHeldResults.get(handle);
+  if (!r) return;
+  GLctx.bindTexture(GLctx.TEXTURE_2D, GL.textures[texture]);
+  GLctx.pixelStorei(GLctx.UNPACK_ALIGNMENT, 1);
+  for (const band of r.bands)
+    GLctx.texSubImage2D(GLctx.TEXTURE_2D, 0, 0, band.rows[0], r.shape[2], band.rows[1] - band.rows[0], GLctx.RGBA,
+                        GLctx.UNSIGNED_BYTE, new Uint8Array(band.rgba));
+});
+EM_JS(void, pool_release_rgba, (int handle), { if (window.convlabHeldResults) window.convlabHeldResults.release(handle); });
 #else
 int pool_workers() { return 0; }
+void pool_upload_rgba(int, unsigned) {}
+void pool_release_rgba(int) {}
 #endif
+
+PooledRgba::~PooledRgba() { pool_release_rgba(handle_); }
+void PooledRgba::upload(unsigned texture) const { pool_upload_rgba(handle_, texture); }
 
 namespace {
 int g_next_slot = 1;
 bool g_hold = false;
 int g_epoch = 0;
 int g_busy_clients = 0;
+double g_copy_ms = 0;
+struct InputPatch {
+  int from;
+  PixelRect rect;
+};
+std::map<int, InputPatch> g_patches;  // by the generation they made; only the last few are kept
+constexpr std::size_t kKeptPatches = 64;
 }  // namespace
+
+void ConvClient::input_patched(int from, int to, const PixelRect& rect) {
+  g_patches[to] = InputPatch{from, rect};
+  while (g_patches.size() > kKeptPatches) g_patches.erase(g_patches.begin());
+}
+
+std::optional<PixelRect> ConvClient::patch_between(int from, int to) {
+  PixelRect rect;
+  for (int g = to; g != from;) {
+    const auto it = g_patches.find(g);
+    if (it == g_patches.end() || it->second.from >= g) return std::nullopt;
+    rect.include(it->second.rect);
+    g = it->second.from;
+  }
+  return rect;
+}
+
+double ConvClient::copy_ms() { return g_copy_ms; }
 
 bool ConvClient::any_busy() { return g_busy_clients > 0; }
 
@@ -72,8 +124,15 @@ int ConvClient::submit(const cl::Tensor& input, int input_generation, const Conv
   const int id = ++submitted_;
 #ifdef __EMSCRIPTEN__
   if (workers() > 0) {
-    if (input_generation != pool_generation())
-      pool_set_input(input_generation, input.data.data(), input.c, input.h, input.w);
+    const int held = pool_generation();
+    if (input_generation != held) {
+      const std::optional<PixelRect> patch = held < 0 ? std::nullopt : patch_between(held, input_generation);
+      if (patch && !patch->empty())
+        pool_patch_input(input_generation, input.data.data(), input.c, input.h, input.w, patch->x0, patch->y0,
+                         patch->x1, patch->y1);
+      else
+        pool_set_input(input_generation, input.data.data(), input.c, input.h, input.w);
+    }
     const std::vector<std::int32_t> words = encode_conv_job(job);
     pool_submit(slot_, id, words.data(), int(words.size()), shape.c, shape.h, shape.w);
     asked_[id] = Asked{job.display, job.channel, shape.c, shape.h, shape.w};
@@ -123,21 +182,26 @@ std::optional<ConvResult> ConvClient::take() {
   r.output.channel = asked->second.channel;
   try {
     cl::Tensor out = cl::Tensor::uninitialized(asked->second.c, asked->second.h, asked->second.w);
-    r.output.rgba.resize(std::size_t(out.h) * out.w * 4);
     float info[kBandDisplayFloats + 2];
-    if (char* error = pool_take(slot_, out.data.data(), r.output.rgba.data(), info)) {
-      r.error = error;
-      free(error);
-    } else {
+    char* error = nullptr;
+    const auto t0 = std::chrono::steady_clock::now();
+    const int handle = pool_take(slot_, out.data.data(), info, &error);
+    g_copy_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (handle) {
       BandDisplay d;
       band_display_from_floats(info, d);
       r.output.choice = d.choice;
       r.output.range = d.range;
+      r.output.pooled_rgba = std::make_shared<const PooledRgba>(handle);
       r.compute_ms = info[kBandDisplayFloats];
       r.workers = int(info[kBandDisplayFloats + 1]);
       r.output.tensor = std::make_shared<const cl::Tensor>(std::move(out));
+    } else {
+      r.error = error ? error : "the compute workers failed";
+      free(error);
     }
   } catch (const std::exception& e) {  // out of memory for the copy
+    pool_discard(slot_);
     r.error = e.what();
   }
   asked_.erase(asked_.begin(), asked_.upper_bound(id));

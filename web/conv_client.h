@@ -12,7 +12,24 @@
 #include <string>
 
 #include "conv_job.h"
+#include "paint.h"
 #include "recompute.h"
+
+// A finished job's RGBA bytes, left in the buffers the workers transferred (one per band) rather than
+// copied into this module's heap: upload() puts them into a texture; destroyed, the buffers go back to
+// the workers to fill again.
+class PooledRgba {
+ public:
+  explicit PooledRgba(int handle) : handle_(handle) {}
+  PooledRgba(const PooledRgba&) = delete;
+  PooledRgba& operator=(const PooledRgba&) = delete;
+  ~PooledRgba();
+  // Uploads the bytes into GL texture `texture`, which has the output's size.
+  void upload(unsigned texture) const;
+
+ private:
+  int handle_;
+};
 
 struct ConvResult {
   int id = 0;
@@ -33,10 +50,20 @@ class ConvClient {
   // A job was submitted whose result has not been taken.
   bool busy() const { return submitted_ > taken_; }
 
+  // Milliseconds this thread has spent copying workers' results into its heap, since the start (the
+  // page's frame statistics report it: what threads sharing memory would save).
+  static double copy_ms();
+
   // Workers in the page's pool (0: computing on the calling thread).
   static int workers();
   // Some client waits for a result (the page announces its first frame only once none does).
   static bool any_busy();
+  // The app changed its input in place (painting): generation `to` differs from `from` only in `rect`.
+  // When the workers hold `from` (or an earlier generation linked to `to` by such changes), submit sends
+  // them only the changed rectangle instead of the whole image.
+  static void input_patched(int from, int to, const PixelRect& rect);
+  // The rectangle that turns generation `from` into `to`, if a chain of input_patched links them.
+  static std::optional<PixelRect> patch_between(int from, int to);
   // The page replaced its pool (playground.setWorkers): jobs in the old one never finish, so every
   // PendingConv asks again for what it last asked.
   static void pool_replaced();

@@ -48,7 +48,10 @@ void ImageView::set_displayed(const ShownOutput& shown) {
   mode_ = shown.choice.mode;
   resolved_ = shown.choice.resolved;
   channel_ = shown.choice.channel;
-  texture_.upload(shown.rgba.data(), tensor().w, tensor().h);
+  if (shown.pooled_rgba)
+    texture_.upload(*shown.pooled_rgba, tensor().w, tensor().h);
+  else
+    texture_.upload(shown.rgba.data(), tensor().w, tensor().h);
 }
 
 void ImageView::set_for(const std::string& key, const ShownOutput& shown) {

@@ -1,5 +1,7 @@
 #include "texture.h"
 
+#include "conv_client.h"
+
 Texture::~Texture() {
   if (id_) glDeleteTextures(1, &id_);
 }
@@ -19,6 +21,11 @@ void Texture::upload(const std::uint8_t* rgba, int width, int height) {
   } else {
     glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
   }
+}
+
+void Texture::upload(const PooledRgba& rgba, int width, int height) {
+  if (!id_ || width != width_ || height != height_) upload(nullptr, width, height);  // storage of that size
+  rgba.upload(id_);
 }
 
 void Texture::upload_rect(const std::uint8_t* rgba, int x, int y, int w, int h) {

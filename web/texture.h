@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+class PooledRgba;
+
 class Texture {
  public:
   Texture() = default;
@@ -12,6 +14,8 @@ class Texture {
   ~Texture();
 
   void upload(const std::uint8_t* rgba, int width, int height);
+  // The same from a worker's result, straight from the buffers it transferred (conv_client.h).
+  void upload(const PooledRgba& rgba, int width, int height);
   // Replaces the w x h pixels at (x, y) of the uploaded texture (which must contain them).
   void upload_rect(const std::uint8_t* rgba, int x, int y, int w, int h);
   bool valid() const { return id_ != 0 && width_ > 0; }

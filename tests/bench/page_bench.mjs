@@ -101,12 +101,19 @@ try {
   // frame, and the change-to-result latency (setState to the first frame showing that setting's output).
   await page.evaluate(() => window.playground.setState({ lesson: 'kernel', kp: 'mean', k: 3 }));
   const cores = await page.evaluate(() => navigator.hardwareConcurrency || 2);
+  // Everything the page's main thread ran (tasks of any kind: the frames, the workers' messages, garbage
+  // collection, the benchmark's own setState), in seconds since the page started: Chromium's TaskDuration.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const taskSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
   const poolRows = [];
   for (const workers of [...new Set([0, 1, 2, Math.min(cores, 8)])]) {
     const running = await page.evaluate((n) => window.playground.setWorkers(n), workers);
     await page.waitForTimeout(500);
     for (const k of [3, 5, 7]) {
+      const tasksBefore = await taskSeconds();
       const r = await run('recompute', k);
+      const tasks = (await taskSeconds()) - tasksBefore;
       const d = r.delta;
       const latency = await page.evaluate(async ({ k, n }) => {
         const rAF = () => new Promise((resolve) => requestAnimationFrame(resolve));
@@ -126,7 +133,8 @@ try {
         return out;
       }, { k, n: 12 });
       poolRows.push({ workers: running, k, latency: median(latency), frame: median(r.frame),
-        busy: d && d.drawn > 0 ? d.busyMs / d.drawn : NaN, core: median(r.core.filter(Number.isFinite)) });
+        busy: d && d.drawn > 0 ? d.busyMs / d.drawn : NaN, tasks: d && d.drawn > 0 ? (tasks * 1000) / d.drawn : NaN, copy: d && d.drawn > 0 ? d.copyMs / d.drawn : NaN,
+        core: median(r.core.filter(Number.isFinite)) });
     }
   }
 
@@ -138,12 +146,15 @@ try {
     console.log(`${r.label.padEnd(22)} ${fmt(r.frame, 9)} ${(1000 / r.frame).toFixed(0).padStart(6)}  ${counts.padStart(13)} ${fmt(r.busy, 9)} ${fmt(r.app, 8)} ${fmt(r.gl, 8)} ${fmt(r.core, 9)}`);
   }
   console.log('\ncompute pool, kernel lesson, 1024x1024 RGB (latency: setState to the frame showing its output, median of 12;');
-  console.log('busy: main thread ms per drawn frame while the kernel changes every frame; speed-up: 1 worker\'s latency / this)');
-  console.log('workers  kernel  latency ms  speed-up  busy ms  frame ms  conv ms');
+  console.log('busy: the page\'s frame callback, ms per drawn frame while the kernel changes every frame, of which copy: the');
+  console.log('results\' values copied into the module\'s heap; all tasks: everything the main thread ran, per drawn frame');
+  console.log('(Chromium\'s TaskDuration: also the workers\' messages, garbage collection and the benchmark\'s setState);');
+  console.log('speed-up: 1 worker\'s latency / this)');
+  console.log('workers  kernel  latency ms  speed-up  busy ms  copy ms  all tasks ms  frame ms  conv ms');
   for (const r of poolRows) {
     const one = poolRows.find((o) => o.workers === 1 && o.k === r.k);
     const speedup = r.workers > 0 && one ? (one.latency / r.latency).toFixed(2) : '-';
-    console.log(`${String(r.workers).padStart(7)}  ${`${r.k}x${r.k}`.padStart(6)} ${fmt(r.latency, 11)} ${speedup.padStart(9)} ${fmt(r.busy, 8)} ${fmt(r.frame, 9)} ${fmt(r.core, 8)}`);
+    console.log(`${String(r.workers).padStart(7)}  ${`${r.k}x${r.k}`.padStart(6)} ${fmt(r.latency, 11)} ${speedup.padStart(9)} ${fmt(r.busy, 8)} ${fmt(r.copy, 8)} ${fmt(r.tasks, 13)} ${fmt(r.frame, 9)} ${fmt(r.core, 8)}`);
   }
   if (page.problems.length) console.log('page problems:', page.problems);
 } finally {

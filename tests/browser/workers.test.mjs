@@ -143,3 +143,42 @@ test('while the workers compute, the last output stays on screen with a busy mar
     await env.close();
   }
 });
+
+test('painting sends the workers only the painted rectangle, and their output still equals the main thread\'s', async () => {
+  const env = await openBrowser();
+  try {
+    const page = await env.openAt('lesson=kernel&kp=gaussian&k=5');
+    await page.waitForFunction(() => window.playground.workers() > 0, null, { timeout: 30000 });
+    await uploadNoise(page);
+    await page.evaluate(() => window.playground.setWorkers(2));
+    await settle(page, { kp: 'mean', k: 3 });
+    const sent = () => page.evaluate(() => ({ images: window.convlabPool.imagesSent, patches: window.convlabPool.patchesSent }));
+    const before = await sent();
+    await page.evaluate(() => window.playground.paint({ on: true, size: 6, colour: [255, 255, 0] }));
+    const r = await until(page, (o) => o.paint_boxes, 'the paint boxes');
+    const [x, y, w, h] = r.paint_boxes.split(';')[0].split(',').map(Number);
+    await page.mouse.move(x + w * 0.2, y + h * 0.3);
+    await page.mouse.down();
+    await page.mouse.move(x + w * 0.7, y + h * 0.6, { steps: 10 });
+    await page.mouse.up();
+    await page.mouse.move(1, 1);
+    await until(page, (o) => Number(o.busy) === 0, 'the painted output', 60000);
+    assert.ok((await page.evaluate(() => window.playground.imageInfo())).painted > 0, 'the stroke painted');
+    const after = await sent();
+    assert.equal(after.images, before.images, 'no whole image was sent while painting');
+    assert.ok(after.patches > before.patches, `rectangles were sent: ${JSON.stringify(after)}`);
+    const byWorkers = await page.evaluate(() => window.playground.output());
+    await page.evaluate(() => window.playground.setWorkers(0));
+    await settle(page, { kp: 'mean', k: 9 });
+    const byMain = await settle(page, { kp: 'mean', k: 3 });
+    const a = new Uint32Array(new Float32Array(Object.values(byWorkers.data)).buffer);
+    const b = new Uint32Array(new Float32Array(Object.values(byMain.data)).buffer);
+    assert.equal(a.length, b.length);
+    let differ = 0;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
+    assert.equal(differ, 0, `${differ} of ${a.length} values differ after painting`);
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await env.close();
+  }
+});

@@ -72,3 +72,30 @@ TEST(ConvClient, TheLastResultStaysWholeUntilTheNewestSettingLands) {
   EXPECT_EQ(m.shown.rgba.size(), std::size_t(want.h) * want.w * 4);
   EXPECT_EQ(m.shown.rgba, displayed_rgba(*m.output, "auto"));
 }
+
+// Painting tells the client what it changed, so the workers get rectangles instead of whole images: the
+// rectangle between two generations is the union along the chain, and a broken chain means "send it all".
+TEST(ConvClient, PatchesBetweenGenerationsAreTheUnionOfTheirRectangles) {
+  ConvClient::input_patched(9000, 9001, PixelRect{10, 20, 30, 40});
+  ConvClient::input_patched(9001, 9002, PixelRect{5, 35, 12, 60});
+  ConvClient::input_patched(9002, 9003, PixelRect{100, 100, 101, 101});
+  const auto two = ConvClient::patch_between(9000, 9002);
+  ASSERT_TRUE(two.has_value());
+  EXPECT_EQ(two->x0, 5);
+  EXPECT_EQ(two->y0, 20);
+  EXPECT_EQ(two->x1, 30);
+  EXPECT_EQ(two->y1, 60);
+  const auto three = ConvClient::patch_between(9001, 9003);
+  ASSERT_TRUE(three.has_value());
+  EXPECT_EQ(three->x0, 5);
+  EXPECT_EQ(three->y1, 101);
+  EXPECT_EQ(three->x1, 101);
+  EXPECT_TRUE(ConvClient::patch_between(9003, 9003)->empty());  // nothing changed
+  // A generation not made by painting (a new image, say) breaks the chain.
+  EXPECT_FALSE(ConvClient::patch_between(8999, 9002).has_value());
+  EXPECT_FALSE(ConvClient::patch_between(9000, 9004).has_value());
+  // Only the last few are kept: an old chain is forgotten rather than growing without end.
+  for (int g = 9004; g < 9200; ++g) ConvClient::input_patched(g, g + 1, PixelRect{0, 0, 1, 1});
+  EXPECT_FALSE(ConvClient::patch_between(9000, 9200).has_value());
+  EXPECT_TRUE(ConvClient::patch_between(9190, 9200).has_value());
+}

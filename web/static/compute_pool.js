@@ -3,13 +3,34 @@
 // SharedArrayBuffer threads would need cross-origin isolation, which a tutorial's iframe seldom has;
 // plain workers work everywhere.
 //
-// - The image goes to each worker once per image (setInput); a job carries only its parameters, as int32
+// - The image goes to each worker once per image (setInput), and after painting only the painted rectangle
+//   (patchInput); a job carries only its parameters, as int32
 //   words the wasm side encodes and decodes (web/conv_job.h): this file never interprets them.
 // - A job is split into one band of output rows per worker. Phase 1: each worker computes its band and
 //   its range; phase 2: each colours its band from all the ranges (colours scale with the whole output's
-//   range). Bands come back as transferred buffers; C++ copies them into its heap (web/conv_client.cpp).
+//   range). Bands come back as transferred buffers; C++ copies the values into its heap and uploads the
+//   RGBA to its texture straight from them (web/conv_client.cpp).
 // - Coalescing: one job runs at a time; a newer submit from the same slot (a lesson's model) replaces the
 //   one queued behind it, so while a slider moves only the newest setting is computed next.
+// Taken results whose RGBA the page still shows: it uploads them to textures straight from their bands
+// (web/conv_client.cpp's PooledRgba) and releases them when no view needs them, which gives the buffers
+// back to the workers that made them. One table for the page, since a result outlives a replaced pool.
+export const heldResults = {
+  entries: new Map(),  // handle -> { result, pool }
+  last: 0,
+  hold(result, pool) {
+    this.entries.set(++this.last, { result, pool });
+    return this.last;
+  },
+  get(handle) { const e = this.entries.get(handle); return e && e.result; },
+  release(handle) {
+    const e = this.entries.get(handle);
+    if (!e) return;
+    this.entries.delete(handle);
+    e.pool.recycle(e.result, 'rgba');  // nothing is sent once that pool is terminated
+  },
+};
+
 export class ComputePool {
   // count workers; `started` resolves true once all have started their wasm, false if any failed.
   constructor(count, workerUrl = new URL('./compute_worker.js', import.meta.url)) {
@@ -17,6 +38,8 @@ export class ComputePool {
     this.slots = new Map();  // slot -> { queued, done }
     this.running = null;
     this.jobsRun = 0;  // jobs started (tests check that coalescing skipped some)
+    this.imagesSent = 0;  // whole images and painted rectangles sent (tests check that painting sends rectangles)
+    this.patchesSent = 0;
     this.generation = -1;
     this.failed = null;
     this.onresult = null;  // called when a job finishes (the page draws a frame to show it)
@@ -41,7 +64,15 @@ export class ComputePool {
 
   setInput(generation, data, c, h, w) {
     this.generation = generation;
+    this.imagesSent++;
     for (const worker of this.workers) worker.postMessage({ type: 'input', c, h, w, data });  // a copy each
+  }
+
+  // The image painted: `data` holds the channels of rect [x0, y0, x1, y1] of the image the workers hold.
+  patchInput(generation, data, rect) {
+    this.generation = generation;
+    this.patchesSent++;
+    for (const worker of this.workers) worker.postMessage({ type: 'patch', rect, data });
   }
 
   submit(slot, id, words, shape) {
@@ -58,14 +89,18 @@ export class ComputePool {
     s.done = null;
     return done;
   }
-  // Gives a taken result's buffers back to the workers that made them, to fill again.
-  recycle(result) {
+  // Gives a taken result's buffers back to the workers that made them, to fill again: 'floats', 'rgba' or
+  // (by default) both.
+  recycle(result, which = 'both') {
     if (!result || !result.bands) return;
     result.bands.forEach((band, i) => {
-      const buffers = [band.floats, band.rgba].filter((b) => b && b.byteLength > 0);
+      const buffers = [which !== 'rgba' && band.floats, which !== 'floats' && band.rgba].filter((b) => b && b.byteLength > 0);
       if (buffers.length && this.workers[i]) this.workers[i].postMessage({ type: 'recycle', buffers }, buffers);
     });
   }
+
+  // Keeps a taken result for its RGBA (see heldResults); returns its handle.
+  hold(result) { return heldResults.hold(result, this); }
 
   #slot(slot) {
     if (!this.slots.has(slot)) this.slots.set(slot, { queued: null, done: null });

@@ -1,6 +1,7 @@
 // One compute worker: its own instance of convlab_worker.wasm (web/worker/compute_worker.cpp) with its
 // own copy of the page's image. Messages from the pool (compute_pool.js), handled one at a time in order:
 //   {type: 'input', c, h, w, data}            keep this image (Float32Array, CHW)
+//   {type: 'patch', rect: [x0, y0, x1, y1], data}  replace that rectangle of the image (all its channels)
 //   {type: 'run', id, words, rows: [r0, r1]}  phase 1: compute output rows r0..r1 of the job; reply
 //                                             {type: 'ranged', id, range, ms} or {type: 'error', id, message}
 //   {type: 'show', id, ranges}                phase 2: colour the band from every band's range; reply
@@ -51,6 +52,18 @@ function handle(msg) {
     const p = core._worker_input(msg.c, msg.h, msg.w);
     if (p) new Float32Array(core.HEAPU8.buffer, p, msg.data.length).set(msg.data);
     return;  // a failure shows at the next run ("no image yet" or the allocation's message)
+  }
+  if (msg.type === 'patch') {
+    const p = core._worker_input_data();
+    if (!p) return;
+    const [x0, y0, x1, y1] = msg.rect, rw = x1 - x0, rh = y1 - y0;
+    const c = core._worker_input_c(), h = core._worker_input_h(), w = core._worker_input_w();
+    if (x0 < 0 || y0 < 0 || x1 > w || y1 > h || msg.data.length !== c * rh * rw) return;  // cannot happen: the pool sends what it holds
+    const image = new Float32Array(core.HEAPU8.buffer, p, c * h * w);
+    for (let ch = 0; ch < c; ch++)
+      for (let y = 0; y < rh; y++)
+        image.set(msg.data.subarray((ch * rh + y) * rw, (ch * rh + y + 1) * rw), ch * h * w + (y0 + y) * w + x0);
+    return;
   }
   if (msg.type === 'run') {
     const t0 = performance.now();

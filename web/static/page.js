@@ -11,7 +11,7 @@
 // Nothing that comes from the URL, a file or a message is ever inserted as HTML.
 import { decodeUpload, rasterise, downloadPng, displayName, ImageInputError } from './image_input.js';
 import { notice, hideNotice, linkTo, embedCode, copyToClipboard } from './share.js';
-import { ComputePool } from './compute_pool.js';
+import { ComputePool, heldResults } from './compute_pool.js';
 import { Webcam } from './webcam.js';
 
 const loading = document.getElementById('loading');
@@ -50,6 +50,7 @@ ready.catch(() => {});  // a failed start is shown on the page; do not also repo
 // The lessons' convolutions run in a pool of workers (compute_pool.js), one per core up to 8. Until the
 // pool has started, or if it cannot (no module workers, a blocked script), the module computes on the
 // main thread as before: window.convlabPool is only set once every worker runs.
+window.convlabHeldResults = heldResults;  // the module uploads results' colours from there (conv_client.cpp)
 const defaultWorkers = () => Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8));
 let poolChange = Promise.resolve(0);
 function startWorkers(count) {

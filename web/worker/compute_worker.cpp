@@ -50,6 +50,12 @@ EMSCRIPTEN_KEEPALIVE float* worker_input(int c, int h, int w) {
   return where;
 }
 
+// The image held, to patch in place (null when there is none).
+EMSCRIPTEN_KEEPALIVE float* worker_input_data() { return g_input.empty() ? nullptr : g_input.data.data(); }
+EMSCRIPTEN_KEEPALIVE int worker_input_c() { return g_input.c; }
+EMSCRIPTEN_KEEPALIVE int worker_input_h() { return g_input.h; }
+EMSCRIPTEN_KEEPALIVE int worker_input_w() { return g_input.w; }
+
 // Phase 1: output rows [row_begin, row_end) of the encoded job, and their range (worker_range).
 EMSCRIPTEN_KEEPALIVE int worker_run(const std::int32_t* words, int count, int row_begin, int row_end) {
   return guarded([&] {
