@@ -243,6 +243,8 @@ class DepthwiseSeparableView : public LessonView {
     ctx.publish("formula_ratio", c.formula_ratio());
     ctx.publish("out_hw", std::to_string(c.standard.out_h) + "x" + std::to_string(c.standard.out_w));
     if (demo_.demo().fit.full.data.empty()) return;  // the first demonstration has not landed
+    ctx.publish("version", demo_.version());
+    ctx.publish("workers", demo_.workers());
     ctx.publish("demo_weight_residual", demo_.demo().fit.weight_residual);
     if (demo_.demo().has_output) ctx.publish("demo_output_residual", demo_.demo().output_residual);
   }

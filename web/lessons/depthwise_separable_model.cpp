@@ -118,6 +118,7 @@ bool DemoModel::update(int seed, const cl::Tensor& input, int input_generation) 
       if (input.c != kDemoCin) {  // nothing to convolve: the fit alone, now
         job_.drop_pending();
         demo_ = std::move(d);
+        ++version_, workers_ = 0;
         return true;
       }
       MultiJob job;
@@ -137,5 +138,6 @@ bool DemoModel::update(int seed, const cl::Tensor& input, int input_generation) 
   demo_ = std::move(landed->meta);
   demo_.output_residual = landed->result.scalars.at(0);
   demo_.has_output = true;
+  ++version_, workers_ = landed->result.workers;
   return true;
 }

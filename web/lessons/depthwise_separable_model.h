@@ -69,8 +69,11 @@ class DemoModel {
   const DemoResult& demo() const { return demo_; }
   bool busy() const { return job_.busy(); }
   const std::string& error() const { return job_.error(); }
+  int version() const { return version_; }  // counts demonstrations shown
+  int workers() const { return workers_; }  // how many workers computed the residual (0: this thread)
 
  private:
   PendingConv<DemoResult, MultiClient> job_;
   DemoResult demo_;
+  int version_ = 0, workers_ = 0;
 };

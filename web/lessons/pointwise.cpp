@@ -35,6 +35,8 @@ class PointwiseView : public LessonView {
     // The pixel the matrix table shows: the one under the pointer, else the centre.
     pixel_y_ = hover_.active ? hover_.y : ctx.input.h / 2, pixel_x_ = hover_.active ? hover_.x : ctx.input.w / 2;
     if (pixel_y_ >= out.h || pixel_x_ >= out.w) pixel_y_ = pixel_x_ = -1;
+    ctx.publish("version", model_.version());
+    ctx.publish("workers", model_.workers());
     ctx.publish("input_shape", shape_text(ctx.input));
     ctx.publish("output_shape", shape_text(out));
     ctx.publish("weight_shape", weight_shape_text(r));

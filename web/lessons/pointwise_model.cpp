@@ -95,6 +95,7 @@ bool PointwiseModel::update(const cl::Tensor& input, int input_generation, const
       if (input.c != 3) {  // nothing to mix: no job
         job_.drop_pending();
         result_ = {};
+        ++version_, workers_ = 0;
         return true;
       }
       PointwiseResult meta;
@@ -113,5 +114,6 @@ bool PointwiseModel::update(const cl::Tensor& input, int input_generation, const
   result_ = std::move(landed->meta);
   result_.output = landed->result.outputs.at(0);
   result_.shown = std::move(landed->result.shown);
+  ++version_, workers_ = landed->result.workers;
   return true;
 }

@@ -63,8 +63,11 @@ class PointwiseModel {
   const PointwiseResult& result() const { return result_; }
   const std::string& error() const { return job_.error(); }
   bool busy() const { return job_.busy(); }
+  int version() const { return version_; }  // counts results shown
+  int workers() const { return workers_; }  // how many workers computed the result (0: this thread)
 
  private:
   PendingConv<PointwiseResult, MultiClient> job_;  // the meta: the result but its output
   PointwiseResult result_;
+  int version_ = 0, workers_ = 0;
 };

@@ -186,6 +186,8 @@ class SeparableView : public LessonView {
 
   void publish(LessonContext& ctx) const {
     const SeparableResult& r = model_.result();
+    ctx.publish("version", model_.version());
+    ctx.publish("workers", model_.workers());
     ctx.publish("separable", r.sep.separable ? "yes" : "no");
     ctx.publish("residual", r.sep.residual);
     ctx.publish("column", vector_text(r.sep.column));

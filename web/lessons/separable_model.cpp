@@ -96,6 +96,7 @@ bool SeparableModel::update(const cl::Tensor& input, int input_generation, const
   result_.shown = std::move(out.shown);
   result_.max_error = float(out.scalars[0]);
   result_.rms_error = float(out.scalars[1]);
+  ++version_, workers_ = out.workers;
   return true;
 }
 

@@ -82,11 +82,14 @@ class SeparableModel {
   bool times_current() const { return times_version_ == asked_version_; }  // the times are the newest setting's
   bool busy() const { return job_.busy(); }
   const std::string& error() const { return job_.error(); }
+  int version() const { return version_; }  // counts results shown
+  int workers() const { return workers_; }  // how many workers computed the result (0: this thread)
 
  private:
   PendingConv<SeparableResult, MultiClient> job_;  // the meta: the result but its images
   PendingConv<int, MultiClient> times_job_;        // the meta: the asked version timed
   SeparableResult result_, asked_;
   int asked_version_ = 0, times_version_ = -1;
+  int version_ = 0, workers_ = 0;
   PathTimes times_;
 };
