@@ -4,6 +4,7 @@
 // (playground.setWorkers(0): the core as the page always ran it), and the Float32 bits compared.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { openBrowser, readout, setState, shotDir, until } from './browser.mjs';
 
 // Sets the state and waits until the output of that setting is on screen (no job pending).
@@ -182,3 +183,74 @@ test('painting sends the workers only the painted rectangle, and their output st
     await env.close();
   }
 });
+
+// Pointwise, separable and depthwise-separable compute jobs of several outputs in the workers, each view
+// coloured there (web/multi_job.h). For each setting, computed by three workers and then on the main thread:
+// the lesson's output (Float32 bits), the numbers it shows and every image view's pixels on the canvas (the
+// colours and the legends) must be the same. (Depthwise-separable shows no image: its residual is compared.)
+async function shownBy(page, state) {
+  const settled = await settle(page, state);
+  await page.mouse.move(1, 1);  // no hover readout on a view
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const r = await readout(page);
+  const boxes = r.view_boxes.split(';').filter(Boolean).map((b) => b.split(',').map(Number));
+  const views = [];
+  for (const [x, y, width, height] of boxes) views.push(await page.screenshot({ clip: { x, y, width, height } }));
+  return { output: settled, readout: r, views };
+}
+
+const MULTI_LESSONS = [
+  { lesson: 'pointwise', views: 2, away: { mix: 'gray', disp: 'clamp' }, keys: ['centre_out', 'matrix', 'output_shape', 'macs'],
+    settings: [{ mix: 'features', disp: 'auto' }, { mix: 'features', disp: 'minmax' }, { mix: 'features', disp: 'diverging' }, { mix: 'gray', disp: 'abs' }] },
+  { lesson: 'separable', views: 4, away: { kp: 'mean', k: 9, disp: 'auto' }, keys: ['max_error', 'rms_error', 'residual', 'column', 'row', 'output_shape'],
+    settings: [{ kp: 'sobel_x', k: 3 }, { kp: 'gaussian', k: 7, disp: 'minmax' }, { kp: 'laplacian_8', k: 3 }, { kp: 'laplacian_4', k: 3, disp: 'abs' }] },
+  { lesson: 'depthwise-separable', views: 0, away: { seed: 1 }, keys: ['demo_output_residual', 'demo_weight_residual'],
+    settings: [{ seed: 3 }, { seed: 77 }] },
+];
+
+for (const { lesson, views, away, keys, settings } of MULTI_LESSONS) {
+  test(`${lesson}: what the workers compute and colour equals the main thread's, bit for bit`, async () => {
+    const env = await openBrowser();
+    try {
+      const page = await env.openAt(`lesson=${lesson}`);
+      await page.waitForFunction(() => window.playground.workers() > 0, null, { timeout: 30000 });
+      await uploadNoise(page);
+      for (const setting of settings) {
+        const state = { ...away, ...setting };
+        const what = `${lesson} ${JSON.stringify(setting)}`;
+        assert.equal(await page.evaluate(() => window.playground.setWorkers(3)), 3, 'three workers started');
+        await settle(page, away);
+        const byWorkers = await shownBy(page, state);
+        assert.ok(Number(byWorkers.readout.workers) >= 1, `computed by the workers: ${what} ${JSON.stringify(byWorkers.readout)}`);
+        await page.evaluate(() => window.playground.setWorkers(0));
+        await settle(page, away);
+        const byMain = await shownBy(page, state);
+        assert.equal(Number(byMain.readout.workers), 0, 'computed on the main thread');
+        for (const key of keys) {
+          assert.ok(byMain.readout[key] !== undefined, `${key} published: ${what}`);
+          assert.equal(byWorkers.readout[key], byMain.readout[key], `${key}: ${what}`);
+        }
+        if (byMain.output) {
+          const a = new Uint32Array(new Float32Array(Object.values(byWorkers.output.data)).buffer);
+          const b = new Uint32Array(new Float32Array(Object.values(byMain.output.data)).buffer);
+          assert.equal(a.length, b.length, what);
+          let differ = 0;
+          for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
+          assert.equal(differ, 0, `${differ} of ${a.length} output values differ: ${what}`);
+        }
+        assert.equal(byWorkers.readout.view_boxes, byMain.readout.view_boxes, `the same views: ${what}`);
+        assert.ok(byMain.views.length >= views, `${byMain.views.length} views compared: ${what}`);
+        byMain.views.forEach((png, i) => {
+          if (!png.equals(byWorkers.views[i])) {
+            writeFileSync(`${shotDir}/workers-${lesson}-view${i}-workers.png`, byWorkers.views[i]);
+            writeFileSync(`${shotDir}/workers-${lesson}-view${i}-main.png`, png);
+            assert.fail(`view ${i} differs: ${what} (both in ${shotDir})`);
+          }
+        });
+      }
+      assert.deepEqual(page.problems, []);
+    } finally {
+      await env.close();
+    }
+  });
+}
