@@ -193,10 +193,12 @@ async function shownBy(page, state) {
   await page.mouse.move(1, 1);  // no hover readout on a view
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const r = await readout(page);
+  const vp = page.viewportSize();
   const boxes = r.view_boxes.split(';').filter(Boolean).map((b) => b.split(',').map(Number));
+  assert.ok(boxes.every(([x, y, w, h]) => x >= 0 && y >= 0 && x + w <= vp.width && y + h <= vp.height), `views on screen: ${r.view_boxes}`);
   const views = [];
   for (const [x, y, width, height] of boxes) views.push(await page.screenshot({ clip: { x, y, width, height } }));
-  return { output: settled, readout: r, views };
+  return { output: settled, readout: r, views, page: await page.screenshot() };
 }
 
 const MULTI_LESSONS = [
@@ -212,9 +214,10 @@ for (const { lesson, views, away, keys, settings } of MULTI_LESSONS) {
   test(`${lesson}: what the workers compute and colour equals the main thread's, bit for bit`, async () => {
     const env = await openBrowser();
     try {
-      const page = await env.openAt(`lesson=${lesson}`);
+      const page = await env.openAt(`lesson=${lesson}`, { width: 1280, height: 1400 });  // every view whole on screen
       await page.waitForFunction(() => window.playground.workers() > 0, null, { timeout: 30000 });
       await uploadNoise(page);
+      await page.addStyleTag({ content: '#notice { display: none !important; }' });  // the upload's notice, fading over the views
       for (const setting of settings) {
         const state = { ...away, ...setting };
         const what = `${lesson} ${JSON.stringify(setting)}`;
@@ -244,6 +247,8 @@ for (const { lesson, views, away, keys, settings } of MULTI_LESSONS) {
           if (!png.equals(byWorkers.views[i])) {
             writeFileSync(`${shotDir}/workers-${lesson}-view${i}-workers.png`, byWorkers.views[i]);
             writeFileSync(`${shotDir}/workers-${lesson}-view${i}-main.png`, png);
+            writeFileSync(`${shotDir}/workers-${lesson}-page-workers.png`, byWorkers.page);
+            writeFileSync(`${shotDir}/workers-${lesson}-page-main.png`, byMain.page);
             assert.fail(`view ${i} differs: ${what} (both in ${shotDir})`);
           }
         });
@@ -254,3 +259,41 @@ for (const { lesson, views, away, keys, settings } of MULTI_LESSONS) {
     }
   });
 }
+
+test('separable: while the workers compute, its four views keep the last result with a busy mark', async () => {
+  const env = await openBrowser();
+  try {
+    const page = await env.openAt('lesson=separable&kp=laplacian_4&k=3');
+    await page.waitForFunction(() => window.playground.workers() > 0, null, { timeout: 30000 });
+    await page.evaluate(() => window.playground.setWorkers(1));
+    const b64 = await page.evaluate(async () => {  // 1024x1024: an 11x11 job takes a while on one worker
+      const c = new OffscreenCanvas(1024, 1024);
+      const g = c.getContext('2d');
+      g.fillStyle = '#468'; g.fillRect(0, 0, 1024, 1024);
+      g.fillStyle = '#fc4'; for (let i = 0; i < 64; i++) g.fillRect((i * 131) % 980, (i * 71) % 980, 40, 40);
+      const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
+      let t = ''; for (const b of bytes) t += String.fromCharCode(b); return btoa(t);
+    });
+    await page.setInputFiles('#file', { name: 'big.png', mimeType: 'image/png', buffer: Buffer.from(b64, 'base64') });
+    await page.waitForFunction(() => window.playground.imageInfo().width === 1024, null, { timeout: 30000 });
+    const before = await until(page, (r) => Number(r.busy) === 0 && r.kernel_size === '3x3' && r.output_shape === '3x1024x1024' &&
+      Number(r.workers) === 1, 'the first output', 60000);
+    const during = await page.evaluate(async () => {
+      window.playground.setState({ kp: 'gaussian', k: 11 });
+      await new Promise((r) => requestAnimationFrame(r));
+      await new Promise((r) => requestAnimationFrame(r));
+      return window.playground.readout();
+    });
+    assert.equal(Number(during.busy), 1, `busy while the 11x11 job runs: ${JSON.stringify(during)}`);
+    assert.equal(during.version, before.version, 'the last result stays until the new one lands');
+    assert.equal(during.kernel_size, '3x3', 'the numbers shown are the last result\'s');
+    assert.equal(during.max_error, before.max_error);
+    await page.screenshot({ path: `${shotDir}/workers-separable-busy.png` });
+    const after = await until(page, (r) => Number(r.busy) === 0 && r.kernel_size === '11x11', 'the 11x11 output', 60000);
+    assert.equal(Number(after.version), Number(before.version) + 1);
+    assert.equal(after.separable, 'yes');
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await env.close();
+  }
+});
