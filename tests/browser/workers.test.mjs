@@ -144,7 +144,7 @@ test('while the workers compute, the last output stays on screen with a busy mar
   }
 });
 
-test('painting sends the workers only the painted rectangle, and their output still equals the main thread\'s', async () => {
+test('painting sends the workers only the painted rectangle, and their output (values and colours on screen) equals the main thread\'s', async () => {
   const env = await openBrowser();
   try {
     const page = await env.openAt('lesson=kernel&kp=gaussian&k=5');
@@ -168,9 +168,19 @@ test('painting sends the workers only the painted rectangle, and their output st
     assert.equal(after.images, before.images, 'no whole image was sent while painting');
     assert.ok(after.patches > before.patches, `rectangles were sent: ${JSON.stringify(after)}`);
     const byWorkers = await page.evaluate(() => window.playground.output());
+    // The image views on screen (the output's colours were uploaded straight from the workers' buffers).
+    const views = async () => {
+      await page.waitForFunction(() => document.getElementById('notice').hidden, null, { timeout: 10000 });  // the upload's notice
+      const boxes = (await readout(page)).view_boxes.split(';').map((b) => b.split(',').map(Number));
+      return Promise.all(boxes.map(([x, y, w, h]) => page.screenshot({ clip: { x, y, width: w, height: h } })));
+    };
+    const shotByWorkers = await views();
+    assert.ok(shotByWorkers.length >= 2, 'input and output views');
     await page.evaluate(() => window.playground.setWorkers(0));
     await settle(page, { kp: 'mean', k: 9 });
     const byMain = await settle(page, { kp: 'mean', k: 3 });
+    const shotByMain = await views();
+    shotByWorkers.forEach((shot, i) => assert.ok(shot.equals(shotByMain[i]), `view ${i} looks the same whoever computed the output`));
     const a = new Uint32Array(new Float32Array(Object.values(byWorkers.data)).buffer);
     const b = new Uint32Array(new Float32Array(Object.values(byMain.data)).buffer);
     assert.equal(a.length, b.length);
