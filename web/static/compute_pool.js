@@ -121,7 +121,8 @@ export class ComputePool {
     job.ms = 0;
     this.running = job;
     this.jobsRun++;
-    job.bands.forEach((band, i) => this.workers[i].postMessage({ type: 'run', id: job.id, words: job.words, rows: band.rows }));
+    const whole = n === 1;  // one band: it colours itself at once (compute_worker.js)
+    job.bands.forEach((band, i) => this.workers[i].postMessage({ type: 'run', id: job.id, words: job.words, rows: band.rows, whole }));
   }
 
   #reply(worker, msg) {
@@ -129,8 +130,8 @@ export class ComputePool {
     if (!job || msg.id !== job.id || !job.bands[worker]) return;  // a reply of a job already given up
     const band = job.bands[worker];
     if (msg.type === 'error') { this.#finish({ id: job.id, error: msg.message }); return; }
-    job.ms = Math.max(job.ms, msg.ms);
     if (msg.type === 'ranged') {
+      job.ms = Math.max(job.ms, msg.ms);  // the slowest band's convolution
       band.range = msg.range;
       if (--job.waiting > 0) return;
       const ranges = new Float32Array(job.bands.length * 8);
@@ -138,6 +139,7 @@ export class ComputePool {
       job.waiting = job.bands.length;
       job.bands.forEach((b, i) => this.workers[i].postMessage({ type: 'show', id: job.id, ranges }));
     } else if (msg.type === 'band') {
+      if (msg.convMs !== undefined) job.ms = Math.max(job.ms, msg.convMs);  // a whole-output band: both phases in one
       Object.assign(band, { floats: msg.floats, rgba: msg.rgba });
       job.info = msg.info;  // every band's is the same: the whole output's choice and range
       if (--job.waiting > 0) return;

@@ -2,10 +2,12 @@
 // own copy of the page's image. Messages from the pool (compute_pool.js), handled one at a time in order:
 //   {type: 'input', c, h, w, data}            keep this image (Float32Array, CHW)
 //   {type: 'patch', rect: [x0, y0, x1, y1], data}  replace that rectangle of the image (all its channels)
-//   {type: 'run', id, words, rows: [r0, r1]}  phase 1: compute output rows r0..r1 of the job; reply
-//                                             {type: 'ranged', id, range, ms} or {type: 'error', id, message}
+//   {type: 'run', id, words, rows: [r0, r1], whole}  phase 1: compute output rows r0..r1 of the job; reply
+//                                             {type: 'ranged', id, range, ms} or {type: 'error', id, message};
+//                                             whole (the band is the whole output): phase 2 at once, no 'ranged'
+//                                             (a round trip through the page's busy main thread saved)
 //   {type: 'show', id, ranges}                phase 2: colour the band from every band's range; reply
-//                                             {type: 'band', id, floats, rgba, info, ms}, buffers transferred
+//                                             {type: 'band', id, floats, rgba, info, convMs}, buffers transferred
 //   {type: 'recycle', buffers}                buffers of an earlier reply, back for the next replies (a
 //                                             steady stream of fresh 16 MB buffers made the page collect
 //                                             garbage for longer than a frame)
@@ -70,19 +72,23 @@ function handle(msg) {
     const rc = withHeapCopy(msg.words, (p) => core._worker_run(p, msg.words.length, msg.rows[0], msg.rows[1]));
     if (rc !== 0) { postMessage(rc === null ? { type: 'error', id: msg.id, message: 'out of memory' } : failure(msg.id)); return; }
     const range = new Float32Array(core.HEAPU8.buffer, core._worker_range(), 8).slice();
+    if (msg.whole) { show(msg.id, range, performance.now() - t0); return; }  // the only band: its range is the whole output's
     postMessage({ type: 'ranged', id: msg.id, range, ms: performance.now() - t0 });
     return;
   }
-  if (msg.type === 'show') {
-    const t0 = performance.now();
-    const rc = withHeapCopy(msg.ranges, (p) => core._worker_display(p, msg.ranges.length / 8));
-    if (rc !== 0) { postMessage(rc === null ? { type: 'error', id: msg.id, message: 'out of memory' } : failure(msg.id)); return; }
-    const floats = copyOut(Float32Array, core._worker_band(), core._worker_band_floats());
-    const rgba = copyOut(Uint8Array, core._worker_rgba(), core._worker_rgba_bytes());
-    const info = new Float32Array(core.HEAPU8.buffer, core._worker_display_info(), 5).slice();
-    postMessage({ type: 'band', id: msg.id, floats: floats.buffer, rgba: rgba.buffer, info, ms: performance.now() - t0 },
-      [floats.buffer, rgba.buffer]);
-  }
+  if (msg.type === 'show') show(msg.id, msg.ranges);
+}
+
+// Phase 2: colours the band from every band's range and sends values and colours back (with the
+// convolution's ms when phase 1 ran in the same message).
+function show(id, ranges, convMs = undefined) {
+  const rc = withHeapCopy(ranges, (p) => core._worker_display(p, ranges.length / 8));
+  if (rc !== 0) { postMessage(rc === null ? { type: 'error', id, message: 'out of memory' } : failure(id)); return; }
+  const floats = copyOut(Float32Array, core._worker_band(), core._worker_band_floats());
+  const rgba = copyOut(Uint8Array, core._worker_rgba(), core._worker_rgba_bytes());
+  const info = new Float32Array(core.HEAPU8.buffer, core._worker_display_info(), 5).slice();
+  postMessage({ type: 'band', id, floats: floats.buffer, rgba: rgba.buffer, info, convMs },
+    [floats.buffer, rgba.buffer]);
 }
 
 onmessage = (e) => { queue = queue.then(() => handle(e.data)); };
