@@ -39,6 +39,12 @@ try {
     const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
     let s = ''; for (const b of bytes) s += String.fromCharCode(b); return btoa(s);
   });
+  // The image as the page sends it to its workers, kept for the pool-alone rows at the end.
+  await page.waitForFunction(() => window.convlabPool, null, { timeout: 30000 });
+  await page.evaluate(() => {
+    const pool = window.convlabPool, setInput = pool.setInput.bind(pool);
+    pool.setInput = (generation, data, c, h, w) => { window.benchInput = { data, c, h, w }; setInput(generation, data, c, h, w); };
+  });
   await page.setInputFiles('#file', { name: 'bench.png', mimeType: 'image/png', buffer: Buffer.from(b64, 'base64') });
   await page.waitForFunction(() => { const i = window.playground.imageInfo?.(); return i && i.width === 1024 && i.height === 1024; }, null, { timeout: 30000 });
   await page.waitForTimeout(1000);  // past the page's tail of frames after the last change
@@ -139,6 +145,51 @@ try {
     }
   }
 
+  // The pool alone: the kernel lesson's 3x3, 5x5 and 7x7 jobs (as the page encoded them) submitted straight
+  // to fresh pools of 1, 2 and one worker per core, while the page draws nothing (so SwiftShader takes no
+  // core): median ms from submit to the finished result (both phases, the transfers) of 7 runs after one
+  // warm-up. This is the pool's own speed-up per worker, apart from the page's drawing.
+  const jobs = [];
+  for (const k of [3, 5, 7]) {
+    jobs.push(await page.evaluate(async (k) => {
+      await window.playground.setWorkers(1);
+      const pool = window.convlabPool, submit = pool.submit.bind(pool);
+      let job = null;
+      pool.submit = (slot, id, words, shape) => { job = { k, words: Array.from(words), shape }; submit(slot, id, words, shape); };
+      window.playground.setState({ kp: 'mean', k: 1 });
+      await new Promise((r) => setTimeout(r, 300));
+      job = null;  // not that one
+      window.playground.setState({ kp: 'gaussian', k });
+      while (!job) await new Promise((r) => setTimeout(r, 20));
+      pool.submit = submit;
+      return job;
+    }, k));
+  }
+  await page.waitForTimeout(1000);  // the page idle: no frames drawn
+  const aloneRows = await page.evaluate(async ({ jobs, counts }) => {
+    const { ComputePool } = await import('./compute_pool.js');
+    const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+    const { data, c, h, w } = window.benchInput;
+    const rows = [];
+    for (const n of counts) {
+      const pool = new ComputePool(n);
+      await pool.started;
+      pool.setInput(1, data, c, h, w);
+      for (const job of jobs) {
+        const times = [];
+        for (let i = 0; i < 8; i++) {
+          const t0 = performance.now();
+          await new Promise((resolve) => { pool.onresult = resolve; pool.submit(1, i + 1, new Int32Array(job.words), job.shape); });
+          if (i > 0) times.push(performance.now() - t0);
+          pool.recycle(pool.take(1));
+        }
+        rows.push({ workers: n, k: job.k, ms: median(times) });
+      }
+      pool.terminate();
+    }
+    return rows;
+  }, { jobs, counts: [...new Set([1, 2, Math.min(cores, 8)])] });
+
   console.log(`first frame: ${firstFrameMs} ms (localhost, includes wasm compile and the first image)`);
   console.log(`${FRAMES} rAFs per row; frame = median rAF interval; busy/app/gl = main thread ms per drawn frame (mean)`);
   console.log('case                     frame ms    fps  drawn/skipped   busy ms   app ms    gl ms   core ms');
@@ -157,6 +208,12 @@ try {
     const one = poolRows.find((o) => o.workers === 1 && o.k === r.k);
     const speedup = r.workers > 0 && one ? (one.latency / r.latency).toFixed(2) : '-';
     console.log(`${String(r.workers).padStart(7)}  ${`${r.k}x${r.k}`.padStart(6)} ${fmt(r.latency, 11)} ${speedup.padStart(9)} ${fmt(r.busy, 8)} ${fmt(r.copy, 8)} ${fmt(r.upload, 10)} ${fmt(r.tasks, 13)} ${fmt(r.frame, 9)} ${fmt(r.core, 8)}`);
+  }
+  console.log('\nthe pool alone, page idle: kernel lesson jobs on 1024x1024 RGB, submit to result (median of 7)');
+  console.log('workers  kernel  ms      speed-up over 1 worker');
+  for (const r of aloneRows) {
+    const one = aloneRows.find((o) => o.workers === 1 && o.k === r.k);
+    console.log(`${String(r.workers).padStart(7)}  ${`${r.k}x${r.k}`.padStart(6)} ${fmt(r.ms, 6)}  ${(one.ms / r.ms).toFixed(2).padStart(8)}`);
   }
   if (page.problems.length) console.log('page problems:', page.problems);
 } finally {
