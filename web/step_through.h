@@ -57,7 +57,7 @@ struct StepConv {
   const convlab::Tensor* output = nullptr;  // [Cout, OH, OW] from the core with these params
   // When set, the core's value at (channel, oy, ox) in place of output's: an output that an activation
   // changed elementwise after the convolution gives the shape, this the convolution's own values.
-  std::function<float(int, int, int)> value_at;
+  std::function<float(int, int, int)> value_at = nullptr;
   // False while a newer setting's output is still being computed (the compute workers): the state's
   // step may be meant for that output, so it is not clamped to this one's size.
   bool current = true;

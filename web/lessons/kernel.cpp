@@ -49,7 +49,7 @@ class KernelView : public LessonView {
       // The workers activated the output: the sums are compared with conv2d's own values (one row of
       // it, recomputed here), while the output gives the cells.
       step.output = &out;
-      step.value_at = [this, &ctx](int c, int oy, int ox) { return model_.conv_before_activation(ctx.input, c, oy, ox); };
+      step.value_at = [this, input = &ctx.input](int c, int oy, int ox) { return model_.conv_before_activation(*input, c, oy, ox); };
     }  // (else, while a new image's output is computed, there is nothing to step through)
     step.current = !model_.busy();
     step_.update(ctx, step);

@@ -51,6 +51,8 @@ class PoolingView : public LessonView {
     ctx.publish("output_shape", shape_text(*r.output));
     ctx.publish("compute_ms", r.compute_ms);
     ctx.publish("workers", r.workers);
+    ctx.publish("version", r.generation);
+    ctx.publish("pool_mode", r.params.mode);  // the shown result's, which may trail the state's while the workers pool
     ctx.publish("formula_h", r.formula_h.value);
     ctx.publish("formula_w", r.formula_w.value);
     ctx.publish("rf_after_conv3", r.field);
