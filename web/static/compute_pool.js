@@ -4,8 +4,8 @@
 // plain workers work everywhere.
 //
 // - The image goes to each worker once per image (setInput), and after painting only the painted rectangle
-//   (patchInput); a job carries only its parameters, as int32
-//   words the wasm side encodes and decodes (web/conv_job.h): this file never interprets them.
+//   (patchInput); a job carries only its parameters, as int32 words the wasm side encodes and decodes
+//   (web/image_job.h): this file never interprets them.
 // - A job is split into one band of output rows per worker. Phase 1: each worker computes its band and
 //   its range; phase 2: each colours its band from all the ranges (colours scale with the whole output's
 //   range). Bands come back as transferred buffers; C++ copies the values into its heap and uploads the
