@@ -275,9 +275,11 @@ long long pool_count(int o, int s, int k, int pad, int n, bool include_pad) {
   return std::max<long long>(0, std::min<long long>(x1, n) - std::max<long long>(x0, 0));
 }
 
-// `out` comes unset: column_pass writes each output row whole.
+// Output rows [y0, y1) into out ([C, y1 - y0, OW]), which comes unset: column_pass writes each row
+// whole. A row's value never depends on which rows the ring cached before it (each row pass is the
+// same function of its input row), so a band equals those rows of the whole output bit for bit.
 template <class Op>
-void fast_pool(const Tensor& in, const Pool2dParams& p, Tensor& out) {
+void fast_pool(const Tensor& in, const Pool2dParams& p, int y0, int y1, Tensor& out) {
   PoolRows<Op> rows(in, p, out.w);
   const Pair s = pool_stride(p);
   // Mean: divisor = rows counted * columns counted, both as the reference counts them.
@@ -288,8 +290,8 @@ void fast_pool(const Tensor& in, const Pool2dParams& p, Tensor& out) {
   }
   for (int c = 0; c < in.c; ++c) {
     rows.start_channel(c);
-    for (int oy = 0; oy < out.h; ++oy) {
-      float* dst = out.plane(c) + std::size_t(oy) * out.w;
+    for (int oy = y0; oy < y1; ++oy) {
+      float* dst = out.plane(c) + std::size_t(oy - y0) * out.w;
       rows.column_pass(oy, dst);
       if constexpr (std::is_same_v<Op, SumOp>) {
         const float cy = float(pool_count(oy, s.h, p.kernel.h, p.padding.h, in.h, p.count_include_pad));
@@ -304,14 +306,28 @@ void fast_pool(const Tensor& in, const Pool2dParams& p, Tensor& out) {
 
 }  // namespace
 
+static void pool_rows(const Tensor& input, const Pool2dParams& p, int y0, int y1, Tensor& out) {
+  switch (p.mode) {
+    case PoolMode::Max: fast_pool<MaxOp>(input, p, y0, y1, out); break;
+    case PoolMode::Min: fast_pool<MinOp>(input, p, y0, y1, out); break;
+    case PoolMode::Mean: fast_pool<SumOp>(input, p, y0, y1, out); break;
+  }
+}
+
 Tensor pool2d(const Tensor& input, const Pool2dParams& p) {
   const Tensor shape = pool2d_output_shape(input, p);
   Tensor out = Tensor::uninitialized(shape.c, shape.h, shape.w);
-  switch (p.mode) {
-    case PoolMode::Max: fast_pool<MaxOp>(input, p, out); break;
-    case PoolMode::Min: fast_pool<MinOp>(input, p, out); break;
-    case PoolMode::Mean: fast_pool<SumOp>(input, p, out); break;
-  }
+  pool_rows(input, p, 0, shape.h, out);
+  return out;
+}
+
+Tensor pool2d_band(const Tensor& input, const Pool2dParams& p, int row_begin, int row_end) {
+  const Tensor shape = pool2d_output_shape(input, p);
+  if (row_begin < 0 || row_end <= row_begin || row_end > shape.h)
+    fail(ErrorCode::InvalidArgument, "output rows [" + std::to_string(row_begin) + ", " + std::to_string(row_end) +
+                                         ") must be a non-empty range within [0, " + std::to_string(shape.h) + ")");
+  Tensor out = Tensor::uninitialized(shape.c, row_end - row_begin, shape.w);
+  pool_rows(input, p, row_begin, row_end, out);
   return out;
 }
 

@@ -37,6 +37,11 @@ Tensor pool2d_output_shape(const Tensor& input, const Pool2dParams& params);
 // overhang beyond the padding never counts), else the window clipped to the input.
 Tensor pool2d(const Tensor& input, const Pool2dParams& params);
 
+// Output rows [row_begin, row_end) of pool2d(input, params): [C, row_end - row_begin, OW], equal to those
+// rows of the whole output bit for bit (the page splits one pooling across workers).
+// Errors: pool2d's, and InvalidArgument unless 0 <= row_begin < row_end <= OH.
+Tensor pool2d_band(const Tensor& input, const Pool2dParams& params, int row_begin, int row_end);
+
 // For max (min) pooling: the index y * W + x within its channel of the input pixel each output
 // reads, laid out like the output [C, OH, OW] (PyTorch's return_indices): the first maximum
 // (minimum) of the window in row-major order, the last NaN if there is one, and -1 for a window

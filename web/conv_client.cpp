@@ -137,14 +137,14 @@ ConvClient::ConvClient() : slot_(pool_link::new_slot()) {}
 
 int ConvClient::workers() { return pool_workers(); }
 
-int ConvClient::submit(const cl::Tensor& input, int input_generation, const ConvJob& job) {
-  const cl::Tensor shape = cl::conv2d_output_shape(input, job.weights, job.params);  // throws for bad arguments
+int ConvClient::submit(const cl::Tensor& input, int input_generation, const ImageJob& job) {
+  const cl::Tensor shape = image_job_output_shape(input, job);  // throws for bad arguments
   pool_link::busy_changed(busy(), true);
   const int id = ++submitted_;
 #ifdef __EMSCRIPTEN__
   if (workers() > 0) {
     pool_link::send_input(input, input_generation);
-    const std::vector<std::int32_t> words = encode_conv_job(job);
+    const std::vector<std::int32_t> words = encode_image_job(job);
     pool_submit(slot_, id, words.data(), int(words.size()), shape.c, shape.h, shape.w);
     asked_[id] = Asked{job.display, job.channel, shape.c, shape.h, shape.w};
     return id;
@@ -155,7 +155,7 @@ int ConvClient::submit(const cl::Tensor& input, int input_generation, const Conv
   r.id = id;
   try {
     const auto t0 = std::chrono::steady_clock::now();
-    auto out = std::make_shared<const cl::Tensor>(cl::conv2d(input, job.weights, job.params));
+    auto out = std::make_shared<const cl::Tensor>(run_image_job(input, job));
     r.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     r.output = shown_output(std::move(out), job.display, job.channel);
   } catch (const std::exception& e) {

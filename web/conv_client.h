@@ -1,4 +1,4 @@
-// A lesson model's convolution of the page's image, off the main thread when the page runs a worker pool
+// A lesson model's convolution (or pooling: an ImageJob) of the page's image, off the main thread when the page runs a worker pool
 // (web/static/compute_pool.js): dragging a slider over a megapixel image then never stalls a frame.
 // Without workers (native tests, workers=0, a browser that cannot start them) the same calls compute at
 // once on the calling thread, so models behave the same everywhere except for when a result lands.
@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-#include "conv_job.h"
+#include "image_job.h"
 #include "paint.h"
 #include "recompute.h"
 
@@ -34,19 +34,19 @@ class PooledRgba {
 struct ConvResult {
   int id = 0;
   ShownOutput output;     // with the colours of the job's display and channel
-  double compute_ms = 0;  // the convolution: the slowest worker's band, or the main thread's conv2d
+  double compute_ms = 0;  // the computation: the slowest worker's band, or the main thread's run_image_job
   int workers = 0;        // how many workers computed it (0: the main thread)
   std::string error;      // set when it failed: output.tensor is null
 };
 
 class ConvClient {
  public:
-  using Job = ConvJob;
+  using Job = ImageJob;
   using Result = ConvResult;
   ConvClient();
   // Starts `job` on `input` (its generation tells the workers when to take a new copy), after checking
   // its arguments here: a bad one throws convlab::Error at once, as conv2d would. Returns the job's id.
-  int submit(const convlab::Tensor& input, int input_generation, const ConvJob& job);
+  int submit(const convlab::Tensor& input, int input_generation, const ImageJob& job);
   // The newest finished job not yet taken (older finished ones are dropped).
   std::optional<ConvResult> take();
   // A job was submitted whose result has not been taken.
@@ -128,7 +128,7 @@ class PendingConv {
     meta_[client_.submit(input, generation, job)] = std::move(meta);
   }
   void refuse(std::string message) { error_ = std::move(message); }
-  // new_key, then submit what make() returns ({ConvJob, Meta}); whatever throws (make or the job's
+  // new_key, then submit what make() returns ({ImageJob, Meta}); whatever throws (make or the job's
   // arguments) becomes error(), and the previous result stays.
   template <class Make>
   void ask(const CacheKey& key, const convlab::Tensor& input, int generation, Make&& make) {

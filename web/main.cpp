@@ -16,6 +16,7 @@
 
 #include "app.h"
 #include "conv_client.h"
+#include "texture.h"
 #include "imgui.h"
 #include "imgui_impl_sdl.h"
 #include "touch_input.h"
@@ -93,8 +94,9 @@ void frame() {
 
 std::string frame_stats_json() {
   char buf[256];
-  std::snprintf(buf, sizeof buf, R"({"drawn":%.0f,"skipped":%.0f,"busyMs":%.3f,"appMs":%.3f,"glMs":%.3f,"copyMs":%.3f})",
-                g_stats.drawn, g_stats.skipped, g_stats.busy_ms, g_stats.app_ms, g_stats.gl_ms, ConvClient::copy_ms());
+  std::snprintf(buf, sizeof buf, R"({"drawn":%.0f,"skipped":%.0f,"busyMs":%.3f,"appMs":%.3f,"glMs":%.3f,"copyMs":%.3f,"uploadMs":%.3f})",
+                g_stats.drawn, g_stats.skipped, g_stats.busy_ms, g_stats.app_ms, g_stats.gl_ms, ConvClient::copy_ms(),
+                Texture::upload_ms());
   return buf;
 }
 
@@ -137,8 +139,8 @@ int main(int argc, char** argv) {
     EM_ASM(if (window.convlabFatal) window.convlabFatal('ConvLab could not set up WebGL2 drawing.'););
     return 1;
   }
-  // Frame counts and times, cumulative: {drawn, skipped, busyMs, appMs, glMs} (see FrameStats) and copyMs
-  // (ConvClient::copy_ms, part of appMs).
+  // Frame counts and times, cumulative: {drawn, skipped, busyMs, appMs, glMs} (see FrameStats), copyMs
+  // (ConvClient::copy_ms) and uploadMs (Texture::upload_ms), both part of appMs.
   EM_ASM(window.convlabFrameStats = () => JSON.parse(Module.frameStats()););
   // A touch screen from the start (a phone or tablet): big targets before the first touch.
   touch::set_in_use(EM_ASM_INT(return window.matchMedia && matchMedia('(pointer: coarse)').matches ? 1 : 0) != 0);

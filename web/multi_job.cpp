@@ -51,9 +51,9 @@ void need(const MultiJob& job, std::size_t convs, std::size_t vectors) {
     throw std::invalid_argument("multi job: wrong number of convolutions or vectors for its kind");
 }
 
-// The job's display and channel for one show, in the form conv_job.h's phases take.
-ConvJob show_job(const OutputShow& s) {
-  ConvJob j;
+// The job's display and channel for one show, in the form image_job.h's phases take.
+ImageJob show_job(const OutputShow& s) {
+  ImageJob j;
   j.display = s.display;
   j.channel = s.channel;
   return j;
@@ -69,8 +69,8 @@ cl::Conv2dParams same_zeros(const cl::Weights& w) {
 
 std::vector<std::int32_t> encode_multi_job(const MultiJob& job) {
   std::vector<std::int32_t> out = {kMagic, std::int32_t(job.kind), std::int32_t(job.convs.size())};
-  for (const ConvJob& c : job.convs) {
-    const std::vector<std::int32_t> words = encode_conv_job(c);
+  for (const ImageJob& c : job.convs) {
+    const std::vector<std::int32_t> words = encode_image_job(c);
     out.push_back(std::int32_t(words.size()));
     out.insert(out.end(), words.begin(), words.end());
   }
@@ -96,7 +96,7 @@ MultiJob decode_multi_job(const std::int32_t* words, std::size_t count) {
   job.kind = MultiKind(kind);
   for (std::size_t i = 0, n = r.count(); i < n; ++i) {
     const std::size_t len = r.count();
-    job.convs.push_back(decode_conv_job(r.here(), len));
+    job.convs.push_back(decode_image_job(r.here(), len));
     r.skip(len);
   }
   for (std::size_t i = 0, n = r.count(); i < n; ++i) {
@@ -119,7 +119,7 @@ std::vector<std::array<int, 3>> multi_job_shapes(const cl::Tensor& input, const 
   switch (job.kind) {
     case MultiKind::Conv: {
       need(job, 1, 0);
-      const cl::Tensor s = cl::conv2d_output_shape(input, job.convs[0].weights, job.convs[0].params);
+      const cl::Tensor s = image_job_output_shape(input, job.convs[0]);
       shapes.push_back({s.c, s.h, s.w});
       break;
     }
@@ -132,7 +132,7 @@ std::vector<std::array<int, 3>> multi_job_shapes(const cl::Tensor& input, const 
     }
     case MultiKind::Residual:
       need(job, 2, 0);
-      for (const ConvJob& c : job.convs) (void)cl::conv2d_output_shape(input, c.weights, same_zeros(c.weights));
+      for (const ImageJob& c : job.convs) (void)cl::conv2d_output_shape(input, c.weights, same_zeros(c.weights));
       break;
   }
   for (const OutputShow& s : job.shows)
@@ -145,12 +145,12 @@ MultiBand run_multi_job_band(const cl::Tensor& input, const MultiJob& job, int r
   const std::vector<std::array<int, 3>> shapes = multi_job_shapes(input, job);
   MultiBand band;
   if (job.banded()) {
-    band.outputs.push_back(run_conv_job_band(input, job.convs[0], row_begin, row_end));
+    band.outputs.push_back(run_image_job_band(input, job.convs[0], row_begin, row_end));
     return band;
   }
   if (!shapes.empty() && (row_begin != 0 || row_end != shapes[0][1]))
     throw std::invalid_argument("multi job: this kind is computed whole, not in bands");
-  const ConvJob& c = job.convs[0];
+  const ImageJob& c = job.convs[0];
   switch (job.kind) {
     case MultiKind::Separable: {
       SeparablePaths p = separable_paths(input, c.weights, c.params, job.vectors[0], job.vectors[1]);

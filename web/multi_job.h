@@ -1,7 +1,7 @@
 // A lesson's computation with several outputs, each shown in its own view, as the worker pool runs it
 // (web/static/compute_pool.js): pointwise's channel maps, separable's two paths, their difference and
-// errors, the timing of those paths, depthwise-separable's output residual. It is ConvJob's sibling
-// (conv_job.h): int32 words to JavaScript, run by a worker's wasm, and coloured where it is computed,
+// errors, the timing of those paths, depthwise-separable's output residual. It is ImageJob's sibling
+// (image_job.h): int32 words to JavaScript, run by a worker's wasm, and coloured where it is computed,
 // each view from its output's whole range in the same two phases, so what the views show equals the
 // main thread's displayed_rgba bit for bit. Only a job of one convolution splits into row bands; the
 // others run whole in one worker (still off the main thread).
@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "conv_job.h"
+#include "image_job.h"
 
 enum class MultiKind : std::int32_t {
-  Conv = 1,            // convs[0] on the image: one output (pointwise's maps); split into bands
+  Conv = 1,            // convs[0] (any ImageJob) on the image: one output (pointwise's maps); split into bands
   Separable = 2,       // convs[0] (the depthwise kernel) and its two passes (vectors: column, row): outputs
                        // full, two passes, their difference; scalars max and rms error
   SeparableTimes = 3,  // both paths of Separable timed (time_paths): scalars full ms, separable ms
@@ -35,7 +35,7 @@ struct OutputShow {
 
 struct MultiJob {
   MultiKind kind = MultiKind::Conv;
-  std::vector<ConvJob> convs;                // weights and parameters (their display and channel unused)
+  std::vector<ImageJob> convs;               // convolutions (conv_job()): their display and channel unused
   std::vector<std::vector<float>> vectors;  // Separable: the column and row factors
   std::vector<OutputShow> shows;
   bool banded() const { return kind == MultiKind::Conv; }
@@ -57,7 +57,7 @@ struct MultiBand {
 MultiBand run_multi_job_band(const convlab::Tensor& input, const MultiJob& job, int row_begin, int row_end,
                              const std::function<double()>& now_ms);
 
-// The two phases of conv_job.h per show: each band's ranges, then each band's RGBA from the merged ones.
+// The two phases of image_job.h per show: each band's ranges, then each band's RGBA from the merged ones.
 std::vector<BandRange> multi_band_ranges(const MultiBand& band, const MultiJob& job);
 std::vector<BandDisplay> display_multi_band(const MultiBand& band, const MultiJob& job, const std::vector<BandRange>& whole);
 

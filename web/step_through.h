@@ -10,6 +10,7 @@
 //   draw_window()     a window's footprint on an ImageView overlay
 //   ConvStepThrough   all of it for a conv2d lesson: update(), controls(), overlays, panel()
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,9 @@ struct StepConv {
   convlab::Conv2dParams params;
   std::vector<float> bias;                  // empty = none
   const convlab::Tensor* output = nullptr;  // [Cout, OH, OW] from the core with these params
+  // When set, the core's value at (channel, oy, ox) in place of output's: an output that an activation
+  // changed elementwise after the convolution gives the shape, this the convolution's own values.
+  std::function<float(int, int, int)> value_at = nullptr;
   // False while a newer setting's output is still being computed (the compute workers): the state's
   // step may be meant for that output, so it is not clamped to this one's size.
   bool current = true;

@@ -18,6 +18,8 @@ class Texture {
   void upload(const PooledRgba& rgba, int width, int height);
   // Replaces the w x h pixels at (x, y) of the uploaded texture (which must contain them).
   void upload_rect(const std::uint8_t* rgba, int x, int y, int w, int h);
+  // Milliseconds spent uploading textures of images, since the start (the page's frame statistics).
+  static double upload_ms();
   bool valid() const { return id_ != 0 && width_ > 0; }
   void* imgui_id() const { return reinterpret_cast<void*>(static_cast<std::intptr_t>(id_)); }
   int width() const { return width_; }

@@ -41,6 +41,12 @@ try {
     const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
     let s = ''; for (const b of bytes) s += String.fromCharCode(b); return btoa(s);
   });
+  // The image as the page sends it to its workers, kept for the pool-alone rows at the end.
+  await page.waitForFunction(() => window.convlabPool, null, { timeout: 30000 });
+  await page.evaluate(() => {
+    const pool = window.convlabPool, setInput = pool.setInput.bind(pool);
+    pool.setInput = (generation, data, c, h, w) => { window.benchInput = { data, c, h, w }; setInput(generation, data, c, h, w); };
+  });
   await page.setInputFiles('#file', { name: 'bench.png', mimeType: 'image/png', buffer: Buffer.from(b64, 'base64') });
   await page.waitForFunction(() => { const i = window.playground.imageInfo?.(); return i && i.width === 1024 && i.height === 1024; }, null, { timeout: 30000 });
   await page.waitForTimeout(1000);  // past the page's tail of frames after the last change
@@ -76,7 +82,7 @@ try {
     const per = (key) => (d && d.drawn > 0 ? d[key] / d.drawn : NaN);
     rows.push({
       label, frame: median(r.frame), drawn: d ? d.drawn : NaN, skipped: d ? d.skipped : NaN,
-      busy: per('busyMs'), app: per('appMs'), gl: per('glMs'), copy: per('copyMs'), core: withCore ? median(r.core.filter(Number.isFinite)) : NaN,
+      busy: per('busyMs'), app: per('appMs'), gl: per('glMs'), copy: per('copyMs'), upload: per('uploadMs'), core: withCore ? median(r.core.filter(Number.isFinite)) : NaN,
     });
   };
   const only = process.env.LESSONS ? process.env.LESSONS.split(',') : null;
@@ -116,11 +122,11 @@ try {
     console.log(`${FRAMES} rAFs per row, a setting changed before each; frame = median rAF interval; busy/app/gl = the`);
     console.log('frame callback\'s main-thread ms per drawn frame (mean); all tasks: everything the main thread ran per drawn');
     console.log('frame (Chromium\'s TaskDuration: also the workers\' messages and garbage collection); copy: of busy, the results\'');
-    console.log('values copied into the module\'s heap');
-    console.log('case                          frame ms    fps  drawn/skipped   busy ms   app ms    gl ms  copy ms  all tasks ms');
+    console.log('values copied into the module\'s heap; upload: of busy, the textures uploaded');
+    console.log('case                          frame ms    fps  drawn/skipped   busy ms   app ms    gl ms  copy ms  upload ms  all tasks ms');
     for (const r of rows) {
       const counts = Number.isFinite(r.drawn) ? `${r.drawn}/${r.skipped}` : 'n/a';
-      console.log(`${r.label.padEnd(29)} ${fmt(r.frame, 9)} ${(1000 / r.frame).toFixed(0).padStart(6)}  ${counts.padStart(13)} ${fmt(r.busy, 9)} ${fmt(r.app, 8)} ${fmt(r.gl, 8)} ${fmt(r.copy, 8)} ${fmt(r.tasks, 13)}`);
+      console.log(`${r.label.padEnd(29)} ${fmt(r.frame, 9)} ${(1000 / r.frame).toFixed(0).padStart(6)}  ${counts.padStart(13)} ${fmt(r.busy, 9)} ${fmt(r.app, 8)} ${fmt(r.gl, 8)} ${fmt(r.copy, 8)} ${fmt(r.upload, 10)} ${fmt(r.tasks, 13)}`);
     }
   }
 
@@ -163,9 +169,55 @@ try {
         }, { k, n: 12 });
         poolRows.push({ workers: running, k, latency: median(latency), frame: median(r.frame),
           busy: d && d.drawn > 0 ? d.busyMs / d.drawn : NaN, tasks: d && d.drawn > 0 ? (tasks * 1000) / d.drawn : NaN, copy: d && d.drawn > 0 ? d.copyMs / d.drawn : NaN,
+          upload: d && d.drawn > 0 ? d.uploadMs / d.drawn : NaN,
           core: median(r.core.filter(Number.isFinite)) });
       }
     }
+
+    // The pool alone: the kernel lesson's 3x3, 5x5 and 7x7 jobs (as the page encoded them) submitted straight
+    // to fresh pools of 1, 2 and one worker per core, while the page draws nothing (so SwiftShader takes no
+    // core): median ms from submit to the finished result (both phases, the transfers) of 7 runs after one
+    // warm-up. This is the pool's own speed-up per worker, apart from the page's drawing.
+    const jobs = [];
+    for (const k of [3, 5, 7]) {
+      jobs.push(await page.evaluate(async (k) => {
+        await window.playground.setWorkers(1);
+        const pool = window.convlabPool, submit = pool.submit.bind(pool);
+        let job = null;
+        pool.submit = (slot, id, words, shape) => { job = { k, words: Array.from(words), shape }; submit(slot, id, words, shape); };
+        window.playground.setState({ kp: 'mean', k: 1 });
+        await new Promise((r) => setTimeout(r, 300));
+        job = null;  // not that one
+        window.playground.setState({ kp: 'gaussian', k });
+        while (!job) await new Promise((r) => setTimeout(r, 20));
+        pool.submit = submit;
+        return job;
+      }, k));
+    }
+    await page.waitForTimeout(1000);  // the page idle: no frames drawn
+    const aloneRows = await page.evaluate(async ({ jobs, counts }) => {
+      const { ComputePool } = await import('./compute_pool.js');
+      const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+      const { data, c, h, w } = window.benchInput;
+      const rows = [];
+      for (const n of counts) {
+        const pool = new ComputePool(n);
+        await pool.started;
+        pool.setInput(1, data, c, h, w);
+        for (const job of jobs) {
+          const times = [];
+          for (let i = 0; i < 8; i++) {
+            const t0 = performance.now();
+            await new Promise((resolve) => { pool.onresult = resolve; pool.submit(1, i + 1, new Int32Array(job.words), job.shape); });
+            if (i > 0) times.push(performance.now() - t0);
+            pool.recycle(pool.take(1));
+          }
+          rows.push({ workers: n, k: job.k, ms: median(times) });
+        }
+        pool.terminate();
+      }
+      return rows;
+    }, { jobs, counts: [...new Set([1, 2, Math.min(cores, 8)])] });
 
     console.log(`first frame: ${firstFrameMs} ms (localhost, includes wasm compile and the first image)`);
     console.log(`${FRAMES} rAFs per row; frame = median rAF interval; busy/app/gl = main thread ms per drawn frame (mean)`);
@@ -176,14 +228,21 @@ try {
     }
     console.log('\ncompute pool, kernel lesson, 1024x1024 RGB (latency: setState to the frame showing its output, median of 12;');
     console.log('busy: the page\'s frame callback, ms per drawn frame while the kernel changes every frame, of which copy: the');
-    console.log('results\' values copied into the module\'s heap; all tasks: everything the main thread ran, per drawn frame');
+    console.log('results\' values copied into the module\'s heap, and upload: textures uploaded (texSubImage2D); all tasks:');
+    console.log('everything the main thread ran, per drawn frame');
     console.log('(Chromium\'s TaskDuration: also the workers\' messages, garbage collection and the benchmark\'s setState);');
     console.log('speed-up: 1 worker\'s latency / this)');
-    console.log('workers  kernel  latency ms  speed-up  busy ms  copy ms  all tasks ms  frame ms  conv ms');
+    console.log('workers  kernel  latency ms  speed-up  busy ms  copy ms  upload ms  all tasks ms  frame ms  conv ms');
     for (const r of poolRows) {
       const one = poolRows.find((o) => o.workers === 1 && o.k === r.k);
       const speedup = r.workers > 0 && one ? (one.latency / r.latency).toFixed(2) : '-';
-      console.log(`${String(r.workers).padStart(7)}  ${`${r.k}x${r.k}`.padStart(6)} ${fmt(r.latency, 11)} ${speedup.padStart(9)} ${fmt(r.busy, 8)} ${fmt(r.copy, 8)} ${fmt(r.tasks, 13)} ${fmt(r.frame, 9)} ${fmt(r.core, 8)}`);
+      console.log(`${String(r.workers).padStart(7)}  ${`${r.k}x${r.k}`.padStart(6)} ${fmt(r.latency, 11)} ${speedup.padStart(9)} ${fmt(r.busy, 8)} ${fmt(r.copy, 8)} ${fmt(r.upload, 10)} ${fmt(r.tasks, 13)} ${fmt(r.frame, 9)} ${fmt(r.core, 8)}`);
+    }
+    console.log('\nthe pool alone, page idle: kernel lesson jobs on 1024x1024 RGB, submit to result (median of 7)');
+    console.log('workers  kernel  ms      speed-up over 1 worker');
+    for (const r of aloneRows) {
+      const one = aloneRows.find((o) => o.workers === 1 && o.k === r.k);
+      console.log(`${String(r.workers).padStart(7)}  ${`${r.k}x${r.k}`.padStart(6)} ${fmt(r.ms, 6)}  ${(one.ms / r.ms).toFixed(2).padStart(8)}`);
     }
   }
   if (page.problems.length) console.log('page problems:', page.problems);

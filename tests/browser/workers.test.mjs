@@ -1,7 +1,8 @@
-// The compute pool (web/static/compute_pool.js): the kernel lesson's convolution runs in Web Workers,
-// split into row bands, and what the page shows must equal the single-thread core bit for bit. Each
-// setting's output is computed twice in the same page, once by the workers and once on the main thread
-// (playground.setWorkers(0): the core as the page always ran it), and the Float32 bits compared.
+// The compute pool (web/static/compute_pool.js): the kernel, pooling and depthwise lessons' image
+// computations run in Web Workers, split into row bands, and what the page shows must equal the
+// single-thread core bit for bit. Each setting's output is computed twice in the same page, once by the
+// workers and once on the main thread (playground.setWorkers(0): the core as the page always ran it), and
+// the Float32 bits compared.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -47,26 +48,120 @@ test('worker outputs equal the main thread core bit for bit', async () => {
     const page = await env.openAt('lesson=kernel');
     await page.waitForFunction(() => window.playground.workers() > 0, null, { timeout: 30000 });
     await uploadNoise(page);
-    for (const setting of SETTINGS) {
+    for (const [i, setting] of SETTINGS.entries()) {
+      const workers = i % 2 ? 1 : 3;  // one worker: a single band, coloured at once; three: bands and two phases
       const state = { kp: 'mean', k: 3, s: 1, d: 1, p: 'same', pad: 'zeros', one: 0, disp: 'auto', ...setting };
       const away = { kp: 'mean', k: 9, s: 1, d: 1, p: 'same', pad: 'zeros', one: 0 };  // in no setting: every settle changes the state
-      assert.ok((await page.evaluate(() => window.playground.setWorkers(3))) === 3, 'three workers started');
+      assert.equal(await page.evaluate((n) => window.playground.setWorkers(n), workers), workers, 'the workers started');
       await settle(page, away);
       const byWorkers = await settle(page, state);
       const r = await readout(page);
-      assert.equal(Number(r.workers), 3, `computed by the workers: ${JSON.stringify(r)}`);
+      assert.equal(Number(r.workers), workers, `computed by the workers: ${JSON.stringify(r)}`);
       await page.evaluate(() => window.playground.setWorkers(0));
       await settle(page, away);
       const byMain = await settle(page, state);
       assert.equal(Number((await readout(page)).workers), 0, 'computed on the main thread');
       assert.deepEqual([byWorkers.c, byWorkers.h, byWorkers.w], [byMain.c, byMain.h, byMain.w], JSON.stringify(setting));
-      assert.ok(byWorkers.h >= 3, 'at least one row per worker');
+      assert.ok(byWorkers.h >= workers, 'at least one row per worker');
       const a = new Uint32Array(new Float32Array(Object.values(byWorkers.data)).buffer);
       const b = new Uint32Array(new Float32Array(Object.values(byMain.data)).buffer);
       let differ = 0;
       for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
       assert.equal(differ, 0, `${differ} of ${a.length} values differ for ${JSON.stringify(setting)}`);
     }
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await env.close();
+  }
+});
+
+// The bits of an output from playground.output().
+const bits = (out) => new Uint32Array(new Float32Array(Object.values(out.data)).buffer);
+
+// Each setting of `lesson` computed by three workers and then on the main thread: the same shape and bits.
+// `away` is in no setting, so every settle changes the state.
+async function expectWorkersEqualMainThread(lesson, base, away, settings) {
+  const env = await openBrowser();
+  try {
+    const page = await env.openAt(`lesson=${lesson}`);
+    await page.waitForFunction(() => window.playground.workers() > 0, null, { timeout: 30000 });
+    await uploadNoise(page);
+    for (const setting of settings) {
+      const state = { ...base, ...setting };
+      const what = `${lesson} ${JSON.stringify(setting)}`;
+      assert.ok((await page.evaluate(() => window.playground.setWorkers(3))) === 3, 'three workers started');
+      await settle(page, away);
+      const byWorkers = await settle(page, state);
+      const fromWorkers = await readout(page);
+      assert.equal(Number(fromWorkers.workers), 3, `computed by the workers: ${JSON.stringify(fromWorkers)}`);
+      await page.evaluate(() => window.playground.setWorkers(0));
+      await settle(page, away);
+      const byMain = await settle(page, state);
+      const fromMain = await readout(page);
+      assert.equal(Number(fromMain.workers), 0, 'computed on the main thread');
+      assert.deepEqual([byWorkers.c, byWorkers.h, byWorkers.w], [byMain.c, byMain.h, byMain.w], what);
+      assert.ok(byWorkers.h >= 3, 'at least one row per worker');
+      const a = bits(byWorkers), b = bits(byMain);
+      let differ = 0;
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
+      assert.equal(differ, 0, `${differ} of ${a.length} values differ for ${what}`);
+      for (const key of ['cell_value', 'step_output', 'step_final_0', 'display']) assert.equal(fromWorkers[key], fromMain[key], `${key} of ${what}`);
+    }
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await env.close();
+  }
+}
+
+test('pooling: worker outputs equal the main thread core bit for bit', async () => {
+  await expectWorkersEqualMainThread('pooling', { pool: 'max', pk: 2, ps: 2, pp: 0, ceil: 0, cip: 1, disp: 'auto', step: 5 },
+    { pool: 'max', pk: 9, ps: 9, pp: 0 }, [
+      { pool: 'max', pk: 2, ps: 2 },
+      { pool: 'mean', pk: 3, ps: 2, pp: 1, ceil: 1, cip: 0 },
+      { pool: 'min', pk: 5, ps: 3, pp: 2, ceil: 1, disp: 'minmax' },
+      { pool: 'mean', pk: 4, ps: 1, pp: 2, disp: 'abs' },
+    ]);
+});
+
+test('depthwise: worker outputs equal the main thread core bit for bit', async () => {
+  await expectWorkersEqualMainThread('depthwise', { kp: 'mean', k: 3, disp: 'auto' }, { kp: 'mean', k: 9 }, [
+    { kp: 'gaussian', k: 5 },
+    { kp: 'sobel_x', k: 3 },  // signed: the merged view shows min-max, coloured once more on the main thread
+    { kp: 'emboss_top', k: 3, disp: 'diverging' },
+    { kp: 'mean', k: 4 },  // an even kernel: 'same' padding puts the extra pixel bottom and right
+  ]);
+});
+
+test('kernel with an activation: worker outputs equal the main thread core bit for bit', async () => {
+  await expectWorkersEqualMainThread('kernel', { kp: 'mean', k: 3, s: 1, d: 1, p: 'same', pad: 'zeros', one: 0, disp: 'auto', again: 1, step: 4321 },
+    { kp: 'mean', k: 9, act: 'none' }, [
+      { kp: 'sobel_x', k: 3, act: 'relu' },
+      { kp: 'laplacian_8', k: 5, act: 'abs', one: 1, s: 2 },
+      { kp: 'emboss_left', k: 3, act: 'relu', pad: 'reflect', disp: 'minmax' },
+    ]);
+});
+
+// The step-through explains the convolution before its activation: with ReLU computed by the workers, its
+// output value at the cell is conv2d's there (the same setting without the activation), not the ReLU's.
+test('kernel + ReLU: the step-through shows the conv2d value before the activation', async () => {
+  const env = await openBrowser();
+  try {
+    const page = await env.openAt('lesson=kernel');
+    await page.waitForFunction(() => window.playground.workers() > 0, null, { timeout: 30000 });
+    await uploadNoise(page);
+    const state = { kp: 'sobel_y', k: 3, s: 1, d: 1, p: 'same', pad: 'zeros', one: 1, disp: 'auto', again: 1 };
+    const plain = await settle(page, { ...state, act: 'none', step: 0 });
+    await settle(page, { ...state, act: 'relu' });
+    let negative = 0;
+    for (const cell of [777, 12345, 40000, 70000]) {
+      await setState(page, { step: cell });
+      const r = await until(page, (x) => x.step_cell === `${Math.floor(cell / plain.w)},${cell % plain.w}`, `cell ${cell}`);
+      const conv = plain.data[cell];  // channel 0 of the one map
+      assert.equal(Math.fround(Number(r.step_output)), conv, `step_output at ${cell}: ${JSON.stringify(r)}`);
+      assert.equal(Math.fround(Number(r.step_final_0)), Math.max(0, conv), 'the shown output is its ReLU');
+      if (conv < 0) negative++;
+    }
+    assert.ok(negative > 0, 'some cell where ReLU changed the value');
     assert.deepEqual(page.problems, []);
   } finally {
     await env.close();
@@ -145,7 +240,7 @@ test('while the workers compute, the last output stays on screen with a busy mar
   }
 });
 
-test('painting sends the workers only the painted rectangle, and their output still equals the main thread\'s', async () => {
+test('painting sends the workers only the painted rectangle, and their output (values and colours on screen) equals the main thread\'s', async () => {
   const env = await openBrowser();
   try {
     const page = await env.openAt('lesson=kernel&kp=gaussian&k=5');
@@ -169,9 +264,19 @@ test('painting sends the workers only the painted rectangle, and their output st
     assert.equal(after.images, before.images, 'no whole image was sent while painting');
     assert.ok(after.patches > before.patches, `rectangles were sent: ${JSON.stringify(after)}`);
     const byWorkers = await page.evaluate(() => window.playground.output());
+    // The image views on screen (the output's colours were uploaded straight from the workers' buffers).
+    const views = async () => {
+      await page.waitForFunction(() => document.getElementById('notice').hidden, null, { timeout: 10000 });  // the upload's notice
+      const boxes = (await readout(page)).view_boxes.split(';').map((b) => b.split(',').map(Number));
+      return Promise.all(boxes.map(([x, y, w, h]) => page.screenshot({ clip: { x, y, width: w, height: h } })));
+    };
+    const shotByWorkers = await views();
+    assert.ok(shotByWorkers.length >= 2, 'input and output views');
     await page.evaluate(() => window.playground.setWorkers(0));
     await settle(page, { kp: 'mean', k: 9 });
     const byMain = await settle(page, { kp: 'mean', k: 3 });
+    const shotByMain = await views();
+    shotByWorkers.forEach((shot, i) => assert.ok(shot.equals(shotByMain[i]), `view ${i} looks the same whoever computed the output`));
     const a = new Uint32Array(new Float32Array(Object.values(byWorkers.data)).buffer);
     const b = new Uint32Array(new Float32Array(Object.values(byMain.data)).buffer);
     assert.equal(a.length, b.length);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 
 #include "expect.h"
 #include "reference.h"
@@ -115,6 +116,33 @@ TEST(DepthwiseModel, MergedDisplayKeepsColoursOutsideZeroOne) {
   EXPECT_EQ(merged_display(colour, "clamp"), "clamp");  // an explicit choice stays
   cl::Tensor grey(1, 2, 2, -1.0f);
   EXPECT_EQ(merged_display(grey, "auto"), "auto");  // one channel: the view's own auto (diverging)
+}
+
+// The merged view's display decided from the output as the workers coloured it equals the one decided by
+// scanning the output, and the merged colours are exactly what that display shows of the whole output.
+TEST(DepthwiseModel, MergedColoursAreTheMergedDisplaysWithoutAScanHere) {
+  const cl::Tensor input = cl::reference::random_tensor(3, 9, 12, 21);
+  cl::Weights blur(3, 1, 3, 3, 1.0f / 9.0f), bright(3, 1, 3, 3, 0.5f), edge(3, 1, 3, 3, 0.0f);
+  for (int c = 0; c < 3; ++c) edge.at(c, 0, 1, 0) = -1.0f, edge.at(c, 0, 1, 2) = 1.0f;
+  int checked = 0;
+  for (const cl::Weights* w : {&blur, &bright, &edge})
+    for (const char* display : {"auto", "clamp", "minmax", "abs", "diverging"}) {
+      DepthwiseModel model;
+      ASSERT_TRUE(model.update(input, 1, *w, display)) << model.error();
+      const DepthwiseResult& r = model.result();
+      const cl::Tensor want = cl::conv2d(input, *w, depthwise_params(3, *w));
+      ASSERT_EQ(std::memcmp(r.output->data.data(), want.data.data(), sizeof(float) * want.size()), 0);
+      const std::string merged = merged_display(want, display);
+      EXPECT_EQ(r.merged.display, merged) << display;
+      EXPECT_EQ(r.merged.tensor, r.output);
+      EXPECT_EQ(r.merged.rgba, displayed_rgba(want, merged)) << display << " on kernel " << checked / 5;
+      EXPECT_EQ(r.display, display);
+      ++checked;
+    }
+  EXPECT_EQ(checked, 15);
+  // The three kernels cover auto's three cases: within [0, 1], above 1 (min-max), signed (|x| recoloured).
+  EXPECT_EQ(merged_display(cl::conv2d(input, bright, depthwise_params(3, bright)), "auto"), "minmax");
+  EXPECT_EQ(merged_display(cl::conv2d(input, edge, depthwise_params(3, edge)), "auto"), "minmax");
 }
 
 }  // namespace

@@ -339,6 +339,43 @@ TEST(KernelModelAgain, TheModelKeepsItsOutputWhenAnApplicationIsRefused) {
   EXPECT_TRUE(m.update(with(true, cl::Activation::Abs, 1), in, 1, filter, same_params(3, 3)));  // the activation is in the key
 }
 
+// One application with an activation is a job for the workers (conv2d, then the activation, per band):
+// the output equals the explicit calls bit for bit, and the step-through's conv2d values, recomputed one
+// row at a time, equal conv2d's at every cell.
+TEST(KernelModelAgain, OneActivatedApplicationGivesTheConvValuesBeforeItsActivation) {
+  int seed = 300;
+  for (bool one : {false, true})
+    for (cl::Activation a : {cl::Activation::Relu, cl::Activation::Abs}) {
+      const cl::Tensor in = ref::random_tensor(3, 11, 14, ++seed);
+      const cl::Weights filter = ref::random_weights(1, 3, 5, 5, ++seed);  // signed: the activation changes values
+      cl::Conv2dParams conv = same_params(5, 5);
+      conv.stride = {2, 1};
+      KernelModel m;
+      ASSERT_TRUE(m.update(with(one, a, 1), in, 7, filter, conv)) << m.error();
+      const KernelLayout l = kernel_layout(filter, conv, one);
+      const cl::Tensor before = cl::conv2d(in, l.weights, l.params);
+      const std::string what = std::string(cl::activation_name(a)) + (one ? " one filter" : " depthwise");
+      EXPECT_TRUE(same_bits(*m.output, applied(in, l.weights, l.params, a, 1))) << what;
+      EXPECT_EQ(m.shown.rgba, displayed_rgba(*m.output, "auto")) << what;
+      EXPECT_EQ(m.last_conv, nullptr) << what << ": no full conv2d kept on this thread";
+      EXPECT_EQ(m.input_generation, 7);
+      int changed = 0;
+      for (int c = 0; c < before.c; ++c)
+        for (int y = 0; y < before.h; ++y)
+          for (int x = 0; x < before.w; ++x) {
+            const float want = before.at(c, y, x), got = m.conv_before_activation(in, c, y, x);
+            ASSERT_EQ(std::memcmp(&got, &want, sizeof got), 0) << what << " at " << c << "," << y << "," << x;
+            changed += want != m.output->at(c, y, x);
+          }
+      EXPECT_GT(changed, 0) << what << ": the activation changed some values, so the two differ";
+    }
+  // Without an activation the output is the conv2d itself.
+  const cl::Tensor in = ref::random_tensor(3, 9, 9, 5);
+  KernelModel m;
+  ASSERT_TRUE(m.update(with(false, cl::Activation::None, 1), in, 1, ref::random_weights(1, 3, 3, 3, 6), same_params(3, 3)));
+  EXPECT_EQ(m.last_conv, m.output);
+}
+
 TEST(KernelModelAgain, SnippetLoopsOverTheApplications) {
   KernelModel m;
   ASSERT_TRUE(m.update(with(false, cl::Activation::Relu, 4), ref::random_tensor(3, 10, 12, 14), 1,

@@ -80,7 +80,7 @@ void expect_shown(const BandDisplay& got, const cl::Tensor& t, const OutputShow&
 // Pointwise's job: the 1x1 convolution to `rows` maps, each shown alone.
 MultiJob pointwise_job(const cl::Weights& w, const std::string& display) {
   MultiJob job;
-  job.convs.push_back(ConvJob{w, {}, "auto", -1});
+  job.convs.push_back(conv_job(w, {}, "auto"));
   for (int o = 0; o < w.a; ++o) job.shows.push_back({0, display, w.a > 1 ? o : -1});
   return job;
 }
@@ -93,7 +93,7 @@ MultiJob separable_job(const cl::Tensor& input, const cl::Kernel2D& k, const std
   p.groups = input.c;
   p.padding = cl::same_padding(k.h, k.w, {1, 1});
   p.padding_mode = cl::PadMode::Reflect;
-  job.convs.push_back(ConvJob{cl::depthwise_weights(k, input.c), p, "auto", -1});
+  job.convs.push_back(conv_job(cl::depthwise_weights(k, input.c), p, "auto"));
   job.vectors = {sep.column, sep.row};
   job.shows = {{0, display, -1}, {1, display, -1}, {2, "diverging", 0}};
   return job;
@@ -144,7 +144,7 @@ TEST(MultiJob, ResidualAndTimesGiveTheirScalars) {
   MultiJob job;
   job.kind = MultiKind::Residual;
   const cl::Weights a = ref::random_weights(2, 3, 3, 3, 1), b = ref::random_weights(2, 3, 3, 3, 2);
-  job.convs = {ConvJob{a, {}, "auto", -1}, ConvJob{b, {}, "auto", -1}};
+  job.convs = {conv_job(a, {}, "auto"), conv_job(b, {}, "auto")};
   EXPECT_TRUE(multi_job_shapes(input, job).empty());
   const MultiBand r = run_multi_job_band(input, job, 0, 0, no_clock);
   ASSERT_EQ(r.scalars.size(), 1u);

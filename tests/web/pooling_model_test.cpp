@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -48,9 +49,9 @@ TEST(PoolingModel, ShapeAndFormulasFollowPyTorch) {
     ASSERT_TRUE(m.update(params("max", c[0], c[1], c[2], c[3]), img, 1)) << m.error();
     const PoolingResult& r = m.result();
     const int want_h = torch_pool_out(37, c[0], c[1], c[2], c[3]), want_w = torch_pool_out(50, c[0], c[1], c[2], c[3]);
-    EXPECT_EQ(r.output.c, 3);
-    EXPECT_EQ(r.output.h, want_h);
-    EXPECT_EQ(r.output.w, want_w);
+    EXPECT_EQ(r.output->c, 3);
+    EXPECT_EQ(r.output->h, want_h);
+    EXPECT_EQ(r.output->w, want_w);
     EXPECT_EQ(r.formula_h.value, want_h);
     EXPECT_EQ(r.formula_w.value, want_w);
     EXPECT_EQ(r.field, c[0] + 2 * c[1]) << "a 3x3 conv after a k/s pool sees k + 2s";
@@ -129,15 +130,58 @@ TEST(PoolingModel, RefusedSettingsKeepThePreviousResult) {
   PoolingModel m;
   ASSERT_TRUE(m.update(params("max", 3, 2, 1, true), img, 1));
   const int generation = m.result().generation;
-  const int h = m.result().output.h;
+  const int h = m.result().output->h;
   EXPECT_FALSE(m.update(params("max", 2, 2, 2, true), img, 1));  // padding above kernel / 2
   EXPECT_NE(m.error().find("pad"), std::string::npos) << m.error();
   EXPECT_EQ(m.result().generation, generation);
-  EXPECT_EQ(m.result().output.h, h);
+  EXPECT_EQ(m.result().output->h, h);
   EXPECT_FALSE(m.update(params("max", 2, 2, 2, true), img, 1)) << "the same failing key is not retried";
   ASSERT_TRUE(m.update(params("max", 2, 2, 1, true), img, 1));
   EXPECT_EQ(m.error(), "");
   EXPECT_EQ(m.result().generation, generation + 1);
+}
+
+// The image's pooling is an ImageJob (the page's workers, here computed at once): the output equals
+// pool2d bit for bit and comes with its colours for the display it was asked with, which is in the key.
+TEST(PoolingModel, TheOutputIsPool2dsWithItsColours) {
+  const cl::Tensor img = test_image(31, 45, 8, 16);
+  PoolingModel m;
+  for (const char* display : {"auto", "minmax"})
+    for (const char* mode : {"max", "mean", "min"}) {
+      const PoolingParams p = params(mode, 3, 2, 1, true, false);
+      ASSERT_TRUE(m.update(p, img, 1, display)) << m.error();
+      const PoolingResult& r = m.result();
+      const cl::Tensor want = cl::pool2d(img, pool_params(p));
+      ASSERT_EQ(r.output->size(), want.size());
+      EXPECT_EQ(std::memcmp(r.output->data.data(), want.data.data(), sizeof(float) * want.size()), 0) << mode;
+      EXPECT_EQ(r.shown.tensor, r.output);
+      EXPECT_EQ(r.shown.rgba, displayed_rgba(want, display)) << mode << " " << display;
+      EXPECT_EQ(r.params.mode, mode);
+      EXPECT_FALSE(m.busy());
+    }
+}
+
+// While the workers pool, the last result stays whole with the settings it was computed with; a refused
+// setting says why and leaves both the result and the pending job alone.
+TEST(PoolingModel, TheLastResultStaysUntilTheNewestLands) {
+  const cl::Tensor img = test_image(30, 40, 8, 16);
+  PoolingModel m;
+  ASSERT_TRUE(m.update(params("max", 2, 2, 0, false), img, 1));
+  const auto first = m.result().output;
+  ConvClient::hold_results(true);
+  EXPECT_FALSE(m.update(params("mean", 3, 3, 1, false), img, 1));
+  EXPECT_TRUE(m.busy());
+  EXPECT_EQ(m.result().output, first);
+  EXPECT_EQ(m.result().params.mode, "max");
+  EXPECT_EQ(m.result().params.k, 2);
+  EXPECT_FALSE(m.update(params("mean", 3, 3, 2, false), img, 1));  // padding above kernel / 2
+  EXPECT_NE(m.error().find("padding"), std::string::npos) << m.error();
+  EXPECT_EQ(m.result().output, first);
+  ConvClient::hold_results(false);
+  ASSERT_TRUE(m.update(params("mean", 3, 3, 1, false), img, 1)) << m.error();
+  EXPECT_FALSE(m.busy());
+  EXPECT_EQ(m.result().params.mode, "mean");
+  EXPECT_EQ(m.result().output->h, 10);
 }
 
 TEST(PoolingModel, WindowLargerThanTheCropStillPoolsTheImage) {
@@ -145,8 +189,8 @@ TEST(PoolingModel, WindowLargerThanTheCropStillPoolsTheImage) {
   PoolingModel m;
   ASSERT_TRUE(m.update(params("max", 15, 15, 0, false), img, 1)) << m.error();
   EXPECT_TRUE(m.result().crop_out.empty());
-  EXPECT_EQ(m.result().output.h, 2);
-  EXPECT_EQ(m.result().output.w, 2);
+  EXPECT_EQ(m.result().output->h, 2);
+  EXPECT_EQ(m.result().output->w, 2);
 }
 
 }  // namespace

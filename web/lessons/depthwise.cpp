@@ -27,22 +27,26 @@ class DepthwiseView : public LessonView {
   void update(LessonContext& ctx) override {
     const State& s = ctx.state;
     input_view_.set_for(std::to_string(ctx.input_generation), ctx.input);
-    bool fresh = false;
     try {  // an impossible preset size throws here; the previous result stays
-      fresh = model_.update(ctx.input, ctx.input_generation, state_depthwise(s, ctx.input.c));
+      model_.update(ctx.input, ctx.input_generation, state_depthwise(s, ctx.input.c), s.display);
     } catch (const std::exception& e) {
       ctx.error = e.what();
     }
     if (!model_.error().empty()) ctx.error = model_.error();
     const DepthwiseResult& r = model_.result();
     if (!r.output) return;
-    if (fresh || s.display != shown_display_) {
-      // The merged view keeps the colours; each channel alone gets the view's own auto (diverging when
-      // it has negative values).
-      merged_view_.set(r.output, merged_display(*r.output, s.display));
-      for (int i = 0; i < 3 && i < r.output->c; ++i) channel_views_[i].set(r.output, s.display, i);
-      shown_display_ = s.display;
-    }
+    // The merged view keeps the colours (coloured with the output, by the workers); each channel alone
+    // gets the view's own auto (diverging when it has negative values), coloured here once per result.
+    const std::string version = std::to_string(r.version);
+    merged_view_.set_for(version, r.merged);
+    for (int i = 0; i < 3 && i < r.output->c; ++i)
+      if (channel_shown_[i] != r.version) {
+        channel_views_[i].set(r.output, r.display, i);
+        channel_shown_[i] = r.version;
+      }
+    ctx.publish("version", r.version);
+    ctx.publish("workers", r.workers);
+    ctx.publish("compute_ms", r.compute_ms);
     ctx.publish("input_shape", shape_text(ctx.input));
     ctx.publish("output_shape", shape_text(*r.output));
     ctx.publish("weight_shape", depthwise_weight_shape(r));
@@ -72,6 +76,9 @@ class DepthwiseView : public LessonView {
     for (int i = 0; i < 3 && i < out.c; ++i) channels.push_back({&channel_views_[i], std::string(kChannelNames[i]) + " * its kernel"});
     draw_view_cells("dw-channels", channels, ImVec2(size.x, size.y - (ImGui::GetCursorPosY() - top)), aspect, s);
   }
+
+  const cl::Tensor* output() const override { return model_.result().output.get(); }
+  bool computing() const override { return model_.busy(); }
 
   void controls(LessonContext& ctx) override {
     State& s = ctx.state;
@@ -131,7 +138,7 @@ class DepthwiseView : public LessonView {
 
   DepthwiseModel model_;
   ImageView input_view_, merged_view_, channel_views_[3];
-  std::string shown_display_;
+  int channel_shown_[3] = {-1, -1, -1};  // the result version each channel view shows
 };
 
 }  // namespace

@@ -12,13 +12,17 @@ REGISTER_LESSON_INFO("depthwise", "Depthwise convolution",
                      {},
                      {"kernel-editor", "cost"});
 
-DepthwiseResult compute_depthwise(const cl::Tensor& input, const cl::Weights& weights) {
+cl::Conv2dParams depthwise_params(int channels, const cl::Weights& weights) {
   cl::Conv2dParams p;
-  p.groups = input.c;
+  p.groups = channels;
   p.padding = cl::same_padding(weights.kh, weights.kw, {1, 1});
   p.padding_mode = cl::PadMode::Reflect;
+  return p;
+}
+
+DepthwiseResult depthwise_costs(const cl::Tensor& input, const cl::Weights& weights) {
+  const cl::Conv2dParams p = depthwise_params(input.c, weights);
   DepthwiseResult r;
-  r.output = std::make_shared<const cl::Tensor>(cl::conv2d(input, weights, p));
   r.channels = input.c, r.kh = weights.kh, r.kw = weights.kw;
   // cost() pads symmetrically, and an even kernel's 'same' padding is not: both layers are costed as
   // unpadded ones on the padded image, which is what runs (taps on the padding count as MACs).
@@ -30,6 +34,13 @@ DepthwiseResult compute_depthwise(const cl::Tensor& input, const cl::Weights& we
   layer.kind = cl::LayerKind::Standard;
   layer.out_channels = input.c;
   r.standard = cl::cost(layer, input.c, padded_h, padded_w);
+  return r;
+}
+
+DepthwiseResult compute_depthwise(const cl::Tensor& input, const cl::Weights& weights) {
+  auto output = std::make_shared<const cl::Tensor>(cl::conv2d(input, weights, depthwise_params(input.c, weights)));
+  DepthwiseResult r = depthwise_costs(input, weights);
+  r.output = std::move(output);
   return r;
 }
 
@@ -49,6 +60,38 @@ std::string merged_display(const cl::Tensor& output, const std::string& display)
   return range.lo < 0 || range.hi > 1 ? cl::display_mode_name(cl::DisplayMode::MinMax) : display;
 }
 
-bool DepthwiseModel::update(const cl::Tensor& input, int input_generation, const cl::Weights& weights) {
-  return recompute_(depthwise_key(input_generation, weights), [&] { result_ = compute_depthwise(input, weights); });
+std::string merged_display(const ShownOutput& shown, const std::string& display) {
+  if (display != "auto" || shown.tensor->c == 1) return display;
+  // "auto" resolves to clamp exactly when the finite range lies within [0, 1] (resolve_display).
+  return shown.choice.resolved == cl::DisplayMode::Clamp ? display : cl::display_mode_name(cl::DisplayMode::MinMax);
+}
+
+bool DepthwiseModel::update(const cl::Tensor& input, int input_generation, const cl::Weights& weights,
+                            const std::string& display) {
+  CacheKey key = depthwise_key(input_generation, weights);
+  key.add(display);
+  conv_.ask(key, input, input_generation, [&] {
+    DepthwiseResult r = depthwise_costs(input, weights);
+    r.display = display;
+    return std::pair{conv_job(weights, depthwise_params(input.c, weights), display), std::move(r)};
+  });
+  auto landed = conv_.take();
+  if (!landed) return false;
+  DepthwiseResult& r = landed->meta;
+  ShownOutput& shown = landed->result.output;
+  r.output = shown.tensor;
+  r.compute_ms = landed->result.compute_ms;
+  r.workers = landed->result.workers;
+  const std::string merged = merged_display(shown, r.display);
+  // "auto" turned "minmax" gives the workers' bytes when auto chose min-max itself; a signed output
+  // (auto: |value|) is coloured again here.
+  if (merged == r.display || shown.choice.mode == cl::DisplayMode::MinMax) {
+    r.merged = std::move(shown);
+    r.merged.display = merged;
+  } else {
+    r.merged = shown_output(r.output, merged);
+  }
+  r.version = result_.version + 1;
+  result_ = std::move(r);
+  return true;
 }

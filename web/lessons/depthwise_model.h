@@ -6,17 +6,29 @@
 #include <memory>
 #include <string>
 
+#include "conv2d.h"
+#include "conv_client.h"
 #include "cost.h"
 #include "recompute.h"
 #include "tensor.h"
 
 struct DepthwiseResult {
   std::shared_ptr<const convlab::Tensor> output;  // [C, H, W]; null before the first success
+  ShownOutput merged;                             // output as the merged view shows it (merged_display)
+  std::string display = "auto";                   // the state's display it was computed for
   int channels = 0, kh = 0, kw = 0;
   convlab::LayerCost depthwise, standard;  // both C -> C on this image, the padding included
+  double compute_ms = 0;                   // the convolution (the slowest worker's band)
+  int workers = 0;                         // how many workers computed it (0: this thread)
+  int version = 0;                         // counts new results (what the views key on)
 };
 
-// The depthwise convolution of `input` ([C, H, W]) by `weights` ([C, 1, kh, kw]) and both costs.
+// The lesson's convolution of a C-channel image: groups C, 'same' padding for the kernel, reflected borders.
+convlab::Conv2dParams depthwise_params(int channels, const convlab::Weights& weights);
+
+// Everything but the output: the shape and both costs of `weights` ([C, 1, kh, kw]) on `input` ([C, H, W]).
+DepthwiseResult depthwise_costs(const convlab::Tensor& input, const convlab::Weights& weights);
+// The depthwise convolution of `input` by `weights` and both costs, at once on this thread.
 // Throws convlab::Error when the weights do not fit the input.
 DepthwiseResult compute_depthwise(const convlab::Tensor& input, const convlab::Weights& weights);
 
@@ -29,15 +41,24 @@ std::string depthwise_weight_shape(const DepthwiseResult& r);
 // The display mode for the merged colour output: `display`, except that "auto" on a colour output with
 // values outside [0, 1] becomes "minmax" (the colours kept; the image view's own auto would show |value|).
 std::string merged_display(const convlab::Tensor& output, const std::string& display);
+// The same decided from the output as shown with `display` itself (channel -1): its choice was made on
+// the whole output's range, so nothing is scanned again.
+std::string merged_display(const ShownOutput& shown, const std::string& display);
 
 class DepthwiseModel {
  public:
-  // Recomputes when the key changes; true when the result is new. A failure keeps the previous result.
-  bool update(const convlab::Tensor& input, int input_generation, const convlab::Weights& weights);
+  // Asks for the output when the image, the kernel or the display changed, and takes a finished one:
+  // true when the result is new. The convolution runs in the page's workers (conv_client.h), coloured
+  // there for the merged view (once more here only when the merged view's colours are not the display's
+  // own: a signed output under "auto"); until the newest lands the last result stays and busy() is true.
+  // A failure keeps the previous result and error() says why.
+  bool update(const convlab::Tensor& input, int input_generation, const convlab::Weights& weights,
+              const std::string& display = "auto");
   const DepthwiseResult& result() const { return result_; }
-  const std::string& error() const { return recompute_.error(); }
+  const std::string& error() const { return conv_.error(); }
+  bool busy() const { return conv_.busy(); }
 
  private:
-  Recompute recompute_;
+  PendingConv<DepthwiseResult> conv_;  // the meta: the result without its output, worked out when asked
   DepthwiseResult result_;
 };

@@ -123,7 +123,7 @@ bool DemoModel::update(int seed, const cl::Tensor& input, int input_generation) 
       }
       MultiJob job;
       job.kind = MultiKind::Residual;
-      job.convs = {ConvJob{d.fit.full, {}, "auto", -1}, ConvJob{d.fit.fit, {}, "auto", -1}};
+      job.convs = {conv_job(d.fit.full, {}, "auto"), conv_job(d.fit.fit, {}, "auto")};
       job_.submit(input, input_generation, job, std::move(d));
     } catch (const std::exception& e) {
       job_.refuse(e.what());

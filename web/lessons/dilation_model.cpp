@@ -30,7 +30,7 @@ bool DilationModel::update(const cl::Tensor& input, int generation, const cl::We
     r.params = p;
     r.span_h = cl::effective_kernel(depthwise.kh, p.dilation.h);
     r.span_w = cl::effective_kernel(depthwise.kw, p.dilation.w);
-    return std::pair{ConvJob{depthwise, p, display, -1}, std::move(r)};
+    return std::pair{conv_job(depthwise, p, display), std::move(r)};
   });
   auto landed = conv_.take();
   if (!landed) return false;

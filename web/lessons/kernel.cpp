@@ -45,6 +45,12 @@ class KernelView : public LessonView {
     // With several applications the step-through explains the last one: it reads the one before's output.
     StepConv step{model_.last_input ? model_.last_input.get() : &ctx.input, &model_.weights, model_.params, {},
                   model_.last_conv.get()};
+    if (!model_.last_conv && model_.input_generation == ctx.input_generation) {
+      // The workers activated the output: the sums are compared with conv2d's own values (one row of
+      // it, recomputed here), while the output gives the cells.
+      step.output = &out;
+      step.value_at = [this, input = &ctx.input](int c, int oy, int ox) { return model_.conv_before_activation(*input, c, oy, ox); };
+    }  // (else, while a new image's output is computed, there is nothing to step through)
     step.current = !model_.busy();
     step_.update(ctx, step);
     if (step_.active())  // the shown output: the conv2d's value after the activation

@@ -102,14 +102,14 @@ bool KernelModel::update(const State& s, const cl::Tensor& input, int input_gene
                          std::to_string(l.weights.kw) + " on the '" + s.image + "' image"};
       py.activation = kp.activation;
       py.repeats = kp.repeats;
-      if (kp.activation == cl::Activation::None && kp.repeats == 1) {
+      if (kp.repeats == 1) {
         const cl::Tensor out = cl::conv2d_output_shape(input, l.weights, l.params);  // first: its message names a bad argument
         a.shapes = {{input.c, input.h, input.w}, {out.c, out.h, out.w}};
         a.formula_h = conv_size_formula(input.h, l.weights.kh, l.params.stride.h, p.top, p.bottom, l.params.dilation.h);
         a.formula_w = conv_size_formula(input.w, l.weights.kw, l.params.stride.w, p.left, p.right, l.params.dilation.w);
         a.snippet = pytorch_conv2d_snippet(py);
-        const ConvJob job{l.weights, l.params, s.display, -1};
-        conv_.submit(input, input_generation, job, std::move(a));
+        a.input_generation = input_generation;
+        conv_.submit(input, input_generation, conv_job(l.weights, l.params, s.display, kp.activation), std::move(a));
       } else {
         // Applications feed each other, so they are not split into bands: computed here, at once. A job
         // still in the workers is for an older setting and is not shown.
@@ -120,6 +120,7 @@ bool KernelModel::update(const State& s, const cl::Tensor& input, int input_gene
         a.shapes = std::move(r.shapes);
         a.formula_h = std::move(r.formula_h);
         a.formula_w = std::move(r.formula_w);
+        a.input_generation = input_generation;
         conv_.drop_pending();
         shown = shown_output(std::move(r.output), s.display);
         output = shown.tensor;
@@ -139,7 +140,8 @@ bool KernelModel::update(const State& s, const cl::Tensor& input, int input_gene
   shown = std::move(landed->result.output);
   output = shown.tensor;
   last_input = nullptr;  // one application: it read the image
-  last_conv = output;    // and no activation followed
+  // The activation, if any, ran in the workers too: conv_before_activation() recomputes the row it needs.
+  last_conv = landed->meta.activation == cl::Activation::None ? output : nullptr;
   compute_ms = landed->result.compute_ms;
   workers = landed->result.workers;
   adopt(std::move(landed->meta));
@@ -155,7 +157,19 @@ void KernelModel::adopt(Asked&& a) {
   formula_h = std::move(a.formula_h);
   formula_w = std::move(a.formula_w);
   snippet = std::move(a.snippet);
+  input_generation = a.input_generation;
   ++version;
+}
+
+float KernelModel::conv_before_activation(const cl::Tensor& input, int channel, int oy, int ox) {
+  if (last_conv) return last_conv->at(channel, oy, ox);
+  if (conv_row_version_ != version || conv_row_y_ != oy) {
+    // conv2d_band's rows are conv2d's bit for bit: the value the workers activated.
+    conv_row_ = cl::conv2d_band(last_input ? *last_input : input, weights, params, oy, oy + 1);
+    conv_row_version_ = version;
+    conv_row_y_ = oy;
+  }
+  return conv_row_.at(channel, 0, ox);
 }
 
 std::string KernelModel::kernel_text() const { return std::to_string(weights.kh) + "x" + std::to_string(weights.kw); }

@@ -54,10 +54,10 @@ class KernelModel {
   // Asks for the output when anything it depends on changed, and takes a finished one: true when the
   // output is new. `filter` is the state's kernel as one filter of the input's depth, [1, C, kh, kw],
   // and `conv` its padding, mode, stride and dilation (the view builds both with the kernel editor's
-  // helpers); the model picks the weights' layout and groups from KernelParams. One plain application
-  // is convolved in the page's workers (conv_client.h): until the newest setting's output lands, the
-  // last one stays and busy() is true. With an activation or several applications it is computed at
-  // once, here. A bad setting is refused at once: the previous results stay and error() says why.
+  // helpers); the model picks the weights' layout and groups from KernelParams. One application is
+  // convolved and activated in the page's workers (conv_client.h): until the newest setting's output
+  // lands, the last one stays and busy() is true. Several applications feed each other, so they are
+  // computed at once, here. A bad setting is refused at once: the previous results stay and error() says why.
   bool update(const State& s, const convlab::Tensor& input, int input_generation, const convlab::Weights& filter,
               const convlab::Conv2dParams& conv);
   const std::string& error() const { return conv_.error(); }
@@ -67,7 +67,9 @@ class KernelModel {
   ShownOutput shown;                                  // output with its colours
   std::shared_ptr<const convlab::Tensor> output;      // [1 or C, OH, OW] after every application
   std::shared_ptr<const convlab::Tensor> last_input;  // the last application's input; null: the image
-  std::shared_ptr<const convlab::Tensor> last_conv;   // the last application's conv2d, before its activation
+  // The last application's conv2d, before its activation; null when the activation ran in the workers
+  // (one application): conv_before_activation() then gives its values.
+  std::shared_ptr<const convlab::Tensor> last_conv;
   std::vector<std::array<int, 3>> shapes;             // the input's and each application's output's
   convlab::Weights weights;                       // as convolved: [1, C, kh, kw] or [C, 1, kh, kw]
   convlab::Conv2dParams params;                   // with its groups
@@ -78,6 +80,12 @@ class KernelModel {
   double compute_ms = 0;                          // the convolutions and activations alone (the slowest worker's band)
   int workers = 0;                                // how many workers computed it (0: this thread)
   int version = 0;                                // counts new outputs (what the views key on)
+  int input_generation = -1;                      // of the image they were computed from
+
+  // The last application's conv2d at (channel, oy, ox), before the activation: last_conv's value, or
+  // when it is null that row of conv2d recomputed here (one row, kept for the next call). `input` must
+  // be the image of input_generation.
+  float conv_before_activation(const convlab::Tensor& input, int channel, int oy, int ox);
 
   bool depthwise() const { return params.groups > 1; }
   std::string kernel_text() const;        // "5x5"
@@ -95,9 +103,12 @@ class KernelModel {
     std::vector<std::array<int, 3>> shapes;
     FormulaText formula_h, formula_w;
     std::string snippet;
+    int input_generation = -1;
   };
   void adopt(Asked&& a);
   PendingConv<Asked> conv_;  // also holds the error of a setting refused or computed here
+  convlab::Tensor conv_row_;  // conv_before_activation's row: row conv_row_y_ of output version conv_row_version_
+  int conv_row_version_ = -1, conv_row_y_ = -1;
 };
 
 // Which edges a derivative kernel finds: a kernel that differentiates along y (down the rows) lights

@@ -48,7 +48,7 @@ bool PaddingModel::update(const cl::Tensor& input, int input_generation, const c
     a.formula_w = conv_size_formula(input.w, depthwise.kw, 1, p.left, p.right, a.params.dilation.w);
     a.in_h = input.h;
     a.in_w = input.w;
-    const ConvJob job{depthwise, a.params, display, -1};
+    const ImageJob job = conv_job(depthwise, a.params, display);
     return std::pair{job, std::move(a)};
   });
   auto landed = conv_.take();

@@ -82,7 +82,7 @@ std::string pixel_text(const cl::Tensor& t, int y, int x) {
 MultiJob pointwise_job(const std::vector<float>& matrix, const std::string& display) {
   const int rows = int(matrix.size() / 3);
   MultiJob job;
-  job.convs.push_back(ConvJob{cl::Weights(rows, 3, 1, 1, matrix), {}, "auto", -1});  // Weights checks the length
+  job.convs.push_back(conv_job(cl::Weights(rows, 3, 1, 1, matrix), {}, "auto"));  // Weights checks the length
   for (int o = 0; o < rows; ++o) job.shows.push_back({0, display, rows > 1 ? o : -1});
   return job;
 }

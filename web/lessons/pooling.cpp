@@ -42,21 +42,24 @@ class PoolingView : public LessonView {
  public:
   void update(LessonContext& ctx) override {
     const PoolingParams& p = lesson_params<PoolingParams>(ctx.state);
-    model_.update(p, ctx.input, ctx.input_generation);
+    model_.update(p, ctx.input, ctx.input_generation, ctx.state.display);
     if (!model_.error().empty()) ctx.error = model_.error();
     const PoolingResult& r = model_.result();
-    if (r.output.empty()) return;
+    if (!r.output) return;
     input_view_.set_for(std::to_string(ctx.input_generation), ctx.input);
-    // The display mode only remaps the view: changed from the URL or the JS API it computes nothing.
-    output_view_.set_for(std::to_string(r.generation) + "|" + ctx.state.display, r.output, ctx.state.display);
-    ctx.publish("output_shape", shape_text(r.output));
+    output_view_.set_for(std::to_string(r.generation), r.shown);  // coloured by the workers with the display
+    ctx.publish("output_shape", shape_text(*r.output));
+    ctx.publish("compute_ms", r.compute_ms);
+    ctx.publish("workers", r.workers);
+    ctx.publish("version", r.generation);
+    ctx.publish("pool_mode", r.params.mode);  // the shown result's, which may trail the state's while the workers pool
     ctx.publish("formula_h", r.formula_h.value);
     ctx.publish("formula_w", r.formula_w.value);
     ctx.publish("rf_after_conv3", r.field);
     if (r.crop_out.empty()) return;
     // The window shown: the hovered output cell (last frame), else the one kept by a click or the slider.
     const int cells = r.crop_out.h * r.crop_out.w;
-    window_ = pool_window(r, p, hover_cell_ >= 0 && hover_cell_ < cells ? hover_cell_ : ctx.state.step);
+    window_ = pool_window(r, r.params, hover_cell_ >= 0 && hover_cell_ < cells ? hover_cell_ : ctx.state.step);
     ctx.publish("crop_out", std::to_string(r.crop_out.h) + "x" + std::to_string(r.crop_out.w));
     ctx.publish("cell", std::to_string(window_.oy) + "," + std::to_string(window_.ox));
     ctx.publish("cell_value", value_text(window_.value));
@@ -66,8 +69,8 @@ class PoolingView : public LessonView {
   // window, the crop's output.
   void visual(LessonContext& ctx, ImVec2 size) override {
     const PoolingResult& r = model_.result();
-    if (r.output.empty()) return;
-    const PoolingParams& p = lesson_params<PoolingParams>(ctx.state);
+    if (!r.output) return;
+    const PoolingParams& p = r.params;  // what the shown result was computed with
     const float caption = ImGui::GetTextLineHeightWithSpacing();
     const ViewGrid g = view_grid(4, size, 1.0f, caption);
     // In two rows the images take the height their shape needs, the square grids the rest.
@@ -94,7 +97,7 @@ class PoolingView : public LessonView {
           dl->AddRect(a, b, IM_COL32(255, 200, 0, 255), 0, 0, 2.0f);
         });
       } else if (i == 1) {
-        ImGui::Text("%s pool %d x %d", p.mode.c_str(), r.output.h, r.output.w);
+        ImGui::Text("%s pool %d x %d", p.mode.c_str(), r.output->h, r.output->w);
         output_view_.draw("pool-out", cell, ctx.state);
       } else if (i == 2) {
         ImGui::Text("crop %d x %d, padding %d", r.crop.grey.h, r.crop.grey.w, p.p);
@@ -109,6 +112,9 @@ class PoolingView : public LessonView {
       ImGui::PopID();
     }
   }
+
+  const cl::Tensor* output() const override { return model_.result().output.get(); }
+  bool computing() const override { return model_.busy(); }
 
   void controls(LessonContext& ctx) override {
     State& s = ctx.state;
@@ -144,10 +150,10 @@ class PoolingView : public LessonView {
         ImGui::EndDisabled();
       }
     }
-    if (!r.crop_out.empty() && ctx.section("step", "The selected window")) window_numbers(s, p, r);
+    if (!r.crop_out.empty() && ctx.section("step", "The selected window")) window_numbers(s, r.params, r);
     if (ctx.section("formula", "Output size of the image")) {
-      ImGui::TextWrapped("input %s -> pool2d %s -> output %s (C x H x W)", shape_text(ctx.input).c_str(), p.mode.c_str(),
-                         shape_text(r.output).c_str());
+      ImGui::TextWrapped("input %s -> pool2d %s -> output %s (C x H x W)", shape_text(ctx.input).c_str(),
+                         r.params.mode.c_str(), r.output ? shape_text(*r.output).c_str() : "?");
       help("PyTorch: floor (or ceil) of (in + 2p - k) / s, plus 1. With ceil_mode it rounds up, but drops a last window "
            "that would start inside the right padding: if (out - 1) * s >= in + p, out shrinks by one.");
       ImGui::PushFont(mono_font());
@@ -160,7 +166,8 @@ class PoolingView : public LessonView {
     if (ctx.section("field", "Next layer's field")) {
       help("receptive_field() of [this pool, conv 3x3]: size = k + (3 - 1) x stride.");
       ImGui::PushFont(mono_font());
-      ImGui::TextWrapped("pool %dx%d/%d then conv 3x3: %d + (3 - 1) x %d = %d", p.k, p.k, p.s, p.k, p.s, r.field);
+      const PoolingParams& q = r.params;
+      ImGui::TextWrapped("pool %dx%d/%d then conv 3x3: %d + (3 - 1) x %d = %d", q.k, q.k, q.s, q.k, q.s, r.field);
       ImGui::PopFont();
       ImGui::TextWrapped("A 3x3 conv after this pool sees %d x %d input pixels; without the pool, 3 x 3.", r.field, r.field);
     }

@@ -44,26 +44,38 @@ int field_after_conv3(int k, int s, int p) {
   return cl::receptive_field({pool, conv3})[1].size.h;
 }
 
-bool PoolingModel::update(const PoolingParams& p, const cl::Tensor& input, int input_generation) {
+bool PoolingModel::update(const PoolingParams& p, const cl::Tensor& input, int input_generation, const std::string& display) {
   CacheKey key;
-  key.with(input_generation, p.mode, p.k, p.s, p.p, p.ceil_mode, p.count_include_pad);
-  return recompute_(key, [&] {
+  key.with(input_generation, p.mode, p.k, p.s, p.p, p.ceil_mode, p.count_include_pad, display);
+  pool_.ask(key, input, input_generation, [&] {
     const cl::Pool2dParams q = pool_params(p);
     PoolingResult r;
-    r.output = cl::pool2d(input, q);
+    r.params = p;
     r.formula_h = pool_size_formula(input.h, p.k, p.s, p.p, 1, p.ceil_mode);
     r.formula_w = pool_size_formula(input.w, p.k, p.s, p.p, 1, p.ceil_mode);
-    r.crop = crop_generation_ == input_generation ? result_.crop : busiest_crop(input, kCrop, kCrop, kCrop);
+    if (crop_generation_ != input_generation) {
+      crop_ = busiest_crop(input, kCrop, kCrop, kCrop);
+      crop_generation_ = input_generation;
+    }
+    r.crop = crop_;
     try {
       r.crop_out = cl::pool2d(r.crop.grey, q);
     } catch (const std::exception&) {
       r.crop_out = cl::Tensor();  // a window larger than the padded crop: the grid says so, the image still pools
     }
     r.field = field_after_conv3(p.k, p.s, p.p);
-    r.generation = result_.generation + 1;
-    result_ = std::move(r);
-    crop_generation_ = input_generation;
+    return std::pair{pool_job(q, display), std::move(r)};
   });
+  auto landed = pool_.take();
+  if (!landed) return false;
+  PoolingResult& r = landed->meta;
+  r.shown = std::move(landed->result.output);
+  r.output = r.shown.tensor;
+  r.compute_ms = landed->result.compute_ms;
+  r.workers = landed->result.workers;
+  r.generation = result_.generation + 1;
+  result_ = std::move(r);
+  return true;
 }
 
 PoolGridExtent crop_grid_extent(const PoolingResult& r, const PoolingParams& p) {

@@ -1,8 +1,10 @@
 // The pooling lesson's model: what it computes, without ImGui (built into the native tests too).
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "conv_client.h"
 #include "formula.h"
 #include "numeric_crop.h"
 #include "pool.h"
@@ -25,12 +27,16 @@ int field_after_conv3(int k, int s, int p);
 
 // What the lesson shows for one setting and image.
 struct PoolingResult {
-  convlab::Tensor output;                // the pooled image
+  PoolingParams params;                  // the settings it was computed with (the state's may be newer)
+  std::shared_ptr<const convlab::Tensor> output;  // the pooled image; null before the first result
+  ShownOutput shown;                     // output with its colours (shown.tensor == output)
   FormulaText formula_h, formula_w;      // its size, per axis
   NumericCrop crop;                      // 8 x 8 grey pixels where the image varies most
   convlab::Tensor crop_out;              // the crop pooled; empty when no window fits the padded crop
   int field = 0;                         // field_after_conv3 of the settings
   int generation = 0;                    // counts successful computations (the views' key)
+  double compute_ms = 0;                 // the pooling (the slowest worker's band)
+  int workers = 0;                       // how many workers computed it (0: this thread)
 };
 
 // The cells the crop's grid draws, in crop coordinates: the padded crop plus any ceil-mode overhang.
@@ -52,18 +58,24 @@ struct PoolWindow {
 // `cell` indexes crop_out row by row; out of range means the first cell. crop_out must not be empty.
 PoolWindow pool_window(const PoolingResult& r, const PoolingParams& p, int cell);
 
-// Pools the image (and the crop) when the settings or the image change. A failure (PyTorch's own rules,
-// e.g. padding above kernel / 2) keeps the previous result and is reported by error().
+// Pools the image (and the crop) when the settings, the display or the image change. The image is pooled
+// in the page's workers (conv_client.h), coloured with `display`; the 8x8 crop here, at once (it is
+// tiny). Until the newest setting's result lands the last one stays, whole, and busy() is true. A refused
+// setting (PyTorch's own rules, e.g. padding above kernel / 2) keeps the previous result and is
+// reported by error().
 class PoolingModel {
  public:
   static constexpr int kCrop = 8;
   // Returns true when the result is new.
-  bool update(const PoolingParams& p, const convlab::Tensor& input, int input_generation);
+  bool update(const PoolingParams& p, const convlab::Tensor& input, int input_generation,
+              const std::string& display = "auto");
   const PoolingResult& result() const { return result_; }
-  const std::string& error() const { return recompute_.error(); }
+  const std::string& error() const { return pool_.error(); }
+  bool busy() const { return pool_.busy(); }
 
  private:
-  Recompute recompute_;
+  PendingConv<PoolingResult> pool_;  // the meta: everything but the output, worked out when asked
   PoolingResult result_;
-  int crop_generation_ = -1;  // the crop is searched again only for a new image
+  NumericCrop crop_;          // the busiest crop of image crop_generation_: searched again only for a new image
+  int crop_generation_ = -1;
 };

@@ -51,7 +51,7 @@ SeparableResult compute_separable(const cl::Tensor& input, const cl::Kernel2D& k
 MultiJob separable_job(const SeparableResult& r, const std::string& display, MultiKind kind) {
   MultiJob job;
   job.kind = kind;
-  job.convs.push_back(ConvJob{r.weights, r.params, "auto", -1});
+  job.convs.push_back(conv_job(r.weights, r.params, "auto"));
   job.vectors = {r.sep.column, r.sep.row};
   if (kind == MultiKind::Separable) job.shows = {{0, display, -1}, {1, display, -1}, {2, "diverging", 0}};
   return job;

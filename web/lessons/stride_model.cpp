@@ -41,7 +41,7 @@ bool StrideModel::update(const cl::Tensor& input, int generation, const cl::Weig
     r.out_h = conv_size_formula(input.h, depthwise.kh, p.stride.h, p.padding.top, p.padding.bottom, p.dilation.h);
     r.out_w = conv_size_formula(input.w, depthwise.kw, p.stride.w, p.padding.left, p.padding.right, p.dilation.w);
     r.crop = std::move(crop);
-    return std::pair{ConvJob{depthwise, whole, display, -1}, std::move(r)};
+    return std::pair{conv_job(depthwise, whole, display), std::move(r)};
   });
   auto landed = conv_.take();
   if (!landed) return false;

@@ -4,8 +4,8 @@
 // plain workers work everywhere.
 //
 // - The image goes to each worker once per image (setInput), and after painting only the painted rectangle
-//   (patchInput); a job carries only its parameters, as int32
-//   words the wasm side encodes and decodes (web/conv_job.h): this file never interprets them.
+//   (patchInput); a job carries only its parameters, as int32 words the wasm side encodes and decodes
+//   (web/image_job.h): this file never interprets them.
 // - A job is split into one band of output rows per worker. Phase 1: each worker computes its band and
 //   its range; phase 2: each colours its band from all the ranges (colours scale with the whole output's
 //   range). Bands come back as transferred buffers; C++ copies the values into its heap and uploads the
@@ -138,8 +138,9 @@ export class ComputePool {
     job.ms = 0;
     this.running = job;
     this.jobsRun++;
+    const whole = n === 1;  // one band: it colours itself at once (compute_worker.js)
     const type = job.multi ? 'multi-run' : 'run';
-    job.bands.forEach((band, i) => this.workers[i].postMessage({ type, id: job.id, words: job.words, rows: band.rows }));
+    job.bands.forEach((band, i) => this.workers[i].postMessage({ type, id: job.id, words: job.words, rows: band.rows, whole }));
   }
 
   #reply(worker, msg) {
@@ -147,8 +148,8 @@ export class ComputePool {
     if (!job || msg.id !== job.id || !job.bands[worker]) return;  // a reply of a job already given up
     const band = job.bands[worker];
     if (msg.type === 'error') { this.#finish({ id: job.id, error: msg.message }); return; }
-    job.ms = Math.max(job.ms, msg.ms);
     if (msg.type === 'multi-ranged') {
+      job.ms = Math.max(job.ms, msg.ms);  // the slowest band's computation
       Object.assign(band, { range: msg.range, scalars: msg.scalars });
       if (--job.waiting > 0) return;
       const shows = job.multi.showOutputs.length;
@@ -157,11 +158,14 @@ export class ComputePool {
       job.waiting = job.bands.length;
       job.bands.forEach((b, i) => this.workers[i].postMessage({ type: 'multi-show', id: job.id, ranges, bands: job.bands.length }));
     } else if (msg.type === 'multi-band') {
+      if (msg.convMs !== undefined) job.ms = Math.max(job.ms, msg.convMs);  // a whole-output band: both phases in one
+      if (msg.scalars) band.scalars = msg.scalars;
       Object.assign(band, { outputs: msg.outputs, rgbas: msg.rgbas });
       job.info = msg.info;
       if (--job.waiting > 0) return;
       this.#finish({ id: job.id, ...job.multi, bands: job.bands, info: job.info, scalars: job.bands[0].scalars, ms: job.ms });
     } else if (msg.type === 'ranged') {
+      job.ms = Math.max(job.ms, msg.ms);  // the slowest band's convolution
       band.range = msg.range;
       if (--job.waiting > 0) return;
       const ranges = new Float32Array(job.bands.length * 8);
@@ -169,6 +173,7 @@ export class ComputePool {
       job.waiting = job.bands.length;
       job.bands.forEach((b, i) => this.workers[i].postMessage({ type: 'show', id: job.id, ranges }));
     } else if (msg.type === 'band') {
+      if (msg.convMs !== undefined) job.ms = Math.max(job.ms, msg.convMs);  // a whole-output band: both phases in one
       Object.assign(band, { floats: msg.floats, rgba: msg.rgba });
       job.info = msg.info;  // every band's is the same: the whole output's choice and range
       if (--job.waiting > 0) return;

@@ -1,5 +1,5 @@
 // The wasm side of one compute worker (web/static/compute_worker.js): its own copy of the page's image
-// and one row band of a job at a time, in the two phases of conv_job.h. Plain C functions over raw
+// and one row band of a job at a time, in the two phases of image_job.h. Plain C functions over raw
 // pointers: the worker's JavaScript copies typed arrays in and out of this module's heap.
 // No exception leaves: every failure is a non-zero return and worker_error() says why.
 #include <emscripten.h>
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "conv_job.h"
+#include "image_job.h"
 #include "multi_job.h"
 
 namespace cl = convlab;
@@ -19,7 +19,7 @@ namespace cl = convlab;
 namespace {
 cl::Tensor g_input;
 cl::Tensor g_band;
-ConvJob g_job;
+ImageJob g_job;
 BandDisplay g_display;
 float g_range[kBandRangeFloats];
 float g_info[kBandDisplayFloats];
@@ -66,8 +66,8 @@ EMSCRIPTEN_KEEPALIVE int worker_input_w() { return g_input.w; }
 EMSCRIPTEN_KEEPALIVE int worker_run(const std::int32_t* words, int count, int row_begin, int row_end) {
   return guarded([&] {
     if (g_input.empty()) throw std::invalid_argument("no image yet");
-    g_job = decode_conv_job(words, std::size_t(count));
-    g_band = run_conv_job_band(g_input, g_job, row_begin, row_end);
+    g_job = decode_image_job(words, std::size_t(count));
+    g_band = run_image_job_band(g_input, g_job, row_begin, row_end);
     band_range_to_floats(band_range(g_band, g_job), g_range);
   });
 }
