@@ -16,6 +16,17 @@ async function settle(page, state) {
   return page.evaluate(() => window.playground.output());
 }
 
+// Resizes the pool and waits for the output the lesson asks for again from the new pool (a new version once it
+// lands): a settle() right after could otherwise take that version for its own setting's output.
+async function useWorkers(page, n) {
+  const before = (await readout(page)).version;
+  const running = await page.evaluate((k) => window.playground.setWorkers(k), n);
+  // (Replacing a running pool asks twice: on the main thread while the new one starts, then on it.)
+  await until(page, (r) => r.version !== before && Number(r.busy) === 0 && Number(r.workers) === running,
+    `the output again from ${n} workers`, 60000);
+  return running;
+}
+
 // A 333x257 noise image with a few hard edges (odd sizes so bands split unevenly), uploaded through the file input.
 async function uploadNoise(page) {
   const b64 = await page.evaluate(async () => {
@@ -52,12 +63,12 @@ test('worker outputs equal the main thread core bit for bit', async () => {
       const workers = i % 2 ? 1 : 3;  // one worker: a single band, coloured at once; three: bands and two phases
       const state = { kp: 'mean', k: 3, s: 1, d: 1, p: 'same', pad: 'zeros', one: 0, disp: 'auto', ...setting };
       const away = { kp: 'mean', k: 9, s: 1, d: 1, p: 'same', pad: 'zeros', one: 0 };  // in no setting: every settle changes the state
-      assert.equal(await page.evaluate((n) => window.playground.setWorkers(n), workers), workers, 'the workers started');
+      assert.equal(await useWorkers(page, workers), workers, 'the workers started');
       await settle(page, away);
       const byWorkers = await settle(page, state);
       const r = await readout(page);
       assert.equal(Number(r.workers), workers, `computed by the workers: ${JSON.stringify(r)}`);
-      await page.evaluate(() => window.playground.setWorkers(0));
+      await useWorkers(page, 0);
       await settle(page, away);
       const byMain = await settle(page, state);
       assert.equal(Number((await readout(page)).workers), 0, 'computed on the main thread');
@@ -89,12 +100,12 @@ async function expectWorkersEqualMainThread(lesson, base, away, settings) {
     for (const setting of settings) {
       const state = { ...base, ...setting };
       const what = `${lesson} ${JSON.stringify(setting)}`;
-      assert.ok((await page.evaluate(() => window.playground.setWorkers(3))) === 3, 'three workers started');
+      assert.equal(await useWorkers(page, 3), 3, 'three workers started');
       await settle(page, away);
       const byWorkers = await settle(page, state);
       const fromWorkers = await readout(page);
       assert.equal(Number(fromWorkers.workers), 3, `computed by the workers: ${JSON.stringify(fromWorkers)}`);
-      await page.evaluate(() => window.playground.setWorkers(0));
+      await useWorkers(page, 0);
       await settle(page, away);
       const byMain = await settle(page, state);
       const fromMain = await readout(page);
@@ -246,7 +257,7 @@ test('painting sends the workers only the painted rectangle, and their output (v
     const page = await env.openAt('lesson=kernel&kp=gaussian&k=5');
     await page.waitForFunction(() => window.playground.workers() > 0, null, { timeout: 30000 });
     await uploadNoise(page);
-    await page.evaluate(() => window.playground.setWorkers(2));
+    await useWorkers(page, 2);
     await settle(page, { kp: 'mean', k: 3 });
     const sent = () => page.evaluate(() => ({ images: window.convlabPool.imagesSent, patches: window.convlabPool.patchesSent }));
     const before = await sent();
@@ -272,7 +283,7 @@ test('painting sends the workers only the painted rectangle, and their output (v
     };
     const shotByWorkers = await views();
     assert.ok(shotByWorkers.length >= 2, 'input and output views');
-    await page.evaluate(() => window.playground.setWorkers(0));
+    await useWorkers(page, 0);
     await settle(page, { kp: 'mean', k: 9 });
     const byMain = await settle(page, { kp: 'mean', k: 3 });
     const shotByMain = await views();
