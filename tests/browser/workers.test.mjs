@@ -17,12 +17,14 @@ async function settle(page, state) {
 }
 
 // Resizes the pool and waits for the output the lesson asks for again from the new pool (a new version once it
-// lands): a settle() right after could otherwise take that version for its own setting's output.
-async function useWorkers(page, n) {
+// lands): a settle() right after could otherwise take that version for its own setting's output. `whole`: the
+// lesson's jobs run whole in one worker (separable, depthwise-separable), so its output says 1 worker.
+async function useWorkers(page, n, { whole = false } = {}) {
   const before = (await readout(page)).version;
   const running = await page.evaluate((k) => window.playground.setWorkers(k), n);
   // (Replacing a running pool asks twice: on the main thread while the new one starts, then on it.)
-  await until(page, (r) => r.version !== before && Number(r.busy) === 0 && Number(r.workers) === running,
+  const says = whole ? Math.min(running, 1) : running;
+  await until(page, (r) => r.version !== before && Number(r.busy) === 0 && Number(r.workers) === says,
     `the output again from ${n} workers`, 60000);
   return running;
 }
@@ -318,15 +320,15 @@ async function shownBy(page, state) {
 }
 
 const MULTI_LESSONS = [
-  { lesson: 'pointwise', views: 2, away: { mix: 'gray', disp: 'clamp' }, keys: ['centre_out', 'matrix', 'output_shape', 'macs'],
+  { lesson: 'pointwise', views: 2, whole: false, away: { mix: 'gray', disp: 'clamp' }, keys: ['centre_out', 'matrix', 'output_shape', 'macs'],
     settings: [{ mix: 'features', disp: 'auto' }, { mix: 'features', disp: 'minmax' }, { mix: 'features', disp: 'diverging' }, { mix: 'gray', disp: 'abs' }] },
-  { lesson: 'separable', views: 4, away: { kp: 'mean', k: 9, disp: 'auto' }, keys: ['max_error', 'rms_error', 'residual', 'column', 'row', 'output_shape'],
+  { lesson: 'separable', views: 4, whole: true, away: { kp: 'mean', k: 9, disp: 'auto' }, keys: ['max_error', 'rms_error', 'residual', 'column', 'row', 'output_shape'],
     settings: [{ kp: 'sobel_x', k: 3 }, { kp: 'gaussian', k: 7, disp: 'minmax' }, { kp: 'laplacian_8', k: 3 }, { kp: 'laplacian_4', k: 3, disp: 'abs' }] },
-  { lesson: 'depthwise-separable', views: 0, away: { seed: 1 }, keys: ['demo_output_residual', 'demo_weight_residual'],
+  { lesson: 'depthwise-separable', views: 0, whole: true, away: { seed: 2 }, keys: ['demo_output_residual', 'demo_weight_residual'],
     settings: [{ seed: 3 }, { seed: 77 }] },
 ];
 
-for (const { lesson, views, away, keys, settings } of MULTI_LESSONS) {
+for (const { lesson, views, whole, away, keys, settings } of MULTI_LESSONS) {
   test(`${lesson}: what the workers compute and colour equals the main thread's, bit for bit`, async () => {
     const env = await openBrowser();
     try {
@@ -337,11 +339,11 @@ for (const { lesson, views, away, keys, settings } of MULTI_LESSONS) {
       for (const setting of settings) {
         const state = { ...away, ...setting };
         const what = `${lesson} ${JSON.stringify(setting)}`;
-        assert.equal(await page.evaluate(() => window.playground.setWorkers(3)), 3, 'three workers started');
+        assert.equal(await useWorkers(page, 3, { whole }), 3, 'three workers started');
         await settle(page, away);
         const byWorkers = await shownBy(page, state);
-        assert.ok(Number(byWorkers.readout.workers) >= 1, `computed by the workers: ${what} ${JSON.stringify(byWorkers.readout)}`);
-        await page.evaluate(() => window.playground.setWorkers(0));
+        assert.equal(Number(byWorkers.readout.workers), whole ? 1 : 3, `computed by the workers: ${what} ${JSON.stringify(byWorkers.readout)}`);
+        await useWorkers(page, 0);
         await settle(page, away);
         const byMain = await shownBy(page, state);
         assert.equal(Number(byMain.readout.workers), 0, 'computed on the main thread');
@@ -381,7 +383,7 @@ test('separable: while the workers compute, its four views keep the last result 
   try {
     const page = await env.openAt('lesson=separable&kp=laplacian_4&k=3');
     await page.waitForFunction(() => window.playground.workers() > 0, null, { timeout: 30000 });
-    await page.evaluate(() => window.playground.setWorkers(1));
+    await useWorkers(page, 1, { whole: true });
     const b64 = await page.evaluate(async () => {  // 1024x1024: an 11x11 job takes a while on one worker
       const c = new OffscreenCanvas(1024, 1024);
       const g = c.getContext('2d');
