@@ -37,9 +37,9 @@ add_custom_target(site_files ALL
   VERBATIM)
 
 # The compute workers' module (web/static/compute_worker.js loads it, one instance per worker): the core
-# and web/image_job.cpp, with C entry points; no ImGui, SDL or embind.
+# and web/image_job.cpp and multi_job.cpp, with C entry points; no ImGui, SDL or embind.
 add_executable(compute_worker "${CMAKE_SOURCE_DIR}/web/worker/compute_worker.cpp" "${CMAKE_SOURCE_DIR}/web/image_job.cpp"
-  "${CMAKE_SOURCE_DIR}/web/display_choice.cpp")
+  "${CMAKE_SOURCE_DIR}/web/multi_job.cpp" "${CMAKE_SOURCE_DIR}/web/display_choice.cpp")
 target_include_directories(compute_worker PRIVATE "${CMAKE_SOURCE_DIR}/web")
 target_compile_options(compute_worker PRIVATE ${CONVLAB_WASM_FLAGS} -Wall -Wextra)
 target_link_libraries(compute_worker PRIVATE convlab_core)

@@ -114,25 +114,36 @@ int ConvClient::pool_epoch() { return g_epoch; }
 
 void ConvClient::hold_results(bool hold) { g_hold = hold; }
 
-ConvClient::ConvClient() : slot_(g_next_slot++) {}
+int pool_link::new_slot() { return g_next_slot++; }
+bool pool_link::results_held() { return g_hold; }
+void pool_link::busy_changed(bool was_busy, bool busy) { g_busy_clients += int(busy) - int(was_busy); }
+void pool_link::add_copy_ms(double ms) { g_copy_ms += ms; }
+
+void pool_link::send_input(const cl::Tensor& input, int generation) {
+#ifdef __EMSCRIPTEN__
+  const int held = pool_generation();
+  if (generation == held) return;
+  const std::optional<PixelRect> patch = held < 0 ? std::nullopt : ConvClient::patch_between(held, generation);
+  if (patch && !patch->empty())
+    pool_patch_input(generation, input.data.data(), input.c, input.h, input.w, patch->x0, patch->y0, patch->x1, patch->y1);
+  else
+    pool_set_input(generation, input.data.data(), input.c, input.h, input.w);
+#else
+  (void)input, (void)generation;
+#endif
+}
+
+ConvClient::ConvClient() : slot_(pool_link::new_slot()) {}
 
 int ConvClient::workers() { return pool_workers(); }
 
 int ConvClient::submit(const cl::Tensor& input, int input_generation, const ImageJob& job) {
   const cl::Tensor shape = image_job_output_shape(input, job);  // throws for bad arguments
-  if (!busy()) ++g_busy_clients;
+  pool_link::busy_changed(busy(), true);
   const int id = ++submitted_;
 #ifdef __EMSCRIPTEN__
   if (workers() > 0) {
-    const int held = pool_generation();
-    if (input_generation != held) {
-      const std::optional<PixelRect> patch = held < 0 ? std::nullopt : patch_between(held, input_generation);
-      if (patch && !patch->empty())
-        pool_patch_input(input_generation, input.data.data(), input.c, input.h, input.w, patch->x0, patch->y0,
-                         patch->x1, patch->y1);
-      else
-        pool_set_input(input_generation, input.data.data(), input.c, input.h, input.w);
-    }
+    pool_link::send_input(input, input_generation);
     const std::vector<std::int32_t> words = encode_image_job(job);
     pool_submit(slot_, id, words.data(), int(words.size()), shape.c, shape.h, shape.w);
     asked_[id] = Asked{job.display, job.channel, shape.c, shape.h, shape.w};
@@ -157,11 +168,11 @@ int ConvClient::submit(const cl::Tensor& input, int input_generation, const Imag
 void ConvClient::set_taken(int id) {
   const bool was_busy = busy();
   taken_ = id;
-  if (was_busy && !busy()) --g_busy_clients;
+  pool_link::busy_changed(was_busy, busy());
 }
 
 std::optional<ConvResult> ConvClient::take() {
-  if (g_hold) return std::nullopt;
+  if (pool_link::results_held()) return std::nullopt;
   if (ready_) {
     std::optional<ConvResult> r = std::move(ready_);
     ready_.reset();
@@ -186,7 +197,7 @@ std::optional<ConvResult> ConvClient::take() {
     char* error = nullptr;
     const auto t0 = std::chrono::steady_clock::now();
     const int handle = pool_take(slot_, out.data.data(), info, &error);
-    g_copy_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    pool_link::add_copy_ms(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     if (handle) {
       BandDisplay d;
       band_display_from_floats(info, d);

@@ -41,6 +41,8 @@ struct ConvResult {
 
 class ConvClient {
  public:
+  using Job = ImageJob;
+  using Result = ConvResult;
   ConvClient();
   // Starts `job` on `input` (its generation tells the workers when to take a new copy), after checking
   // its arguments here: a bad one throws convlab::Error at once, as conv2d would. Returns the job's id.
@@ -85,16 +87,31 @@ class ConvClient {
   std::optional<ConvResult> ready_;   // a result computed on the calling thread
 };
 
+// What ConvClient and MultiClient (multi_client.h) share: the page's pool, the image its workers hold,
+// and the page's counts.
+namespace pool_link {
+int new_slot();
+bool results_held();  // ConvClient::hold_results
+void busy_changed(bool was_busy, bool busy);
+void add_copy_ms(double ms);
+// Gives the workers `input` as generation `generation` unless they hold it: the whole image, or only the
+// rectangle painting changed since the generation they hold (ConvClient::input_patched).
+void send_input(const convlab::Tensor& input, int generation);
+}  // namespace pool_link
+
 // What a lesson model keeps between asking for a convolution and showing it: the key it last asked for,
 // what each job's result must be shown with (Meta: the weights, formulas, text worked out when asking),
 // and the last error. The model's update():
 //   conv_.ask(key, input, generation, [&] { ...; return std::pair{job, meta}; });  // a throw is a refusal
 //   if (auto landed = conv_.take()) { adopt landed->result and landed->meta together }
-template <class Meta>
+// Client is ConvClient (one convolution) or MultiClient (a job of several outputs, multi_client.h).
+template <class Meta, class Client = ConvClient>
 class PendingConv {
  public:
+  using Job = typename Client::Job;
+  using Result = typename Client::Result;
   struct Landed {
-    ConvResult result;
+    Result result;
     Meta meta;
   };
 
@@ -107,7 +124,7 @@ class PendingConv {
     return true;
   }
   // Throws convlab::Error for a bad argument, before anything is submitted.
-  void submit(const convlab::Tensor& input, int generation, const ImageJob& job, Meta meta) {
+  void submit(const convlab::Tensor& input, int generation, const Job& job, Meta meta) {
     meta_[client_.submit(input, generation, job)] = std::move(meta);
   }
   void refuse(std::string message) { error_ = std::move(message); }
@@ -127,7 +144,7 @@ class PendingConv {
   void drop_pending() { meta_.clear(); }
   // The newest finished result to show, with its meta; a failed job's message becomes error() instead.
   std::optional<Landed> take() {
-    std::optional<ConvResult> r = client_.take();
+    std::optional<Result> r = client_.take();
     if (!r) return std::nullopt;
     std::optional<Landed> landed;
     const auto meta = meta_.find(r->id);
@@ -143,7 +160,7 @@ class PendingConv {
   const std::string& error() const { return error_; }
 
  private:
-  ConvClient client_;
+  Client client_;
   CacheKey key_;
   int epoch_ = 0;
   std::map<int, Meta> meta_;  // by job id, until its result (or a newer one) is taken

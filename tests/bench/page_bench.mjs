@@ -14,6 +14,8 @@
 //     main thread computes), 1, 2 and one per core, and the speed-up over one worker.
 // Prints a table; asserts nothing (speed is never asserted in tests). Run after a wasm build:
 //   node tests/bench/page_bench.mjs              (CONVLAB_SITE=build/site-x for another build folder)
+//   LESSONS=pointwise,separable node tests/bench/page_bench.mjs   only those lessons' rows, each measured
+//                                                with 0 workers (the main thread computes) and with the pool
 import { openBrowser, waitForReady } from '../browser/browser.mjs';
 
 const FRAMES = 30;
@@ -80,12 +82,15 @@ try {
     const per = (key) => (d && d.drawn > 0 ? d[key] / d.drawn : NaN);
     rows.push({
       label, frame: median(r.frame), drawn: d ? d.drawn : NaN, skipped: d ? d.skipped : NaN,
-      busy: per('busyMs'), app: per('appMs'), gl: per('glMs'), core: withCore ? median(r.core.filter(Number.isFinite)) : NaN,
+      busy: per('busyMs'), app: per('appMs'), gl: per('glMs'), copy: per('copyMs'), upload: per('uploadMs'), core: withCore ? median(r.core.filter(Number.isFinite)) : NaN,
     });
   };
-  add('idle', await run('idle'), false);
-  add('redraw, no recompute', await run('redraw'), false);
-  for (const k of [3, 5, 7]) add(`recompute ${k}x${k}`, await run('recompute', k), true);
+  const only = process.env.LESSONS ? process.env.LESSONS.split(',') : null;
+  if (!only) {
+    add('idle', await run('idle'), false);
+    add('redraw, no recompute', await run('redraw'), false);
+    for (const k of [3, 5, 7]) add(`recompute ${k}x${k}`, await run('recompute', k), true);
+  }
   // The other lessons on the same image: two settings alternated so that every frame recomputes.
   const LESSONS = [
     ['padding', [{ pad: 'zeros' }, { pad: 'reflect' }]],
@@ -95,125 +100,150 @@ try {
     ['depthwise', [{ kp: 'mean', k: 3 }, { kp: 'gaussian', k: 3 }]],
     ['pointwise', [{ mix: 'gray' }, { mix: 'features' }]],
     ['separable', [{ kp: 'mean', k: 5 }, { kp: 'gaussian', k: 5 }]],
+    ['depthwise-separable', [{ seed: 1 }, { seed: 2 }]],
   ];
-  for (const [lesson, change] of LESSONS) {
-    await page.evaluate((l) => window.playground.setState({ lesson: l, kp: 'mean', k: 3 }), lesson);
-    await page.waitForTimeout(1500);
-    add(`${lesson}`, await run('lesson', 0, change), false);
+  const defaultWorkers = await page.evaluate(() => window.playground.workers());
+  const lessonCdp = await page.context().newCDPSession(page);
+  await lessonCdp.send('Performance.enable');
+  const lessonTasks = async () => (await lessonCdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+  for (const [lesson, change] of LESSONS.filter(([l]) => !only || only.includes(l))) {
+    for (const workers of only ? [0, defaultWorkers] : [null]) {
+      if (workers !== null) await page.evaluate((n) => window.playground.setWorkers(n), workers);
+      await page.evaluate((l) => window.playground.setState({ lesson: l, kp: 'mean', k: 3 }), lesson);
+      await page.waitForTimeout(1500);
+      const before = await lessonTasks();
+      const r = await run('lesson', 0, change);
+      const tasks = (await lessonTasks()) - before;
+      add(workers === null ? lesson : `${lesson}, ${workers} workers`, r, false);
+      rows[rows.length - 1].tasks = r.delta && r.delta.drawn > 0 ? (tasks * 1000) / r.delta.drawn : NaN;
+    }
+  }
+  if (only) {
+    console.log(`${FRAMES} rAFs per row, a setting changed before each; frame = median rAF interval; busy/app/gl = the`);
+    console.log('frame callback\'s main-thread ms per drawn frame (mean); all tasks: everything the main thread ran per drawn');
+    console.log('frame (Chromium\'s TaskDuration: also the workers\' messages and garbage collection); copy: of busy, the results\'');
+    console.log('values copied into the module\'s heap; upload: of busy, the textures uploaded');
+    console.log('case                          frame ms    fps  drawn/skipped   busy ms   app ms    gl ms  copy ms  upload ms  all tasks ms');
+    for (const r of rows) {
+      const counts = Number.isFinite(r.drawn) ? `${r.drawn}/${r.skipped}` : 'n/a';
+      console.log(`${r.label.padEnd(29)} ${fmt(r.frame, 9)} ${(1000 / r.frame).toFixed(0).padStart(6)}  ${counts.padStart(13)} ${fmt(r.busy, 9)} ${fmt(r.app, 8)} ${fmt(r.gl, 8)} ${fmt(r.copy, 8)} ${fmt(r.upload, 10)} ${fmt(r.tasks, 13)}`);
+    }
   }
 
-  // The compute pool (issue 15): the kernel lesson again with 0 workers (the main thread computes), 1, 2 and
-  // one per core. For each: the main thread's busy ms per drawn frame while a kernel change comes on every
-  // frame, and the change-to-result latency (setState to the first frame showing that setting's output).
-  await page.evaluate(() => window.playground.setState({ lesson: 'kernel', kp: 'mean', k: 3 }));
-  const cores = await page.evaluate(() => navigator.hardwareConcurrency || 2);
-  // Everything the page's main thread ran (tasks of any kind: the frames, the workers' messages, garbage
-  // collection, the benchmark's own setState), in seconds since the page started: Chromium's TaskDuration.
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Performance.enable');
-  const taskSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
-  const poolRows = [];
-  for (const workers of [...new Set([0, 1, 2, Math.min(cores, 8)])]) {
-    const running = await page.evaluate((n) => window.playground.setWorkers(n), workers);
-    await page.waitForTimeout(500);
-    for (const k of [3, 5, 7]) {
-      const tasksBefore = await taskSeconds();
-      const r = await run('recompute', k);
-      const tasks = (await taskSeconds()) - tasksBefore;
-      const d = r.delta;
-      const latency = await page.evaluate(async ({ k, n }) => {
-        const rAF = () => new Promise((resolve) => requestAnimationFrame(resolve));
-        const out = [];
-        for (let i = 0; i < n; i++) {
-          await rAF();
-          const before = window.playground.readout().version;
-          const t0 = performance.now();
-          window.playground.setState({ kp: i % 2 ? 'gaussian' : 'mean', k });
-          for (;;) {
+  if (!only) {
+    // The compute pool (issue 15): the kernel lesson again with 0 workers (the main thread computes), 1, 2 and
+    // one per core. For each: the main thread's busy ms per drawn frame while a kernel change comes on every
+    // frame, and the change-to-result latency (setState to the first frame showing that setting's output).
+    await page.evaluate(() => window.playground.setState({ lesson: 'kernel', kp: 'mean', k: 3 }));
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency || 2);
+    // Everything the page's main thread ran (tasks of any kind: the frames, the workers' messages, garbage
+    // collection, the benchmark's own setState), in seconds since the page started: Chromium's TaskDuration.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const taskSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+    const poolRows = [];
+    for (const workers of [...new Set([0, 1, 2, Math.min(cores, 8)])]) {
+      const running = await page.evaluate((n) => window.playground.setWorkers(n), workers);
+      await page.waitForTimeout(500);
+      for (const k of [3, 5, 7]) {
+        const tasksBefore = await taskSeconds();
+        const r = await run('recompute', k);
+        const tasks = (await taskSeconds()) - tasksBefore;
+        const d = r.delta;
+        const latency = await page.evaluate(async ({ k, n }) => {
+          const rAF = () => new Promise((resolve) => requestAnimationFrame(resolve));
+          const out = [];
+          for (let i = 0; i < n; i++) {
             await rAF();
-            const now = window.playground.readout();
-            if (now.version !== before && Number(now.busy) === 0) break;
+            const before = window.playground.readout().version;
+            const t0 = performance.now();
+            window.playground.setState({ kp: i % 2 ? 'gaussian' : 'mean', k });
+            for (;;) {
+              await rAF();
+              const now = window.playground.readout();
+              if (now.version !== before && Number(now.busy) === 0) break;
+            }
+            out.push(performance.now() - t0);
           }
-          out.push(performance.now() - t0);
-        }
-        return out;
-      }, { k, n: 12 });
-      poolRows.push({ workers: running, k, latency: median(latency), frame: median(r.frame),
-        busy: d && d.drawn > 0 ? d.busyMs / d.drawn : NaN, tasks: d && d.drawn > 0 ? (tasks * 1000) / d.drawn : NaN, copy: d && d.drawn > 0 ? d.copyMs / d.drawn : NaN,
-        upload: d && d.drawn > 0 ? d.uploadMs / d.drawn : NaN,
-        core: median(r.core.filter(Number.isFinite)) });
-    }
-  }
-
-  // The pool alone: the kernel lesson's 3x3, 5x5 and 7x7 jobs (as the page encoded them) submitted straight
-  // to fresh pools of 1, 2 and one worker per core, while the page draws nothing (so SwiftShader takes no
-  // core): median ms from submit to the finished result (both phases, the transfers) of 7 runs after one
-  // warm-up. This is the pool's own speed-up per worker, apart from the page's drawing.
-  const jobs = [];
-  for (const k of [3, 5, 7]) {
-    jobs.push(await page.evaluate(async (k) => {
-      await window.playground.setWorkers(1);
-      const pool = window.convlabPool, submit = pool.submit.bind(pool);
-      let job = null;
-      pool.submit = (slot, id, words, shape) => { job = { k, words: Array.from(words), shape }; submit(slot, id, words, shape); };
-      window.playground.setState({ kp: 'mean', k: 1 });
-      await new Promise((r) => setTimeout(r, 300));
-      job = null;  // not that one
-      window.playground.setState({ kp: 'gaussian', k });
-      while (!job) await new Promise((r) => setTimeout(r, 20));
-      pool.submit = submit;
-      return job;
-    }, k));
-  }
-  await page.waitForTimeout(1000);  // the page idle: no frames drawn
-  const aloneRows = await page.evaluate(async ({ jobs, counts }) => {
-    const { ComputePool } = await import('./compute_pool.js');
-    const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-    const { data, c, h, w } = window.benchInput;
-    const rows = [];
-    for (const n of counts) {
-      const pool = new ComputePool(n);
-      await pool.started;
-      pool.setInput(1, data, c, h, w);
-      for (const job of jobs) {
-        const times = [];
-        for (let i = 0; i < 8; i++) {
-          const t0 = performance.now();
-          await new Promise((resolve) => { pool.onresult = resolve; pool.submit(1, i + 1, new Int32Array(job.words), job.shape); });
-          if (i > 0) times.push(performance.now() - t0);
-          pool.recycle(pool.take(1));
-        }
-        rows.push({ workers: n, k: job.k, ms: median(times) });
+          return out;
+        }, { k, n: 12 });
+        poolRows.push({ workers: running, k, latency: median(latency), frame: median(r.frame),
+          busy: d && d.drawn > 0 ? d.busyMs / d.drawn : NaN, tasks: d && d.drawn > 0 ? (tasks * 1000) / d.drawn : NaN, copy: d && d.drawn > 0 ? d.copyMs / d.drawn : NaN,
+          upload: d && d.drawn > 0 ? d.uploadMs / d.drawn : NaN,
+          core: median(r.core.filter(Number.isFinite)) });
       }
-      pool.terminate();
     }
-    return rows;
-  }, { jobs, counts: [...new Set([1, 2, Math.min(cores, 8)])] });
 
-  console.log(`first frame: ${firstFrameMs} ms (localhost, includes wasm compile and the first image)`);
-  console.log(`${FRAMES} rAFs per row; frame = median rAF interval; busy/app/gl = main thread ms per drawn frame (mean)`);
-  console.log('case                     frame ms    fps  drawn/skipped   busy ms   app ms    gl ms   core ms');
-  for (const r of rows) {
-    const counts = Number.isFinite(r.drawn) ? `${r.drawn}/${r.skipped}` : 'n/a';
-    console.log(`${r.label.padEnd(22)} ${fmt(r.frame, 9)} ${(1000 / r.frame).toFixed(0).padStart(6)}  ${counts.padStart(13)} ${fmt(r.busy, 9)} ${fmt(r.app, 8)} ${fmt(r.gl, 8)} ${fmt(r.core, 9)}`);
-  }
-  console.log('\ncompute pool, kernel lesson, 1024x1024 RGB (latency: setState to the frame showing its output, median of 12;');
-  console.log('busy: the page\'s frame callback, ms per drawn frame while the kernel changes every frame, of which copy: the');
-  console.log('results\' values copied into the module\'s heap, and upload: textures uploaded (texSubImage2D); all tasks:');
-  console.log('everything the main thread ran, per drawn frame');
-  console.log('(Chromium\'s TaskDuration: also the workers\' messages, garbage collection and the benchmark\'s setState);');
-  console.log('speed-up: 1 worker\'s latency / this)');
-  console.log('workers  kernel  latency ms  speed-up  busy ms  copy ms  upload ms  all tasks ms  frame ms  conv ms');
-  for (const r of poolRows) {
-    const one = poolRows.find((o) => o.workers === 1 && o.k === r.k);
-    const speedup = r.workers > 0 && one ? (one.latency / r.latency).toFixed(2) : '-';
-    console.log(`${String(r.workers).padStart(7)}  ${`${r.k}x${r.k}`.padStart(6)} ${fmt(r.latency, 11)} ${speedup.padStart(9)} ${fmt(r.busy, 8)} ${fmt(r.copy, 8)} ${fmt(r.upload, 10)} ${fmt(r.tasks, 13)} ${fmt(r.frame, 9)} ${fmt(r.core, 8)}`);
-  }
-  console.log('\nthe pool alone, page idle: kernel lesson jobs on 1024x1024 RGB, submit to result (median of 7)');
-  console.log('workers  kernel  ms      speed-up over 1 worker');
-  for (const r of aloneRows) {
-    const one = aloneRows.find((o) => o.workers === 1 && o.k === r.k);
-    console.log(`${String(r.workers).padStart(7)}  ${`${r.k}x${r.k}`.padStart(6)} ${fmt(r.ms, 6)}  ${(one.ms / r.ms).toFixed(2).padStart(8)}`);
+    // The pool alone: the kernel lesson's 3x3, 5x5 and 7x7 jobs (as the page encoded them) submitted straight
+    // to fresh pools of 1, 2 and one worker per core, while the page draws nothing (so SwiftShader takes no
+    // core): median ms from submit to the finished result (both phases, the transfers) of 7 runs after one
+    // warm-up. This is the pool's own speed-up per worker, apart from the page's drawing.
+    const jobs = [];
+    for (const k of [3, 5, 7]) {
+      jobs.push(await page.evaluate(async (k) => {
+        await window.playground.setWorkers(1);
+        const pool = window.convlabPool, submit = pool.submit.bind(pool);
+        let job = null;
+        pool.submit = (slot, id, words, shape) => { job = { k, words: Array.from(words), shape }; submit(slot, id, words, shape); };
+        window.playground.setState({ kp: 'mean', k: 1 });
+        await new Promise((r) => setTimeout(r, 300));
+        job = null;  // not that one
+        window.playground.setState({ kp: 'gaussian', k });
+        while (!job) await new Promise((r) => setTimeout(r, 20));
+        pool.submit = submit;
+        return job;
+      }, k));
+    }
+    await page.waitForTimeout(1000);  // the page idle: no frames drawn
+    const aloneRows = await page.evaluate(async ({ jobs, counts }) => {
+      const { ComputePool } = await import('./compute_pool.js');
+      const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+      const { data, c, h, w } = window.benchInput;
+      const rows = [];
+      for (const n of counts) {
+        const pool = new ComputePool(n);
+        await pool.started;
+        pool.setInput(1, data, c, h, w);
+        for (const job of jobs) {
+          const times = [];
+          for (let i = 0; i < 8; i++) {
+            const t0 = performance.now();
+            await new Promise((resolve) => { pool.onresult = resolve; pool.submit(1, i + 1, new Int32Array(job.words), job.shape); });
+            if (i > 0) times.push(performance.now() - t0);
+            pool.recycle(pool.take(1));
+          }
+          rows.push({ workers: n, k: job.k, ms: median(times) });
+        }
+        pool.terminate();
+      }
+      return rows;
+    }, { jobs, counts: [...new Set([1, 2, Math.min(cores, 8)])] });
+
+    console.log(`first frame: ${firstFrameMs} ms (localhost, includes wasm compile and the first image)`);
+    console.log(`${FRAMES} rAFs per row; frame = median rAF interval; busy/app/gl = main thread ms per drawn frame (mean)`);
+    console.log('case                     frame ms    fps  drawn/skipped   busy ms   app ms    gl ms   core ms');
+    for (const r of rows) {
+      const counts = Number.isFinite(r.drawn) ? `${r.drawn}/${r.skipped}` : 'n/a';
+      console.log(`${r.label.padEnd(22)} ${fmt(r.frame, 9)} ${(1000 / r.frame).toFixed(0).padStart(6)}  ${counts.padStart(13)} ${fmt(r.busy, 9)} ${fmt(r.app, 8)} ${fmt(r.gl, 8)} ${fmt(r.core, 9)}`);
+    }
+    console.log('\ncompute pool, kernel lesson, 1024x1024 RGB (latency: setState to the frame showing its output, median of 12;');
+    console.log('busy: the page\'s frame callback, ms per drawn frame while the kernel changes every frame, of which copy: the');
+    console.log('results\' values copied into the module\'s heap, and upload: textures uploaded (texSubImage2D); all tasks:');
+    console.log('everything the main thread ran, per drawn frame');
+    console.log('(Chromium\'s TaskDuration: also the workers\' messages, garbage collection and the benchmark\'s setState);');
+    console.log('speed-up: 1 worker\'s latency / this)');
+    console.log('workers  kernel  latency ms  speed-up  busy ms  copy ms  upload ms  all tasks ms  frame ms  conv ms');
+    for (const r of poolRows) {
+      const one = poolRows.find((o) => o.workers === 1 && o.k === r.k);
+      const speedup = r.workers > 0 && one ? (one.latency / r.latency).toFixed(2) : '-';
+      console.log(`${String(r.workers).padStart(7)}  ${`${r.k}x${r.k}`.padStart(6)} ${fmt(r.latency, 11)} ${speedup.padStart(9)} ${fmt(r.busy, 8)} ${fmt(r.copy, 8)} ${fmt(r.upload, 10)} ${fmt(r.tasks, 13)} ${fmt(r.frame, 9)} ${fmt(r.core, 8)}`);
+    }
+    console.log('\nthe pool alone, page idle: kernel lesson jobs on 1024x1024 RGB, submit to result (median of 7)');
+    console.log('workers  kernel  ms      speed-up over 1 worker');
+    for (const r of aloneRows) {
+      const one = aloneRows.find((o) => o.workers === 1 && o.k === r.k);
+      console.log(`${String(r.workers).padStart(7)}  ${`${r.k}x${r.k}`.padStart(6)} ${fmt(r.ms, 6)}  ${(one.ms / r.ms).toFixed(2).padStart(8)}`);
+    }
   }
   if (page.problems.length) console.log('page problems:', page.problems);
 } finally {

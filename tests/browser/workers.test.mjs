@@ -5,6 +5,7 @@
 // the Float32 bits compared.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { openBrowser, readout, setState, shotDir, until } from './browser.mjs';
 
 // Sets the state and waits until the output of that setting is on screen (no job pending).
@@ -16,12 +17,14 @@ async function settle(page, state) {
 }
 
 // Resizes the pool and waits for the output the lesson asks for again from the new pool (a new version once it
-// lands): a settle() right after could otherwise take that version for its own setting's output.
-async function useWorkers(page, n) {
+// lands): a settle() right after could otherwise take that version for its own setting's output. `whole`: the
+// lesson's jobs run whole in one worker (separable, depthwise-separable), so its output says 1 worker.
+async function useWorkers(page, n, { whole = false } = {}) {
   const before = (await readout(page)).version;
   const running = await page.evaluate((k) => window.playground.setWorkers(k), n);
   // (Replacing a running pool asks twice: on the main thread while the new one starts, then on it.)
-  await until(page, (r) => r.version !== before && Number(r.busy) === 0 && Number(r.workers) === running,
+  const says = whole ? Math.min(running, 1) : running;
+  await until(page, (r) => r.version !== before && Number(r.busy) === 0 && Number(r.workers) === says,
     `the output again from ${n} workers`, 60000);
   return running;
 }
@@ -293,6 +296,120 @@ test('painting sends the workers only the painted rectangle, and their output (v
     let differ = 0;
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
     assert.equal(differ, 0, `${differ} of ${a.length} values differ after painting`);
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await env.close();
+  }
+});
+
+// Pointwise, separable and depthwise-separable compute jobs of several outputs in the workers, each view
+// coloured there (web/multi_job.h). For each setting, computed by three workers and then on the main thread:
+// the lesson's output (Float32 bits), the numbers it shows and every image view's pixels on the canvas (the
+// colours and the legends) must be the same. (Depthwise-separable shows no image: its residual is compared.)
+async function shownBy(page, state) {
+  const settled = await settle(page, state);
+  await page.mouse.move(1, 1);  // no hover readout on a view
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const r = await readout(page);
+  const vp = page.viewportSize();
+  const boxes = r.view_boxes.split(';').filter(Boolean).map((b) => b.split(',').map(Number));
+  assert.ok(boxes.every(([x, y, w, h]) => x >= 0 && y >= 0 && x + w <= vp.width && y + h <= vp.height), `views on screen: ${r.view_boxes}`);
+  const views = [];
+  for (const [x, y, width, height] of boxes) views.push(await page.screenshot({ clip: { x, y, width, height } }));
+  return { output: settled, readout: r, views, page: await page.screenshot() };
+}
+
+const MULTI_LESSONS = [
+  { lesson: 'pointwise', views: 2, whole: false, away: { mix: 'gray', disp: 'clamp' }, keys: ['centre_out', 'matrix', 'output_shape', 'macs'],
+    settings: [{ mix: 'features', disp: 'auto' }, { mix: 'features', disp: 'minmax' }, { mix: 'features', disp: 'diverging' }, { mix: 'gray', disp: 'abs' }] },
+  { lesson: 'separable', views: 4, whole: true, away: { kp: 'mean', k: 9, disp: 'auto' }, keys: ['max_error', 'rms_error', 'residual', 'column', 'row', 'output_shape'],
+    settings: [{ kp: 'sobel_x', k: 3 }, { kp: 'gaussian', k: 7, disp: 'minmax' }, { kp: 'laplacian_8', k: 3 }, { kp: 'laplacian_4', k: 3, disp: 'abs' }] },
+  { lesson: 'depthwise-separable', views: 0, whole: true, away: { seed: 2 }, keys: ['demo_output_residual', 'demo_weight_residual'],
+    settings: [{ seed: 3 }, { seed: 77 }] },
+];
+
+for (const { lesson, views, whole, away, keys, settings } of MULTI_LESSONS) {
+  test(`${lesson}: what the workers compute and colour equals the main thread's, bit for bit`, async () => {
+    const env = await openBrowser();
+    try {
+      const page = await env.openAt(`lesson=${lesson}`, { width: 1280, height: 1400 });  // every view whole on screen
+      await page.waitForFunction(() => window.playground.workers() > 0, null, { timeout: 30000 });
+      await uploadNoise(page);
+      await page.addStyleTag({ content: '#notice { display: none !important; }' });  // the upload's notice, fading over the views
+      for (const setting of settings) {
+        const state = { ...away, ...setting };
+        const what = `${lesson} ${JSON.stringify(setting)}`;
+        assert.equal(await useWorkers(page, 3, { whole }), 3, 'three workers started');
+        await settle(page, away);
+        const byWorkers = await shownBy(page, state);
+        assert.equal(Number(byWorkers.readout.workers), whole ? 1 : 3, `computed by the workers: ${what} ${JSON.stringify(byWorkers.readout)}`);
+        await useWorkers(page, 0);
+        await settle(page, away);
+        const byMain = await shownBy(page, state);
+        assert.equal(Number(byMain.readout.workers), 0, 'computed on the main thread');
+        for (const key of keys) {
+          assert.ok(byMain.readout[key] !== undefined, `${key} published: ${what}`);
+          assert.equal(byWorkers.readout[key], byMain.readout[key], `${key}: ${what}`);
+        }
+        if (byMain.output) {
+          const a = new Uint32Array(new Float32Array(Object.values(byWorkers.output.data)).buffer);
+          const b = new Uint32Array(new Float32Array(Object.values(byMain.output.data)).buffer);
+          assert.equal(a.length, b.length, what);
+          let differ = 0;
+          for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
+          assert.equal(differ, 0, `${differ} of ${a.length} output values differ: ${what}`);
+        }
+        assert.equal(byWorkers.readout.view_boxes, byMain.readout.view_boxes, `the same views: ${what}`);
+        assert.ok(byMain.views.length >= views, `${byMain.views.length} views compared: ${what}`);
+        byMain.views.forEach((png, i) => {
+          if (!png.equals(byWorkers.views[i])) {
+            writeFileSync(`${shotDir}/workers-${lesson}-view${i}-workers.png`, byWorkers.views[i]);
+            writeFileSync(`${shotDir}/workers-${lesson}-view${i}-main.png`, png);
+            writeFileSync(`${shotDir}/workers-${lesson}-page-workers.png`, byWorkers.page);
+            writeFileSync(`${shotDir}/workers-${lesson}-page-main.png`, byMain.page);
+            assert.fail(`view ${i} differs: ${what} (both in ${shotDir})`);
+          }
+        });
+      }
+      assert.deepEqual(page.problems, []);
+    } finally {
+      await env.close();
+    }
+  });
+}
+
+test('separable: while the workers compute, its four views keep the last result with a busy mark', async () => {
+  const env = await openBrowser();
+  try {
+    const page = await env.openAt('lesson=separable&kp=laplacian_4&k=3');
+    await page.waitForFunction(() => window.playground.workers() > 0, null, { timeout: 30000 });
+    await useWorkers(page, 1, { whole: true });
+    const b64 = await page.evaluate(async () => {  // 1024x1024: an 11x11 job takes a while on one worker
+      const c = new OffscreenCanvas(1024, 1024);
+      const g = c.getContext('2d');
+      g.fillStyle = '#468'; g.fillRect(0, 0, 1024, 1024);
+      g.fillStyle = '#fc4'; for (let i = 0; i < 64; i++) g.fillRect((i * 131) % 980, (i * 71) % 980, 40, 40);
+      const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
+      let t = ''; for (const b of bytes) t += String.fromCharCode(b); return btoa(t);
+    });
+    await page.setInputFiles('#file', { name: 'big.png', mimeType: 'image/png', buffer: Buffer.from(b64, 'base64') });
+    await page.waitForFunction(() => window.playground.imageInfo().width === 1024, null, { timeout: 30000 });
+    const before = await until(page, (r) => Number(r.busy) === 0 && r.kernel_size === '3x3' && r.output_shape === '3x1024x1024' &&
+      Number(r.workers) === 1, 'the first output', 60000);
+    const during = await page.evaluate(async () => {
+      window.playground.setState({ kp: 'gaussian', k: 11 });
+      await new Promise((r) => requestAnimationFrame(r));
+      await new Promise((r) => requestAnimationFrame(r));
+      return window.playground.readout();
+    });
+    assert.equal(Number(during.busy), 1, `busy while the 11x11 job runs: ${JSON.stringify(during)}`);
+    assert.equal(during.version, before.version, 'the last result stays until the new one lands');
+    assert.equal(during.kernel_size, '3x3', 'the numbers shown are the last result\'s');
+    assert.equal(during.max_error, before.max_error);
+    await page.screenshot({ path: `${shotDir}/workers-separable-busy.png` });
+    const after = await until(page, (r) => Number(r.busy) === 0 && r.kernel_size === '11x11', 'the 11x11 output', 60000);
+    assert.equal(Number(after.version), Number(before.version) + 1);
+    assert.equal(after.separable, 'yes');
     assert.deepEqual(page.problems, []);
   } finally {
     await env.close();

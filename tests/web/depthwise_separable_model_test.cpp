@@ -126,3 +126,26 @@ TEST(DepthwiseSeparableModel, DemoWeightsAreFixedBySeed) {
 }
 
 }  // namespace
+
+// The page's model asks for the residual as a job (multi_client.h): the same number as the direct
+// computation, bit for bit; a grey image gets its fit at once; while busy the last demonstration stays.
+TEST(DepthwiseSeparableModel, TheDemoModelEqualsTheDirectComputation) {
+  const cl::Tensor rgb = cl::reference::random_tensor(3, 12, 10, 3), grey = cl::reference::random_tensor(1, 12, 10, 3);
+  DemoModel m;
+  ASSERT_TRUE(m.update(4, rgb, 1)) << m.error();
+  const DemoResult want = depthwise_separable_demo(4, rgb);
+  EXPECT_TRUE(m.demo().has_output);
+  EXPECT_EQ(m.demo().output_residual, want.output_residual);
+  EXPECT_EQ(m.demo().fit.fit.data, want.fit.fit.data);
+  EXPECT_FALSE(m.update(4, rgb, 1));  // nothing changed
+  ConvClient::hold_results(true);
+  EXPECT_FALSE(m.update(5, rgb, 1));
+  EXPECT_TRUE(m.busy());
+  EXPECT_EQ(m.demo().output_residual, want.output_residual);
+  ConvClient::hold_results(false);
+  ASSERT_TRUE(m.update(5, rgb, 1));
+  EXPECT_EQ(m.demo().output_residual, depthwise_separable_demo(5, rgb).output_residual);
+  ASSERT_TRUE(m.update(5, grey, 2));
+  EXPECT_FALSE(m.demo().has_output);
+  EXPECT_FALSE(m.busy());
+}

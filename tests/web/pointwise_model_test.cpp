@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 
+#include "conv_client.h"
+#include "display_choice.h"
 #include "reference.h"
 
 namespace cl = convlab;
@@ -113,3 +116,48 @@ TEST(PointwiseModel, ReadoutTexts) {
 }
 
 }  // namespace
+
+// The page's model asks for the maps as a job (multi_client.h): what it shows equals compute_pointwise
+// and each view's displayed_rgba bit for bit; while a newer setting is computed the last result stays
+// whole.
+TEST(PointwiseModel, TheModelsMapsAndColoursEqualTheDirectComputation) {
+  const cl::Tensor input = cl::reference::random_tensor(3, 11, 13, 19);
+  PointwiseParams p;
+  p.mix = "features";
+  p.values = {0.5f, -2.0f, 0.25f, 3.0f, 0.0f, -1.0f, 1, 1, 1, 0, 0, 0, -1, 0.5f, 0.5f, 2, 2, -4, 0.1f, 0.2f, 0.3f, -0.7f, 0.7f, 0};
+  for (const char* display : {"auto", "minmax", "diverging"}) {
+    PointwiseModel model;
+    ASSERT_TRUE(model.update(input, 1, p, display)) << model.error();
+    const PointwiseResult& r = model.result();
+    const PointwiseResult want = compute_pointwise(input, mix_matrix(p));
+    ASSERT_TRUE(r.output);
+    ASSERT_EQ(r.output->data.size(), want.output->data.size());
+    EXPECT_EQ(std::memcmp(r.output->data.data(), want.output->data.data(), want.output->data.size() * sizeof(float)), 0);
+    EXPECT_EQ(r.matrix, want.matrix);
+    EXPECT_EQ(r.cost.macs, want.cost.macs);
+    ASSERT_EQ(r.shown.size(), 8u);
+    for (int o = 0; o < 8; ++o) EXPECT_EQ(r.shown[o].rgba, displayed_rgba(*want.output, display, o)) << display << " map " << o;
+  }
+  PointwiseModel grey;
+  ASSERT_TRUE(grey.update(input, 1, PointwiseParams{}));
+  ASSERT_EQ(grey.result().shown.size(), 1u);
+  EXPECT_EQ(grey.result().shown[0].rgba, displayed_rgba(*grey.result().output, "auto", -1));  // one map: shown whole
+}
+
+TEST(PointwiseModel, TheLastResultStaysUntilTheNewestLands) {
+  const cl::Tensor input = cl::reference::random_tensor(3, 6, 5, 2);
+  PointwiseModel model;
+  ASSERT_TRUE(model.update(input, 1, PointwiseParams{}));
+  const auto first = model.result().output;
+  ConvClient::hold_results(true);
+  PointwiseParams features;
+  features.mix = "features";
+  EXPECT_FALSE(model.update(input, 1, features));
+  EXPECT_TRUE(model.busy());
+  EXPECT_EQ(model.result().output, first);
+  EXPECT_EQ(model.result().matrix.size(), 3u);  // the grey result's numbers, not the pending one's
+  ConvClient::hold_results(false);
+  ASSERT_TRUE(model.update(input, 1, features));
+  EXPECT_FALSE(model.busy());
+  EXPECT_EQ(model.result().output->c, 8);
+}

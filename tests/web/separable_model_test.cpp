@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 
 #include "../core/reference.h"
+#include "display_choice.h"
 #include "format.h"
 #include "kernels.h"
 
@@ -35,9 +37,9 @@ TEST(SeparableModel, GaussianRunsAsTwoPassesWithTheSameOutput) {
   EXPECT_EQ(r.mults_full(), 25);
   EXPECT_EQ(r.mults_separable(), 10);
   const cl::Tensor want = reference_filter(in, k);
-  ASSERT_EQ(shape_text(r.full), "3x12x10");
-  EXPECT_LT(max_abs_diff(r.full, want), 1e-5f);
-  EXPECT_LT(max_abs_diff(r.two_pass, want), 1e-5f);
+  ASSERT_EQ(shape_text(*r.full), "3x12x10");
+  EXPECT_LT(max_abs_diff(*r.full, want), 1e-5f);
+  EXPECT_LT(max_abs_diff(*r.two_pass, want), 1e-5f);
   EXPECT_LT(r.max_error, 1e-5f);
   for (std::size_t i = 0; i < k.data.size(); ++i) EXPECT_NEAR(r.approx.data[i], k.data[i], 1e-6f);
   EXPECT_FALSE(r.sum_changed());
@@ -52,11 +54,11 @@ TEST(SeparableModel, LaplacianGivesTheRankOneApproximationAndItsError) {
   EXPECT_NEAR(r.sep.residual, (std::sqrt(6.0) - 2.0) / std::sqrt(20.0), 1e-6);
   // The two passes are the filter with column x row, and the difference is measured against the kernel's.
   const cl::Tensor exact = reference_filter(in, k), approx = reference_filter(in, cl::outer(r.sep.column, r.sep.row));
-  EXPECT_LT(max_abs_diff(r.two_pass, approx), 1e-5f);
+  EXPECT_LT(max_abs_diff(*r.two_pass, approx), 1e-5f);
   double max_err = 0, sq = 0;
   for (std::size_t i = 0; i < exact.size(); ++i) {
     const double d = double(approx.data[i]) - exact.data[i];
-    EXPECT_NEAR(r.diff.data[i], d, 1e-5);
+    EXPECT_NEAR(r.diff->data[i], d, 1e-5);
     max_err = std::max(max_err, std::fabs(d));
     sq += d * d;
   }
@@ -77,7 +79,7 @@ TEST(SeparableModel, KernelsDifferingInTheLastBitAreDifferentKeysAndOutputs) {
   cl::Tensor dot(1, 3, 5);
   dot.at(0, 1, 2) = 1.0f;  // the output around the dot is the kernel's values themselves
   const SeparableResult ra = compute_separable(dot, ka), rb = compute_separable(dot, kb);
-  EXPECT_NE(ra.full.data, rb.full.data);
+  EXPECT_NE(ra.full->data, rb.full->data);
 }
 
 TEST(SeparableModel, FactorsAreWrittenWithFourDigits) {
@@ -124,3 +126,65 @@ TEST(SeparableModel, EachPathRunsForAtLeastFortyMillisecondsAndThreeRuns) {
 }
 
 }  // namespace
+
+namespace {
+
+bool same_bits(const cl::Tensor& a, const cl::Tensor& b) {
+  return a.size() == b.size() && std::memcmp(a.data.data(), b.data.data(), a.size() * sizeof(float)) == 0;
+}
+
+}  // namespace
+
+// The page's model asks for the images as a job (multi_client.h): every image, number and colour it
+// shows equals compute_separable and the views' displayed_rgba bit for bit.
+TEST(SeparableModel, TheModelsImagesNumbersAndColoursEqualTheDirectComputation) {
+  const cl::Tensor in = cl::reference::random_tensor(3, 15, 12, 4);
+  for (const cl::Kernel2D& k : {cl::kernel_preset("gaussian", 5), cl::Kernel2D(3, 3, {0, 1, 0, 1, -4, 1, 0, 1, 0})})
+    for (const char* display : {"auto", "minmax"}) {
+      SeparableModel m;
+      ASSERT_TRUE(m.update(in, 1, k, display)) << m.error();
+      const SeparableResult& r = m.result();
+      const SeparableResult want = compute_separable(in, k);
+      EXPECT_TRUE(same_bits(*r.full, *want.full));
+      EXPECT_TRUE(same_bits(*r.two_pass, *want.two_pass));
+      EXPECT_TRUE(same_bits(*r.diff, *want.diff));
+      EXPECT_EQ(r.max_error, want.max_error);
+      EXPECT_EQ(r.rms_error, want.rms_error);
+      EXPECT_EQ(r.sep.column, want.sep.column);
+      EXPECT_EQ(r.kernel_sum, want.kernel_sum);
+      ASSERT_EQ(r.shown.size(), 3u);
+      EXPECT_EQ(r.shown[0].rgba, displayed_rgba(*want.full, display));
+      EXPECT_EQ(r.shown[1].rgba, displayed_rgba(*want.two_pass, display));
+      EXPECT_EQ(r.shown[2].rgba, displayed_rgba(*want.diff, "diverging", 0));
+      EXPECT_FALSE(m.times_current());  // not timed until asked
+      m.time(in, 1);
+      m.update(in, 1, k, display);
+      EXPECT_TRUE(m.times_current());
+      EXPECT_GT(m.times().full_ms, 0.0);
+    }
+}
+
+TEST(SeparableModel, ARefusedKernelKeepsTheLastResultAndItsTimes) {
+  const cl::Tensor in = cl::reference::random_tensor(1, 9, 9, 6);
+  SeparableModel m;
+  ASSERT_TRUE(m.update(in, 1, cl::kernel_preset("gaussian", 3), "auto"));
+  m.time(in, 1);
+  m.update(in, 1, cl::kernel_preset("gaussian", 3), "auto");
+  ASSERT_TRUE(m.times_current());
+  const auto full = m.result().full;
+  const int asked = m.asked();
+  EXPECT_FALSE(m.update(in, 1, cl::Kernel2D(3, 3, {1, 2, 3, 4, std::nanf(""), 6, 7, 8, 9}), "auto"));
+  EXPECT_NE(m.error().find("finite"), std::string::npos) << m.error();
+  EXPECT_EQ(m.result().full, full);
+  EXPECT_EQ(m.asked(), asked);  // not a setting to time
+  EXPECT_TRUE(m.times_current());
+  // While the workers compute a new kernel the last result stays; its times are no longer the newest's.
+  ConvClient::hold_results(true);
+  EXPECT_FALSE(m.update(in, 1, cl::kernel_preset("gaussian", 5), "auto"));
+  EXPECT_TRUE(m.busy());
+  EXPECT_EQ(m.result().full, full);
+  EXPECT_FALSE(m.times_current());
+  ConvClient::hold_results(false);
+  ASSERT_TRUE(m.update(in, 1, cl::kernel_preset("gaussian", 5), "auto"));
+  EXPECT_EQ(m.result().kernel.h, 5);
+}

@@ -38,11 +38,13 @@ class DepthwiseSeparableView : public LessonView {
     s.kw = s.kh;  // one square kernel size
     const DepthwiseSeparableParams& p = lesson_params<DepthwiseSeparableParams>(s);
     costs_recompute_(depthwise_separable_key(p, s.kh), [&] { costs_ = depthwise_separable_costs(p, s.kh); });
-    demo_recompute_(CacheKey().with(s.seed, ctx.input_generation), [&] { demo_ = depthwise_separable_demo(s.seed, ctx.input); });
-    for (const Recompute* r : {&costs_recompute_, &demo_recompute_})
-      if (!r->error().empty()) ctx.error = r->error();
+    demo_.update(s.seed, ctx.input, ctx.input_generation);
+    for (const std::string* e : {&costs_recompute_.error(), &demo_.error()})
+      if (!e->empty()) ctx.error = *e;
     if (costs_.standard.macs > 0) publish(ctx);
   }
+
+  bool computing() const override { return demo_.busy(); }
 
   void visual(LessonContext&, ImVec2 size) override {
     if (costs_.standard.macs == 0) return;
@@ -57,7 +59,7 @@ class DepthwiseSeparableView : public LessonView {
     ImGui::PopFont();
     ImGui::Spacing();
     const float left = size.y - (ImGui::GetCursorScreenPos().y - top.y);
-    if (left > 4 * line) kernel_grids(ImVec2(size.x, left));
+    if (left > 4 * line && !demo_.demo().fit.full.data.empty()) kernel_grids(ImVec2(size.x, left));  // once the first landed
   }
 
   void controls(LessonContext& ctx) override {
@@ -96,7 +98,7 @@ class DepthwiseSeparableView : public LessonView {
   // (output row, input column). In the pair each column's kernels are multiples of one kernel. The two
   // grids go side by side or one above the other, whichever draws the cells bigger.
   void kernel_grids(ImVec2 box) {
-    const DepthwisePointwiseFit& f = demo_.fit;
+    const DepthwisePointwiseFit& f = demo_.demo().fit;
     const float line = ImGui::GetTextLineHeightWithSpacing(), gap = ImGui::GetStyle().ItemSpacing.x * 2;
     const int k = f.full.kh, rows = f.full.a, cols = f.full.b;
     const float sep = 0.5f;  // between kernels, in cells
@@ -217,9 +219,9 @@ class DepthwiseSeparableView : public LessonView {
          "make rank-1 ones (P[0][i] D[i] and P[1][i] D[i]). The closest pair is the best rank-1 approximation per channel "
          "(separate() of that matrix); what is left over is the residual.");
     ImGui::PushFont(mono_font());
-    ImGui::TextWrapped("weights left unexplained  ||W - W_fit|| / ||W|| = %.1f%%", 100.0 * demo_.fit.weight_residual);
-    if (demo_.has_output)
-      ImGui::TextWrapped("output error on this image  RMS(diff) / RMS(out) = %.1f%%", 100.0 * demo_.output_residual);
+    ImGui::TextWrapped("weights left unexplained  ||W - W_fit|| / ||W|| = %.1f%%", 100.0 * demo_.demo().fit.weight_residual);
+    if (demo_.demo().has_output)
+      ImGui::TextWrapped("output error on this image  RMS(diff) / RMS(out) = %.1f%%", 100.0 * demo_.demo().output_residual);
     ImGui::PopFont();
     if (ctx.visible("seed")) {
       if (ImGui::Button("another random convolution")) ctx.state.seed = ctx.state.seed % 1000000 + 1;
@@ -240,13 +242,16 @@ class DepthwiseSeparableView : public LessonView {
     ctx.publish("ratio", c.ratio());
     ctx.publish("formula_ratio", c.formula_ratio());
     ctx.publish("out_hw", std::to_string(c.standard.out_h) + "x" + std::to_string(c.standard.out_w));
-    ctx.publish("demo_weight_residual", demo_.fit.weight_residual);
-    if (demo_.has_output) ctx.publish("demo_output_residual", demo_.output_residual);
+    if (demo_.demo().fit.full.data.empty()) return;  // the first demonstration has not landed
+    ctx.publish("version", demo_.version());
+    ctx.publish("workers", demo_.workers());
+    ctx.publish("demo_weight_residual", demo_.demo().fit.weight_residual);
+    if (demo_.demo().has_output) ctx.publish("demo_output_residual", demo_.demo().output_residual);
   }
 
-  Recompute costs_recompute_, demo_recompute_;
+  Recompute costs_recompute_;
   DepthwiseSeparableCosts costs_;
-  DemoResult demo_;
+  DemoModel demo_;  // its residual is computed by the workers
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <exception>
 
 #include "conv2d.h"
 #include "lesson_info.h"
@@ -89,18 +90,6 @@ DepthwisePointwiseFit fit_depthwise_pointwise(const cl::Weights& full) {
   return f;
 }
 
-double output_residual(const cl::Tensor& input, const cl::Weights& full, const cl::Weights& fit) {
-  cl::Conv2dParams p;
-  p.padding = cl::same_padding(full.kh, full.kw, {1, 1});
-  const cl::Tensor a = cl::conv2d(input, full, p), b = cl::conv2d(input, fit, p);
-  double e = 0, n = 0;
-  for (std::size_t j = 0; j < a.size(); ++j) {
-    e += double(a.data[j] - b.data[j]) * (a.data[j] - b.data[j]);
-    n += double(a.data[j]) * a.data[j];
-  }
-  return n > 0 ? std::sqrt(e / n) : 0.0;
-}
-
 cl::Weights random_weights(int cout, int cin, int k, int seed) {
   std::uint32_t x = std::uint32_t(seed) * 2654435761u + 12345u;  // xorshift32
   cl::Weights w(cout, cin, k, k);
@@ -119,4 +108,36 @@ DemoResult depthwise_separable_demo(int seed, const cl::Tensor& input) {
     d.has_output = true;
   }
   return d;
+}
+
+bool DemoModel::update(int seed, const cl::Tensor& input, int input_generation) {
+  if (job_.new_key(CacheKey().with(seed, input_generation))) {
+    try {
+      DemoResult d;
+      d.fit = fit_depthwise_pointwise(random_weights(kDemoCout, kDemoCin, kDemoK, seed));
+      if (input.c != kDemoCin) {  // nothing to convolve: the fit alone, now
+        job_.drop_pending();
+        demo_ = std::move(d);
+        ++version_, workers_ = 0;
+        return true;
+      }
+      MultiJob job;
+      job.kind = MultiKind::Residual;
+      job.convs = {conv_job(d.fit.full, {}, "auto"), conv_job(d.fit.fit, {}, "auto")};
+      job_.submit(input, input_generation, job, std::move(d));
+    } catch (const std::exception& e) {
+      job_.refuse(e.what());
+    }
+  }
+  auto landed = job_.take();
+  if (!landed) return false;
+  if (landed->result.scalars.empty()) {  // cannot happen: the job's kind gives one
+    job_.refuse("the compute workers gave no residual");
+    return false;
+  }
+  demo_ = std::move(landed->meta);
+  demo_.output_residual = landed->result.scalars.at(0);
+  demo_.has_output = true;
+  ++version_, workers_ = landed->result.workers;
+  return true;
 }

@@ -5,7 +5,10 @@
 #pragma once
 #include <string>
 
+#include "conv_client.h"
 #include "cost.h"
+#include "multi_client.h"
+#include "multi_job.h"
 #include "recompute.h"
 #include "state.h"
 #include "tensor.h"
@@ -43,8 +46,7 @@ struct DepthwisePointwiseFit {
 };
 DepthwisePointwiseFit fit_depthwise_pointwise(const convlab::Weights& full);
 
-// RMS(conv(W) - conv(W_fit)) / RMS(conv(W)) on `input` ('same' zero padding).
-double output_residual(const convlab::Tensor& input, const convlab::Weights& full, const convlab::Weights& fit);
+// output_residual (multi_job.h): RMS(conv(W) - conv(W_fit)) / RMS(conv(W)) on the image.
 
 // The lesson's demonstration: weights uniform in [-1, 1] from a small fixed-seed generator, the same
 // for a seed in every browser.
@@ -56,3 +58,22 @@ struct DemoResult {
   double output_residual = 0;
 };
 DemoResult depthwise_separable_demo(int seed, const convlab::Tensor& input);
+
+// The demonstration as the page shows it. The fit is cheap; its output residual convolves the whole image
+// twice, so it is asked from the compute workers (multi_client.h), and the last demonstration stays,
+// fit and residual together, until the new one lands. A grey image has no residual: shown at once.
+class DemoModel {
+ public:
+  // True when a new demonstration is shown. A failure keeps the last one and error() says why.
+  bool update(int seed, const convlab::Tensor& input, int input_generation);
+  const DemoResult& demo() const { return demo_; }
+  bool busy() const { return job_.busy(); }
+  const std::string& error() const { return job_.error(); }
+  int version() const { return version_; }  // counts demonstrations shown
+  int workers() const { return workers_; }  // how many workers computed the residual (0: this thread)
+
+ private:
+  PendingConv<DemoResult, MultiClient> job_;
+  DemoResult demo_;
+  int version_ = 0, workers_ = 0;
+};

@@ -25,19 +25,18 @@ class PointwiseView : public LessonView {
   void update(LessonContext& ctx) override {
     const State& s = ctx.state;
     input_view_.set_for(std::to_string(ctx.input_generation), ctx.input);
-    const bool fresh = model_.update(ctx.input, ctx.input_generation, lesson_params<PointwiseParams>(s));
+    const bool fresh = model_.update(ctx.input, ctx.input_generation, lesson_params<PointwiseParams>(s), s.display);
     if (!model_.error().empty()) ctx.error = model_.error();
     const PointwiseResult& r = model_.result();
     if (!r.output) return;
     const cl::Tensor& out = *r.output;
-    if (fresh || s.display != shown_display_) {
-      // One view per output channel, all sharing the output (auto: per channel).
-      for (int i = 0; i < out.c && i < kMaxOutputs; ++i) views_[i].set(r.output, s.display, out.c > 1 ? i : -1);
-      shown_display_ = s.display;
-    }
+    if (fresh)  // one view per map, all sharing the output, each coloured by the workers on its own
+      for (std::size_t i = 0; i < r.shown.size() && i < kMaxOutputs; ++i) views_[i].set_displayed(r.shown[i]);
     // The pixel the matrix table shows: the one under the pointer, else the centre.
     pixel_y_ = hover_.active ? hover_.y : ctx.input.h / 2, pixel_x_ = hover_.active ? hover_.x : ctx.input.w / 2;
     if (pixel_y_ >= out.h || pixel_x_ >= out.w) pixel_y_ = pixel_x_ = -1;
+    ctx.publish("version", model_.version());
+    ctx.publish("workers", model_.workers());
     ctx.publish("input_shape", shape_text(ctx.input));
     ctx.publish("output_shape", shape_text(out));
     ctx.publish("weight_shape", weight_shape_text(r));
@@ -47,6 +46,9 @@ class PointwiseView : public LessonView {
     ctx.publish("centre_rgb", pixel_text(ctx.input, ctx.input.h / 2, ctx.input.w / 2));
     ctx.publish("centre_out", pixel_text(out, out.h / 2, out.w / 2));
   }
+
+  const cl::Tensor* output() const override { return model_.result().output.get(); }
+  bool computing() const override { return model_.busy(); }
 
   // The input, then every output channel: two views side by side for grey, a grid for the features.
   void visual(LessonContext& ctx, ImVec2 size) override {
@@ -155,7 +157,6 @@ class PointwiseView : public LessonView {
 
   PointwiseModel model_;
   ImageView input_view_, views_[kMaxOutputs];
-  std::string shown_display_;
   Hover hover_;                    // from the visual of the frame before (the controls are drawn first)
   int pixel_y_ = -1, pixel_x_ = -1;  // the pixel whose outputs the matrix table shows
 };

@@ -1,6 +1,7 @@
 #include "pointwise_model.h"
 
 #include <cstdio>
+#include <exception>
 
 #include "conv2d.h"
 #include "lesson_info.h"
@@ -78,7 +79,41 @@ std::string pixel_text(const cl::Tensor& t, int y, int x) {
   return text;
 }
 
-bool PointwiseModel::update(const cl::Tensor& input, int input_generation, const PointwiseParams& params) {
+MultiJob pointwise_job(const std::vector<float>& matrix, const std::string& display) {
+  const int rows = int(matrix.size() / 3);
+  MultiJob job;
+  job.convs.push_back(conv_job(cl::Weights(rows, 3, 1, 1, matrix), {}, "auto"));  // Weights checks the length
+  for (int o = 0; o < rows; ++o) job.shows.push_back({0, display, rows > 1 ? o : -1});
+  return job;
+}
+
+bool PointwiseModel::update(const cl::Tensor& input, int input_generation, const PointwiseParams& params,
+                            const std::string& display) {
   const std::vector<float> matrix = mix_matrix(params);
-  return recompute_(pointwise_key(input_generation, matrix), [&] { result_ = compute_pointwise(input, matrix); });
+  if (job_.new_key(CacheKey(pointwise_key(input_generation, matrix)).with(display))) {
+    try {
+      if (input.c != 3) {  // nothing to mix: no job
+        job_.drop_pending();
+        result_ = {};
+        ++version_, workers_ = 0;
+        return true;
+      }
+      PointwiseResult meta;
+      meta.matrix = matrix;
+      cl::CostLayer layer;
+      layer.kind = cl::LayerKind::Pointwise;
+      layer.out_channels = int(matrix.size() / 3);
+      meta.cost = cl::cost(layer, input.c, input.h, input.w);
+      job_.submit(input, input_generation, pointwise_job(matrix, display), std::move(meta));
+    } catch (const std::exception& e) {
+      job_.refuse(e.what());
+    }
+  }
+  auto landed = job_.take();
+  if (!landed) return false;
+  result_ = std::move(landed->meta);
+  result_.output = landed->result.outputs.at(0);
+  result_.shown = std::move(landed->result.shown);
+  ++version_, workers_ = landed->result.workers;
+  return true;
 }

@@ -6,7 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "conv_client.h"
 #include "cost.h"
+#include "display_choice.h"
+#include "multi_client.h"
 #include "recompute.h"
 #include "tensor.h"
 
@@ -31,6 +34,7 @@ struct PointwiseResult {
   std::shared_ptr<const convlab::Tensor> output;  // [rows, H, W]; null when nothing was mixed
   std::vector<float> matrix;                      // rows x 3, as used for the output
   convlab::LayerCost cost;
+  std::vector<ShownOutput> shown;  // PointwiseModel: each map as its view shows it (all channels for one map)
 };
 
 // The 1x1 convolution of a 3-channel `input` by `matrix` (rows x 3) and its cost. A grey (one channel)
@@ -40,6 +44,10 @@ PointwiseResult compute_pointwise(const convlab::Tensor& input, const std::vecto
 // Everything the result depends on: the image (by generation) and the matrix values, by their bits.
 CacheKey pointwise_key(int input_generation, const std::vector<float>& matrix);
 
+// The job that computes and colours the maps in the workers: the 1x1 convolution, each map shown alone
+// with `display` (one map: shown whole).
+MultiJob pointwise_job(const std::vector<float>& matrix, const std::string& display);
+
 std::string weight_shape_text(const PointwiseResult& r);   // "8x3x1x1"
 std::string matrix_text(const std::vector<float>& matrix);  // "0.299,0.587,0.114" (%g)
 // Every channel of t at pixel (y, x), comma-separated with six decimals: "0.250000,-0.100000".
@@ -47,12 +55,19 @@ std::string pixel_text(const convlab::Tensor& t, int y, int x);
 
 class PointwiseModel {
  public:
-  // Recomputes when the key changes; true when the result is new. A failure keeps the previous result.
-  bool update(const convlab::Tensor& input, int input_generation, const PointwiseParams& params);
+  // Asks the workers for the maps, coloured with `display`, when anything changed; true when a new
+  // result is shown (until it lands the last one stays and busy() is true). A grey image has nothing
+  // to mix: an empty result at once. A failure keeps the previous result and error() says why.
+  bool update(const convlab::Tensor& input, int input_generation, const PointwiseParams& params,
+              const std::string& display = "auto");
   const PointwiseResult& result() const { return result_; }
-  const std::string& error() const { return recompute_.error(); }
+  const std::string& error() const { return job_.error(); }
+  bool busy() const { return job_.busy(); }
+  int version() const { return version_; }  // counts results shown
+  int workers() const { return workers_; }  // how many workers computed the result (0: this thread)
 
  private:
-  Recompute recompute_;
+  PendingConv<PointwiseResult, MultiClient> job_;  // the meta: the result but its output
   PointwiseResult result_;
+  int version_ = 0, workers_ = 0;
 };

@@ -30,41 +30,47 @@ class SeparableView : public LessonView {
       ctx.error = e.what();  // an impossible preset size: the previous outputs stay
       return;
     }
-    if (recompute_(separable_key(kernel, ctx.input_generation), [&] { result_ = compute_separable(ctx.input, kernel); })) {
-      ++generation_;
+    const bool fresh = model_.update(ctx.input, ctx.input_generation, kernel, ctx.state.display);
+    if (model_.asked() != asked_) {  // a new setting: time it once it has stayed a while
+      asked_ = model_.asked();
       settle_.changed(emscripten_get_now());
     }
-    if (!recompute_.error().empty()) {
-      ctx.error = recompute_.error();
+    if (!model_.error().empty()) {
+      ctx.error = model_.error();
       settle_.clear();  // nothing new to time; the previous times stay
     }
-    if (result_.empty()) return;
-    input_view_.set_for(std::to_string(ctx.input_generation), ctx.input);
-    const std::string key = std::to_string(generation_) + "|" + ctx.state.display;
-    full_view_.set_for(key, result_.full, ctx.state.display);
-    two_pass_view_.set_for(key, result_.two_pass, ctx.state.display);
-    diff_view_.set_for(std::to_string(generation_), result_.diff, "diverging", 0);
     if (settle_.ready(emscripten_get_now())) {
-      times_ = time_paths(ctx.input, result_, emscripten_get_now);
+      model_.time(ctx.input, ctx.input_generation);  // in a worker, or here at once without workers
       settle_.clear();
     } else if (settle_.due()) {
       ctx.keep_drawing();  // come back when it is due, even if nothing else happens
     }
+    const SeparableResult& r = model_.result();
+    if (r.empty()) return;
+    input_view_.set_for(std::to_string(ctx.input_generation), ctx.input);
+    if (fresh) {
+      full_view_.set_displayed(r.shown[0]);
+      two_pass_view_.set_displayed(r.shown[1]);
+      diff_view_.set_displayed(r.shown[2]);
+    }
     publish(ctx);
   }
 
+  const cl::Tensor* output() const override { return result().full.get(); }
+  bool computing() const override { return model_.busy(); }
+
   void visual(LessonContext& ctx, ImVec2 size) override {
-    if (result_.empty()) return;
+    if (result().empty()) return;
     const cl::Tensor& in = ctx.input;
     char input_caption[48], full_caption[48];
     std::snprintf(input_caption, sizeof input_caption, "input %s", shape_text(in).c_str());
-    std::snprintf(full_caption, sizeof full_caption, "full %d x %d kernel", result_.kernel.h, result_.kernel.w);
+    std::snprintf(full_caption, sizeof full_caption, "full %d x %d kernel", result().kernel.h, result().kernel.w);
     struct Cell {
       const char* caption;
       ImageView& view;
     } cells[] = {{input_caption, input_view_},
                  {full_caption, full_view_},
-                 {result_.sep.separable ? "column, then row pass" : "rank-1 approximation", two_pass_view_},
+                 {result().sep.separable ? "column, then row pass" : "rank-1 approximation", two_pass_view_},
                  {"passes - full (red)", diff_view_}};
     const ViewGrid grid = view_grid(4, size, float(in.h) / float(in.w), ImGui::GetTextLineHeightWithSpacing());
     for (int i = 0; i < 4; ++i) {
@@ -80,14 +86,14 @@ class SeparableView : public LessonView {
 
   void controls(LessonContext& ctx) override {
     if (ctx.section("kernel-editor", "Kernel")) kernel_editor(ctx.state, ctx.input.c, 11);
-    if (result_.empty()) return;
+    if (result().empty()) return;
     if (ctx.section("factors", "Rank-1 split")) factors();
     if (ctx.section("cost", "Multiplications and time")) cost();
   }
 
  private:
   void factors() {
-    const cl::Separation& sep = result_.sep;
+    const cl::Separation& sep = result().sep;
     const ImVec4 good(0.45f, 0.85f, 0.55f, 1), bad(1.0f, 0.62f, 0.35f, 1);
     ImGui::TextColored(sep.separable ? good : bad, sep.separable ? "Separable: rank 1" : "Not separable: rank > 1");
     help("separate() takes the singular value decomposition of the kernel: K = s1 u1 v1^T + s2 u2 v2^T + ... The kernel is "
@@ -95,26 +101,26 @@ class SeparableView : public LessonView {
     ImGui::PushFont(mono_font());
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextWrapped("residual ||K - col row^T|| / ||K|| = %.3g", sep.residual);
-    ImGui::TextWrapped("column (%d) = %s", result_.kernel.h, vector_text(sep.column).c_str());
-    ImGui::TextWrapped("row    (%d) = %s", result_.kernel.w, vector_text(sep.row).c_str());
+    ImGui::TextWrapped("column (%d) = %s", result().kernel.h, vector_text(sep.column).c_str());
+    ImGui::TextWrapped("row    (%d) = %s", result().kernel.w, vector_text(sep.row).c_str());
     ImGui::PopTextWrapPos();
     ImGui::PopFont();
-    const float cell = std::clamp(ImGui::GetContentRegionAvail().x * 0.45f / float(std::max(result_.kernel.w, 1)), 8.0f, 40.0f);
-    draw_kernel("kernel", result_.kernel, cell);
+    const float cell = std::clamp(ImGui::GetContentRegionAvail().x * 0.45f / float(std::max(result().kernel.w, 1)), 8.0f, 40.0f);
+    draw_kernel("kernel", result().kernel, cell);
     ImGui::SameLine(0, 18);
-    draw_kernel("column x row", result_.approx, cell);
+    draw_kernel("column x row", result().approx, cell);
     ImGui::PushTextWrapPos(0.0f);
     if (sep.separable) {
       ImGui::TextWrapped("The two passes give the full kernel's output up to float rounding: largest difference %.2g.",
-                         double(result_.max_error));
+                         double(result().max_error));
     } else {
       ImGui::TextWrapped("The best rank-1 approximation misses %.1f%% of the kernel (Frobenius norm). Its output differs from "
                          "the full kernel's by up to %.3g (RMS %.3g) on this image.",
-                         100.0 * sep.residual, double(result_.max_error), double(result_.rms_error));
-      if (result_.sum_changed())
+                         100.0 * sep.residual, double(result().max_error), double(result().rms_error));
+      if (result().sum_changed())
         ImGui::TextWrapped("A small residual in the kernel can still mean a large error in the output: the kernel sums to %.3g "
                            "but its approximation to %.3g, so even flat regions come out different.",
-                           result_.kernel_sum, result_.approx_sum);
+                           result().kernel_sum, result().approx_sum);
     }
     ImGui::TextDisabled("The difference view: blue where the passes are lower, red where higher, white where they agree.");
     ImGui::PopTextWrapPos();
@@ -127,7 +133,7 @@ class SeparableView : public LessonView {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 o = ImGui::GetCursorScreenPos();
     float scale = 0;
-    for (float v : result_.kernel.data) scale = std::max(scale, std::fabs(v));
+    for (float v : result().kernel.data) scale = std::max(scale, std::fabs(v));
     ImFont* font = mono_font();
     const float fs = std::min(13.0f, cell * 0.3f);
     for (int y = 0; y < k.h; ++y)
@@ -149,36 +155,39 @@ class SeparableView : public LessonView {
   }
 
   void cost() {
-    const int kh = result_.kernel.h, kw = result_.kernel.w;
+    const int kh = result().kernel.h, kw = result().kernel.w;
     ImGui::TextUnformatted("Multiplications per output pixel");
     help("Per channel. The column pass multiplies kh values, the row pass kw.");
     ImGui::PushFont(mono_font());
-    ImGui::Text("full %d x %d = %d   two passes %d + %d = %d", kh, kw, result_.mults_full(), kh, kw, result_.mults_separable());
+    ImGui::Text("full %d x %d = %d   two passes %d + %d = %d", kh, kw, result().mults_full(), kh, kw, result().mults_separable());
     ImGui::PopFont();
     ImGui::Spacing();
     ImGui::TextUnformatted("Measured on this image");
-    help("Mean time per run, each path repeated for at least 40 ms (3 to 40 runs), timed in this browser tab a quarter of a "
-         "second after the kernel or the image last changed. The full path is the core's conv2d with groups = channels; the "
+    help("Mean time per run, each path repeated for at least 40 ms (3 to 40 runs), timed in one of the page's compute "
+         "workers (the same wasm core; this tab itself without workers) a quarter of a second after the kernel or the image "
+         "last changed. The full path is the core's conv2d with groups = channels; the "
          "two-pass path is separable_conv2d with the factors above.");
-    if (settle_.due()) {
+    if (!model_.times_current()) {
       ImGui::TextDisabled("measuring...");
       return;
     }
     ImGui::PushFont(mono_font());
-    ImGui::Text("full conv2d         %7.2f ms", times_.full_ms);
-    ImGui::Text("separable (2 pass)  %7.2f ms", times_.separable_ms);
+    ImGui::Text("full conv2d         %7.2f ms", times().full_ms);
+    ImGui::Text("separable (2 pass)  %7.2f ms", times().separable_ms);
     ImGui::PopFont();
     ImGui::PushTextWrapPos(0.0f);
-    if (times_.separable_ms > 0 && times_.full_ms > 0)
-      ImGui::TextDisabled("separable / full = %.2f: the two passes are %s", times_.ratio(),
-                          times_.separable_ms < times_.full_ms ? "faster" : "slower here");
-    if (times_.separable_ms >= times_.full_ms)
+    if (times().separable_ms > 0 && times().full_ms > 0)
+      ImGui::TextDisabled("separable / full = %.2f: the two passes are %s", times().ratio(),
+                          times().separable_ms < times().full_ms ? "faster" : "slower here");
+    if (times().separable_ms >= times().full_ms)
       ImGui::TextDisabled("For small kernels the saved multiplications do not pay for the extra pass; try a 9 x 9 Gaussian.");
     ImGui::PopTextWrapPos();
   }
 
   void publish(LessonContext& ctx) const {
-    const SeparableResult& r = result_;
+    const SeparableResult& r = model_.result();
+    ctx.publish("version", model_.version());
+    ctx.publish("workers", model_.workers());
     ctx.publish("separable", r.sep.separable ? "yes" : "no");
     ctx.publish("residual", r.sep.residual);
     ctx.publish("column", vector_text(r.sep.column));
@@ -186,23 +195,24 @@ class SeparableView : public LessonView {
     ctx.publish("kernel_size", std::to_string(r.kernel.h) + "x" + std::to_string(r.kernel.w));
     ctx.publish("mults_full", r.mults_full());
     ctx.publish("mults_separable", r.mults_separable());
-    if (settle_.due()) {  // empty, so that a reader never takes the last kernel's times for this one's
+    if (!model_.times_current()) {  // empty, so that a reader never takes the last kernel's times for this one's
       for (const char* key : {"time_full_ms", "time_separable_ms", "time_ratio"}) ctx.publish(key, std::string());
     } else {
-      ctx.publish("time_full_ms", times_.full_ms);
-      ctx.publish("time_separable_ms", times_.separable_ms);
-      ctx.publish("time_ratio", times_.ratio());
+      ctx.publish("time_full_ms", times().full_ms);
+      ctx.publish("time_separable_ms", times().separable_ms);
+      ctx.publish("time_ratio", times().ratio());
     }
     ctx.publish("max_error", double(r.max_error));
     ctx.publish("rms_error", double(r.rms_error));
-    ctx.publish("output_shape", shape_text(r.full));
+    ctx.publish("output_shape", shape_text(*r.full));
   }
 
-  Recompute recompute_;
-  SeparableResult result_;
-  int generation_ = 0;  // counts results, for the views' keys
+  const SeparableResult& result() const { return model_.result(); }
+  const PathTimes& times() const { return model_.times(); }
+
+  SeparableModel model_;
+  int asked_ = 0;  // the model's asked() when the settle timer last restarted
   SettleTimer settle_;
-  PathTimes times_;
   ImageView input_view_, full_view_, two_pass_view_, diff_view_;
 };
 

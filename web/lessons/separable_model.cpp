@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <utility>
 
 #include "lesson_info.h"
 
@@ -22,29 +23,38 @@ CacheKey separable_key(const cl::Kernel2D& kernel, int input_generation) {
   return CacheKey().with(input_generation, kernel.h, kernel.w, kernel.data);
 }
 
-SeparableResult compute_separable(const cl::Tensor& input, const cl::Kernel2D& kernel) {
+SeparableResult separable_setup(int channels, const cl::Kernel2D& kernel) {
   SeparableResult r;
   r.kernel = kernel;
   r.sep = cl::separate(kernel);
   r.approx = cl::outer(r.sep.column, r.sep.row);
-  r.params.groups = input.c;
+  r.params.groups = channels;
   r.params.padding = cl::same_padding(kernel.h, kernel.w, {1, 1});
   r.params.padding_mode = cl::PadMode::Reflect;
-  r.weights = cl::depthwise_weights(kernel, input.c);
-  r.full = cl::conv2d(input, r.weights, r.params);
-  r.two_pass = cl::separable_conv2d(input, r.sep.column, r.sep.row, r.params);
-  r.diff = cl::Tensor::uninitialized(r.full.c, r.full.h, r.full.w);
-  double sq = 0;
-  for (std::size_t i = 0; i < r.full.size(); ++i) {
-    const float d = r.two_pass.data[i] - r.full.data[i];
-    r.diff.data[i] = d;
-    r.max_error = std::max(r.max_error, std::fabs(d));
-    sq += double(d) * d;
-  }
-  r.rms_error = float(std::sqrt(sq / double(std::max<std::size_t>(1, r.diff.size()))));
+  r.weights = cl::depthwise_weights(kernel, channels);
   for (float v : r.kernel.data) r.kernel_sum += v;
   for (float v : r.approx.data) r.approx_sum += v;
   return r;
+}
+
+SeparableResult compute_separable(const cl::Tensor& input, const cl::Kernel2D& kernel) {
+  SeparableResult r = separable_setup(input.c, kernel);
+  SeparablePaths p = separable_paths(input, r.weights, r.params, r.sep.column, r.sep.row);
+  r.full = std::make_shared<const cl::Tensor>(std::move(p.full));
+  r.two_pass = std::make_shared<const cl::Tensor>(std::move(p.two_pass));
+  r.diff = std::make_shared<const cl::Tensor>(std::move(p.diff));
+  r.max_error = p.max_error;
+  r.rms_error = p.rms_error;
+  return r;
+}
+
+MultiJob separable_job(const SeparableResult& r, const std::string& display, MultiKind kind) {
+  MultiJob job;
+  job.kind = kind;
+  job.convs.push_back(conv_job(r.weights, r.params, "auto"));
+  job.vectors = {r.sep.column, r.sep.row};
+  if (kind == MultiKind::Separable) job.shows = {{0, display, -1}, {1, display, -1}, {2, "diverging", 0}};
+  return job;
 }
 
 std::string vector_text(const std::vector<float>& v) {
@@ -58,19 +68,41 @@ std::string vector_text(const std::vector<float>& v) {
 }
 
 PathTimes time_paths(const cl::Tensor& input, const SeparableResult& r, const std::function<double()>& now_ms) {
-  auto time_of = [&](const auto& run) {
-    const double start = now_ms();
-    int n = 0;
-    double now = start;
-    while (n < kMinRuns || (now - start < kMinMs && n < kMaxRuns)) {
-      run();
-      ++n;
-      now = now_ms();
-    }
-    return (now - start) / n;
-  };
-  PathTimes t;
-  t.full_ms = time_of([&] { (void)cl::conv2d(input, r.weights, r.params); });
-  t.separable_ms = time_of([&] { (void)cl::separable_conv2d(input, r.sep.column, r.sep.row, r.params); });
-  return t;
+  return time_paths(input, r.weights, r.params, r.sep.column, r.sep.row, now_ms);
+}
+
+bool SeparableModel::update(const cl::Tensor& input, int input_generation, const cl::Kernel2D& kernel,
+                            const std::string& display) {
+  job_.ask(CacheKey(separable_key(kernel, input_generation)).with(display), input, input_generation, [&] {
+    SeparableResult meta = separable_setup(input.c, kernel);
+    MultiJob job = separable_job(meta, display);
+    (void)multi_job_shapes(input, job);  // a refused setting must not count as asked
+    asked_ = meta;
+    ++asked_version_;
+    return std::pair{std::move(job), std::move(meta)};
+  });
+  if (auto t = times_job_.take(); t && t->meta == asked_version_ && t->result.scalars.size() == 2) {
+    times_ = {t->result.scalars[0], t->result.scalars[1]};
+    times_version_ = t->meta;
+  }
+  auto landed = job_.take();
+  if (!landed) return false;
+  MultiResult& out = landed->result;
+  if (out.outputs.size() != 3 || out.scalars.size() != 2) return false;  // cannot happen: the job's kind gives them
+  result_ = std::move(landed->meta);
+  result_.full = out.outputs[0];
+  result_.two_pass = out.outputs[1];
+  result_.diff = out.outputs[2];
+  result_.shown = std::move(out.shown);
+  result_.max_error = float(out.scalars[0]);
+  result_.rms_error = float(out.scalars[1]);
+  ++version_, workers_ = out.workers;
+  return true;
+}
+
+void SeparableModel::time(const cl::Tensor& input, int input_generation) {
+  if (asked_.kernel.data.empty()) return;
+  times_job_.ask(CacheKey().with(asked_version_, input_generation), input, input_generation, [&] {
+    return std::pair{separable_job(asked_, "auto", MultiKind::SeparableTimes), asked_version_};
+  });
 }

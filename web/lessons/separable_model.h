@@ -3,10 +3,14 @@
 // passes of that split, their difference, the multiplications per pixel, and the timing of both paths.
 #pragma once
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "conv2d.h"
+#include "conv_client.h"
+#include "multi_client.h"
+#include "multi_job.h"
 #include "recompute.h"
 #include "separable.h"
 #include "tensor.h"
@@ -17,12 +21,14 @@ struct SeparableResult {
   convlab::Kernel2D approx;       // outer(column, row): the kernel itself, to rounding, when separable
   convlab::Weights weights;       // the full path: the kernel on every channel (groups = channels)
   convlab::Conv2dParams params;   // both paths: 'same' reflect padding, groups = channels
-  convlab::Tensor full, two_pass;  // conv2d with the kernel; separable_conv2d with the split
-  convlab::Tensor diff;           // two_pass - full
+  // conv2d with the kernel; separable_conv2d with the split; two_pass - full (separable_paths). Null
+  // until computed.
+  std::shared_ptr<const convlab::Tensor> full, two_pass, diff;
+  std::vector<ShownOutput> shown;  // SeparableModel: full, two passes and diff as their views show them
   float max_error = 0, rms_error = 0;  // of diff, over every channel
   double kernel_sum = 0, approx_sum = 0;
 
-  bool empty() const { return full.empty(); }
+  bool empty() const { return !full; }
   int mults_full() const { return kernel.h * kernel.w; }      // per output pixel and channel
   int mults_separable() const { return kernel.h + kernel.w; }  // column pass + row pass
   // The rank-1 approximation keeps a different sum: even flat regions come out different.
@@ -33,6 +39,11 @@ struct SeparableResult {
 CacheKey separable_key(const convlab::Kernel2D& kernel, int input_generation);
 // Throws what separate() or the convolutions throw (an empty or non-finite kernel).
 SeparableResult compute_separable(const convlab::Tensor& input, const convlab::Kernel2D& kernel);
+// Everything but the images (cheap: the split of a small kernel) for an image of `channels` channels.
+SeparableResult separable_setup(int channels, const convlab::Kernel2D& kernel);
+// The job that computes the images of `r` in a worker: full and two passes shown with `display`, the
+// difference with the diverging map of channel 0; as SeparableTimes, the timing of both paths.
+MultiJob separable_job(const SeparableResult& r, const std::string& display, MultiKind kind = MultiKind::Separable);
 
 // "[1, -2, 0.5]": a factor as the lesson writes it (4 significant digits).
 std::string vector_text(const std::vector<float>& v);
@@ -52,12 +63,33 @@ class SettleTimer {
   bool due_ = false;
 };
 
-struct PathTimes {
-  double full_ms = 0, separable_ms = 0;  // mean time per run
-  double ratio() const { return full_ms > 0 ? separable_ms / full_ms : 0.0; }
-};
-// Times both paths of `r` on `input` with the clock `now_ms`: each repeated for at least kMinMs (the
-// browser's clock is coarse), at least kMinRuns and at most kMaxRuns times.
-constexpr int kMinRuns = 3, kMaxRuns = 40;
-constexpr double kMinMs = 40.0;
+// Times both paths of `r` on `input` (multi_job.h's time_paths, with its limits).
 PathTimes time_paths(const convlab::Tensor& input, const SeparableResult& r, const std::function<double()>& now_ms);
+
+// The lesson's results as the page shows them: the images computed and coloured in the compute workers
+// (multi_client.h), the last result staying whole until the newest setting's lands; the timing of both
+// paths too, asked for separately once the kernel has settled (it takes a few frames' time).
+class SeparableModel {
+ public:
+  // Asks for the images when the kernel, the image or the display changed; true when a new result is
+  // shown. A refused kernel keeps the last result and error() says why.
+  bool update(const convlab::Tensor& input, int input_generation, const convlab::Kernel2D& kernel, const std::string& display);
+  // Asks for the timing of the newest setting asked for.
+  void time(const convlab::Tensor& input, int input_generation);
+  const SeparableResult& result() const { return result_; }
+  const PathTimes& times() const { return times_; }
+  int asked() const { return asked_version_; }  // counts settings asked for: the settle timer restarts on each
+  bool times_current() const { return times_version_ == asked_version_; }  // the times are the newest setting's
+  bool busy() const { return job_.busy(); }
+  const std::string& error() const { return job_.error(); }
+  int version() const { return version_; }  // counts results shown
+  int workers() const { return workers_; }  // how many workers computed the result (0: this thread)
+
+ private:
+  PendingConv<SeparableResult, MultiClient> job_;  // the meta: the result but its images
+  PendingConv<int, MultiClient> times_job_;        // the meta: the asked version timed
+  SeparableResult result_, asked_;
+  int asked_version_ = 0, times_version_ = -1;
+  int version_ = 0, workers_ = 0;
+  PathTimes times_;
+};

@@ -81,6 +81,16 @@ export class ComputePool {
     this.#pump();
   }
 
+  // A job of several outputs (web/multi_job.h): shapes holds each output's C, H, W; showOutputs the
+  // output each show colours. Split into row bands when `banded`, else computed whole by one worker.
+  submitMulti(slot, id, words, shapes, showOutputs, banded) {
+    const s = this.#slot(slot);
+    const outputs = [];
+    for (let i = 0; i + 2 < shapes.length; i += 3) outputs.push([shapes[i], shapes[i + 1], shapes[i + 2]]);
+    s.queued = { slot, id, words, shape: outputs[0] || [0, 1, 1], multi: { shapes: outputs, showOutputs: [...showOutputs], banded } };
+    this.#pump();
+  }
+
   // The id of slot's finished job waiting to be taken, or 0.
   ready(slot) { const s = this.slots.get(slot); return s && s.done ? s.done.id : 0; }
   take(slot) {
@@ -94,13 +104,20 @@ export class ComputePool {
   recycle(result, which = 'both') {
     if (!result || !result.bands) return;
     result.bands.forEach((band, i) => {
-      const buffers = [which !== 'rgba' && band.floats, which !== 'floats' && band.rgba].filter((b) => b && b.byteLength > 0);
+      const floats = which !== 'rgba' ? [band.floats, ...(band.outputs || [])] : [];
+      const rgba = which !== 'floats' ? [band.rgba, ...(band.rgbas || [])] : [];
+      const buffers = [...floats, ...rgba].filter((b) => b && b.byteLength > 0);
       if (buffers.length && this.workers[i]) this.workers[i].postMessage({ type: 'recycle', buffers }, buffers);
     });
   }
 
   // Keeps a taken result for its RGBA (see heldResults); returns its handle.
   hold(result) { return heldResults.hold(result, this); }
+  // The same for show s of a taken multi result: held apart, since each view lets go of its own.
+  holdShow(result, s) {
+    const shape = result.shapes[result.showOutputs[s]];
+    return heldResults.hold({ shape, bands: result.bands.map((b) => ({ rows: b.rows, rgba: b.rgbas[s] })) }, this);
+  }
 
   #slot(slot) {
     if (!this.slots.has(slot)) this.slots.set(slot, { queued: null, done: null });
@@ -114,7 +131,7 @@ export class ComputePool {
     const job = next.queued;
     next.queued = null;
     const [, oh] = job.shape;
-    const n = Math.min(this.workers.length, oh);
+    const n = job.multi && !job.multi.banded ? 1 : Math.min(this.workers.length, oh);
     job.bands = [];
     for (let i = 0; i < n; i++) job.bands.push({ rows: [Math.floor((oh * i) / n), Math.floor((oh * (i + 1)) / n)] });
     job.waiting = n;
@@ -122,7 +139,8 @@ export class ComputePool {
     this.running = job;
     this.jobsRun++;
     const whole = n === 1;  // one band: it colours itself at once (compute_worker.js)
-    job.bands.forEach((band, i) => this.workers[i].postMessage({ type: 'run', id: job.id, words: job.words, rows: band.rows, whole }));
+    const type = job.multi ? 'multi-run' : 'run';
+    job.bands.forEach((band, i) => this.workers[i].postMessage({ type, id: job.id, words: job.words, rows: band.rows, whole }));
   }
 
   #reply(worker, msg) {
@@ -130,7 +148,23 @@ export class ComputePool {
     if (!job || msg.id !== job.id || !job.bands[worker]) return;  // a reply of a job already given up
     const band = job.bands[worker];
     if (msg.type === 'error') { this.#finish({ id: job.id, error: msg.message }); return; }
-    if (msg.type === 'ranged') {
+    if (msg.type === 'multi-ranged') {
+      job.ms = Math.max(job.ms, msg.ms);  // the slowest band's computation
+      Object.assign(band, { range: msg.range, scalars: msg.scalars });
+      if (--job.waiting > 0) return;
+      const shows = job.multi.showOutputs.length;
+      const ranges = new Float32Array(job.bands.length * shows * 8);
+      job.bands.forEach((b, i) => ranges.set(b.range, i * shows * 8));
+      job.waiting = job.bands.length;
+      job.bands.forEach((b, i) => this.workers[i].postMessage({ type: 'multi-show', id: job.id, ranges, bands: job.bands.length }));
+    } else if (msg.type === 'multi-band') {
+      if (msg.convMs !== undefined) job.ms = Math.max(job.ms, msg.convMs);  // a whole-output band: both phases in one
+      if (msg.scalars) band.scalars = msg.scalars;
+      Object.assign(band, { outputs: msg.outputs, rgbas: msg.rgbas });
+      job.info = msg.info;
+      if (--job.waiting > 0) return;
+      this.#finish({ id: job.id, ...job.multi, bands: job.bands, info: job.info, scalars: job.bands[0].scalars, ms: job.ms });
+    } else if (msg.type === 'ranged') {
       job.ms = Math.max(job.ms, msg.ms);  // the slowest band's convolution
       band.range = msg.range;
       if (--job.waiting > 0) return;

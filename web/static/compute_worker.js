@@ -8,6 +8,11 @@
 //                                             (a round trip through the page's busy main thread saved)
 //   {type: 'show', id, ranges}                phase 2: colour the band from every band's range; reply
 //                                             {type: 'band', id, floats, rgba, info, convMs}, buffers transferred
+//   {type: 'multi-run', id, words, rows, whole}  the same phases for a job of several outputs (web/multi_job.h):
+//                                             reply {type: 'multi-ranged', id, range (one per show), scalars, ms}
+//   {type: 'multi-show', id, ranges, bands}   reply {type: 'multi-band', id, outputs: [ArrayBuffer], rgbas:
+//                                             [ArrayBuffer] (one per show), info, convMs, scalars (when whole)},
+//                                             buffers transferred
 //   {type: 'recycle', buffers}                buffers of an earlier reply, back for the next replies (a
 //                                             steady stream of fresh 16 MB buffers made the page collect
 //                                             garbage for longer than a frame)
@@ -47,7 +52,7 @@ function handle(msg) {
   if (!core) return;  // the module failed to start: the pool has been told
   if (msg.type === 'recycle') {
     spare.push(...msg.buffers);
-    spare.splice(0, Math.max(0, spare.length - 4));
+    spare.splice(0, Math.max(0, spare.length - 12));  // a multi job returns up to 9 per band
     return;
   }
   if (msg.type === 'input') {
@@ -76,6 +81,7 @@ function handle(msg) {
     postMessage({ type: 'ranged', id: msg.id, range, ms: performance.now() - t0 });
     return;
   }
+  if (msg.type === 'multi-run' || msg.type === 'multi-show') { handleMulti(msg); return; }
   if (msg.type === 'show') show(msg.id, msg.ranges);
 }
 
@@ -89,6 +95,32 @@ function show(id, ranges, convMs = undefined) {
   const info = new Float32Array(core.HEAPU8.buffer, core._worker_display_info(), 5).slice();
   postMessage({ type: 'band', id, floats: floats.buffer, rgba: rgba.buffer, info, convMs },
     [floats.buffer, rgba.buffer]);
+}
+
+function handleMulti(msg) {
+  if (msg.type === 'multi-run') {
+    const t0 = performance.now();
+    const rc = withHeapCopy(msg.words, (p) => core._worker_multi_run(p, msg.words.length, msg.rows[0], msg.rows[1]));
+    if (rc !== 0) { postMessage(rc === null ? { type: 'error', id: msg.id, message: 'out of memory' } : failure(msg.id)); return; }
+    const range = new Float32Array(core.HEAPU8.buffer, core._worker_multi_ranges(), core._worker_multi_shows() * 8).slice();
+    const scalars = new Float64Array(core.HEAPU8.buffer, core._worker_multi_scalars(), core._worker_multi_scalar_count()).slice();
+    if (msg.whole) { showMulti(msg.id, range, 1, performance.now() - t0, scalars); return; }  // the only band
+    postMessage({ type: 'multi-ranged', id: msg.id, range, scalars, ms: performance.now() - t0 });
+    return;
+  }
+  showMulti(msg.id, msg.ranges, msg.bands);
+}
+
+function showMulti(id, ranges, bands, convMs = undefined, scalars = undefined) {
+  const rc = withHeapCopy(ranges, (p) => core._worker_multi_display(p, bands));
+  if (rc !== 0) { postMessage(rc === null ? { type: 'error', id, message: 'out of memory' } : failure(id)); return; }
+  const outputs = [], rgbas = [];
+  for (let i = 0; i < core._worker_multi_outputs(); i++)
+    outputs.push(copyOut(Float32Array, core._worker_multi_output(i), core._worker_multi_output_floats(i)).buffer);
+  const shows = core._worker_multi_shows();
+  for (let s = 0; s < shows; s++) rgbas.push(copyOut(Uint8Array, core._worker_multi_rgba(s), core._worker_multi_rgba_bytes(s)).buffer);
+  const info = new Float32Array(core.HEAPU8.buffer, core._worker_multi_info(), shows * 5).slice();
+  postMessage({ type: 'multi-band', id, outputs, rgbas, info, convMs, scalars }, [...outputs, ...rgbas]);
 }
 
 onmessage = (e) => { queue = queue.then(() => handle(e.data)); };

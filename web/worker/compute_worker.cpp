@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "image_job.h"
+#include "multi_job.h"
 
 namespace cl = convlab;
 
@@ -23,6 +24,11 @@ BandDisplay g_display;
 float g_range[kBandRangeFloats];
 float g_info[kBandDisplayFloats];
 std::string g_error;
+// A job of several outputs (multi_job.h): its band, each show's range, then each show's colours.
+MultiJob g_multi;
+MultiBand g_multi_band;
+std::vector<float> g_multi_ranges, g_multi_info;
+std::vector<BandDisplay> g_multi_shown;
 
 template <class Fn>
 int guarded(Fn&& fn) {
@@ -77,6 +83,42 @@ EMSCRIPTEN_KEEPALIVE int worker_display(const float* ranges, int count) {
     band_display_to_floats(g_display, g_info);
   });
 }
+
+// The same two phases for a multi job: rows [row_begin, row_end) of its outputs, its scalars, and a range
+// per show (kBandRangeFloats each); then each show's RGBA from every band's ranges (band after band).
+EMSCRIPTEN_KEEPALIVE int worker_multi_run(const std::int32_t* words, int count, int row_begin, int row_end) {
+  return guarded([&] {
+    if (g_input.empty()) throw std::invalid_argument("no image yet");
+    g_multi = decode_multi_job(words, std::size_t(count));
+    g_multi_band = run_multi_job_band(g_input, g_multi, row_begin, row_end, [] { return emscripten_get_now(); });
+    const std::vector<BandRange> ranges = multi_band_ranges(g_multi_band, g_multi);
+    g_multi_ranges.assign(ranges.size() * kBandRangeFloats, 0.0f);
+    for (std::size_t i = 0; i < ranges.size(); ++i) band_range_to_floats(ranges[i], &g_multi_ranges[i * kBandRangeFloats]);
+  });
+}
+EMSCRIPTEN_KEEPALIVE int worker_multi_shows() { return int(g_multi.shows.size()); }
+EMSCRIPTEN_KEEPALIVE const float* worker_multi_ranges() { return g_multi_ranges.data(); }
+EMSCRIPTEN_KEEPALIVE int worker_multi_scalar_count() { return int(g_multi_band.scalars.size()); }
+EMSCRIPTEN_KEEPALIVE const double* worker_multi_scalars() { return g_multi_band.scalars.data(); }
+
+EMSCRIPTEN_KEEPALIVE int worker_multi_display(const float* ranges, int bands) {
+  return guarded([&] {
+    const std::size_t shows = g_multi.shows.size();
+    std::vector<BandRange> whole(shows);
+    for (int b = 0; b < bands; ++b)
+      for (std::size_t s = 0; s < shows; ++s)
+        whole[s] = merge_band_ranges(whole[s], band_range_from_floats(ranges + (b * shows + s) * kBandRangeFloats));
+    g_multi_shown = display_multi_band(g_multi_band, g_multi, whole);
+    g_multi_info.assign(shows * kBandDisplayFloats, 0.0f);
+    for (std::size_t s = 0; s < shows; ++s) band_display_to_floats(g_multi_shown[s], &g_multi_info[s * kBandDisplayFloats]);
+  });
+}
+EMSCRIPTEN_KEEPALIVE int worker_multi_outputs() { return int(g_multi_band.outputs.size()); }
+EMSCRIPTEN_KEEPALIVE const float* worker_multi_output(int i) { return g_multi_band.outputs[std::size_t(i)].data.data(); }
+EMSCRIPTEN_KEEPALIVE int worker_multi_output_floats(int i) { return int(g_multi_band.outputs[std::size_t(i)].size()); }
+EMSCRIPTEN_KEEPALIVE const std::uint8_t* worker_multi_rgba(int s) { return g_multi_shown[std::size_t(s)].rgba.data(); }
+EMSCRIPTEN_KEEPALIVE int worker_multi_rgba_bytes(int s) { return int(g_multi_shown[std::size_t(s)].rgba.size()); }
+EMSCRIPTEN_KEEPALIVE const float* worker_multi_info() { return g_multi_info.data(); }
 
 EMSCRIPTEN_KEEPALIVE const float* worker_band() { return g_band.data.data(); }
 EMSCRIPTEN_KEEPALIVE int worker_band_floats() { return int(g_band.size()); }
