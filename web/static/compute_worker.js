@@ -13,9 +13,8 @@
 //   {type: 'multi-show', id, ranges, bands}   reply {type: 'multi-band', id, outputs: [ArrayBuffer], rgbas:
 //                                             [ArrayBuffer] (one per show), info, convMs, scalars (when whole)},
 //                                             buffers transferred
-//   {type: 'recycle', buffers}                buffers of an earlier reply, back for the next replies (a
-//                                             steady stream of fresh 16 MB buffers made the page collect
-//                                             garbage for longer than a frame)
+// Job messages also carry spare: buffers of earlier replies, back to be filled again (a steady stream of fresh
+// 16 MB buffers made the page collect garbage for longer than a frame).
 import createComputeWorker from './convlab_worker.mjs';
 
 let core = null;
@@ -50,10 +49,9 @@ function withHeapCopy(array, fn) {
 
 function handle(msg) {
   if (!core) return;  // the module failed to start: the pool has been told
-  if (msg.type === 'recycle') {
-    spare.push(...msg.buffers);
+  if (msg.spare && msg.spare.length) {  // buffers of earlier replies, back with a job message
+    spare.push(...msg.spare);
     spare.splice(0, Math.max(0, spare.length - 12));  // a multi job returns up to 9 per band
-    return;
   }
   if (msg.type === 'input') {
     const p = core._worker_input(msg.c, msg.h, msg.w);
