@@ -42,7 +42,8 @@ class PaddingView : public LessonView {
     }
     if (!model_.output) return;
     if (model_.version != padded_version_) {
-      padded_view_.set(model_.padded);  // shared with the model: no copies
+      // Shared with the model: no copies; coloured again only when the padding made a new one.
+      if (padded_view_.shared_tensor() != model_.padded) padded_view_.set(model_.padded);
       output_view_.set_displayed(model_.shown);  // coloured by the workers
       padded_version_ = model_.version;
     }

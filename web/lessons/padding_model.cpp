@@ -41,8 +41,15 @@ bool PaddingModel::update(const cl::Tensor& input, int input_generation, const c
     a.params = conv;
     a.params.stride = cl::Pair{1, 1};
     a.params.groups = input.c;
-    // pad() first: its message names what the mode cannot fill ("reflect padding, got 40").
-    a.padded = std::make_shared<const cl::Tensor>(cl::pad(input, p, a.params.padding_mode));
+    // pad() first: its message names what the mode cannot fill ("reflect padding, got 40"). A new kernel
+    // on the same padding reuses the last padded image (12 MB to fill again, and its view to recolour).
+    CacheKey pad_key;
+    pad_key.with(input_generation, p.top, p.bottom, p.left, p.right, int(conv.padding_mode));
+    if (!last_padded_ || pad_key != last_pad_key_) {
+      last_padded_ = std::make_shared<const cl::Tensor>(cl::pad(input, p, a.params.padding_mode));
+      last_pad_key_ = pad_key;
+    }
+    a.padded = last_padded_;
     a.weights = depthwise;
     a.formula_h = conv_size_formula(input.h, depthwise.kh, 1, p.top, p.bottom, a.params.dilation.h);
     a.formula_w = conv_size_formula(input.w, depthwise.kw, 1, p.left, p.right, a.params.dilation.w);

@@ -67,6 +67,8 @@ class PaddingModel {
     int in_h = 0, in_w = 0;
   };
   PendingConv<Asked> conv_;
+  std::shared_ptr<const convlab::Tensor> last_padded_;  // the last pad() asked for, and of what
+  CacheKey last_pad_key_;
 };
 
 // The numeric grid of the lesson: the top-left corner of the padded image, cell by cell.
