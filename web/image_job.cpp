@@ -5,37 +5,13 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "job_words.h"
+
 namespace cl = convlab;
 
 namespace {
 
 constexpr std::int32_t kMagic = 0x434c4a32;  // "CLJ2": words that are not a job are refused, not misread
-
-std::int32_t float_bits(float f) {
-  std::int32_t i;
-  std::memcpy(&i, &f, sizeof i);
-  return i;
-}
-float bits_float(std::int32_t i) {
-  float f;
-  std::memcpy(&f, &i, sizeof f);
-  return f;
-}
-
-// Reads words in order; running past the end is a malformed job.
-class Reader {
- public:
-  Reader(const std::int32_t* w, std::size_t n) : w_(w), n_(n) {}
-  std::int32_t next() {
-    if (i_ >= n_) throw std::invalid_argument("image job: truncated");
-    return w_[i_++];
-  }
-  bool done() const { return i_ == n_; }
-
- private:
-  const std::int32_t* w_;
-  std::size_t n_, i_ = 0;
-};
 
 // The channel a view shows for `channel` (display_choice.cpp's rule) and whether a named diverging
 // display would fall back to channel 0.
@@ -111,13 +87,13 @@ namespace {
 
 // An enum's word, refused unless it names one of [0, last].
 template <class E>
-E enum_word(Reader& r, E last, const char* what) {
+E enum_word(JobWordReader& r, E last, const char* what) {
   const std::int32_t v = r.next();
   if (v < 0 || v > std::int32_t(last)) throw std::invalid_argument(std::string("image job: bad ") + what);
   return E(v);
 }
 
-bool bool_word(Reader& r, const char* what) {
+bool bool_word(JobWordReader& r, const char* what) {
   const std::int32_t v = r.next();
   if (v != 0 && v != 1) throw std::invalid_argument(std::string("image job: bad ") + what);
   return v == 1;
@@ -126,7 +102,7 @@ bool bool_word(Reader& r, const char* what) {
 }  // namespace
 
 ImageJob decode_image_job(const std::int32_t* words, std::size_t count) {
-  Reader r(words, count);
+  JobWordReader r(words, count, "image job");
   if (r.next() != kMagic) throw std::invalid_argument("image job: not a job");
   ImageJob job;
   job.op = enum_word(r, ImageOp::Pool2d, "operation");

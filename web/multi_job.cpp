@@ -5,6 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "job_words.h"
 #include "separable.h"
 
 namespace cl = convlab;
@@ -12,39 +13,6 @@ namespace cl = convlab;
 namespace {
 
 constexpr std::int32_t kMagic = 0x434c4d31;  // "CLM1"
-
-class Reader {
- public:
-  Reader(const std::int32_t* w, std::size_t n) : w_(w), n_(n) {}
-  std::int32_t next() {
-    if (i_ >= n_) throw std::invalid_argument("multi job: truncated");
-    return w_[i_++];
-  }
-  // A count of things each at least one word long: more than the words left is malformed.
-  std::size_t count() {
-    const std::int32_t n = next();
-    if (n < 0 || std::size_t(n) > n_ - i_) throw std::invalid_argument("multi job: bad count");
-    return std::size_t(n);
-  }
-  const std::int32_t* here() const { return w_ + i_; }
-  void skip(std::size_t n) { i_ += n; }
-  bool done() const { return i_ == n_; }
-
- private:
-  const std::int32_t* w_;
-  std::size_t n_, i_ = 0;
-};
-
-std::int32_t float_bits(float f) {
-  std::int32_t i;
-  std::memcpy(&i, &f, sizeof i);
-  return i;
-}
-float bits_float(std::int32_t i) {
-  float f;
-  std::memcpy(&f, &i, sizeof f);
-  return f;
-}
 
 void need(const MultiJob& job, std::size_t convs, std::size_t vectors) {
   if (job.convs.size() != convs || job.vectors.size() != vectors)
@@ -88,7 +56,7 @@ std::vector<std::int32_t> encode_multi_job(const MultiJob& job) {
 }
 
 MultiJob decode_multi_job(const std::int32_t* words, std::size_t count) {
-  Reader r(words, count);
+  JobWordReader r(words, count, "multi job");
   if (r.next() != kMagic) throw std::invalid_argument("multi job: not a job");
   MultiJob job;
   const std::int32_t kind = r.next();
