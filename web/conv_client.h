@@ -1,5 +1,6 @@
-// A lesson model's convolution (or pooling: an ImageJob) of the page's image, off the main thread when the page runs a worker pool
-// (web/static/compute_pool.js): dragging a slider over a megapixel image then never stalls a frame.
+// A lesson model's convolution (or pooling: an ImageJob) of the page's image, off the main thread when the
+// page runs a worker pool (web/static/compute_pool.js): dragging a slider over a megapixel image then never
+// stalls a frame.
 // Without workers (native tests, workers=0, a browser that cannot start them) the same calls compute at
 // once on the calling thread, so models behave the same everywhere except for when a result lands.
 //
