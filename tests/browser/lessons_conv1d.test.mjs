@@ -140,8 +140,8 @@ test('conv1d: preset signals and kernels, the explained window, a click on the p
   const [vx, vy, vw, vh] = r.visual_rect.split(',').map(Number);
   await page.mouse.click(vx + vw * 0.3, vy + vh * 0.6);
   r = await until(page, (q) => q.selected !== '16', 'a click picks an output');
-  const picked = Number(r.selected);
-  assert.equal((await page.evaluate(() => window.playground.getState())).c1o, String(picked));
+  const picked = Number(r.selected);  // hovering shows it at once; the click reaches the state a frame later
+  await page.waitForFunction((o) => window.playground.getState().c1o === o, String(picked), { timeout: 10000 });
   y = numbers(r.output);
   assert.ok(Math.abs(Number(r.window_sum) - y[picked]) < 1e-5);
   await page.mouse.move(vx + vw * 0.8, vy + vh * 0.6);
