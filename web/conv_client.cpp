@@ -192,10 +192,10 @@ std::optional<ConvResult> ConvClient::take() {
   r.output.display = asked->second.display;
   r.output.channel = asked->second.channel;
   try {
+    const auto t0 = std::chrono::steady_clock::now();  // the values' allocation and copy
     cl::Tensor out = cl::Tensor::uninitialized(asked->second.c, asked->second.h, asked->second.w);
     float info[kBandDisplayFloats + 2];
     char* error = nullptr;
-    const auto t0 = std::chrono::steady_clock::now();
     const int handle = pool_take(slot_, out.data.data(), info, &error);
     pool_link::add_copy_ms(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     if (handle) {

@@ -58,6 +58,8 @@ try {
     const rAF = () => new Promise((r) => requestAnimationFrame(r));
     await rAF();
     const before = stats();
+    const version = () => Number(window.playground.readout().version);  // counts results shown
+    const v0 = version();
     const frame = [], core = [];
     let last = performance.now();
     for (let i = 0; i < n; i++) {
@@ -73,7 +75,7 @@ try {
     }
     const after = stats();
     const delta = before && after ? Object.fromEntries(Object.keys(after).map((key) => [key, after[key] - before[key]])) : null;
-    return { frame, core, delta };
+    return { frame, core, delta, landed: version() - v0 };
   }, { what, k, n: FRAMES, change });
 
   const rows = [];
@@ -169,7 +171,7 @@ try {
         }, { k, n: 12 });
         poolRows.push({ workers: running, k, latency: median(latency), frame: median(r.frame),
           busy: d && d.drawn > 0 ? d.busyMs / d.drawn : NaN, tasks: d && d.drawn > 0 ? (tasks * 1000) / d.drawn : NaN, copy: d && d.drawn > 0 ? d.copyMs / d.drawn : NaN,
-          upload: d && d.drawn > 0 ? d.uploadMs / d.drawn : NaN,
+          upload: d && d.drawn > 0 ? d.uploadMs / d.drawn : NaN, landed: d && d.drawn > 0 ? r.landed / d.drawn : NaN,
           core: median(r.core.filter(Number.isFinite)) });
       }
     }
@@ -229,14 +231,14 @@ try {
     console.log('\ncompute pool, kernel lesson, 1024x1024 RGB (latency: setState to the frame showing its output, median of 12;');
     console.log('busy: the page\'s frame callback, ms per drawn frame while the kernel changes every frame, of which copy: the');
     console.log('results\' values copied into the module\'s heap, and upload: textures uploaded (texSubImage2D); all tasks:');
-    console.log('everything the main thread ran, per drawn frame');
+    console.log('everything the main thread ran, per drawn frame; results: new outputs shown per drawn frame');
     console.log('(Chromium\'s TaskDuration: also the workers\' messages, garbage collection and the benchmark\'s setState);');
     console.log('speed-up: 1 worker\'s latency / this)');
-    console.log('workers  kernel  latency ms  speed-up  busy ms  copy ms  upload ms  all tasks ms  frame ms  conv ms');
+    console.log('workers  kernel  latency ms  speed-up  busy ms  copy ms  upload ms  all tasks ms  results  frame ms  conv ms');
     for (const r of poolRows) {
       const one = poolRows.find((o) => o.workers === 1 && o.k === r.k);
       const speedup = r.workers > 0 && one ? (one.latency / r.latency).toFixed(2) : '-';
-      console.log(`${String(r.workers).padStart(7)}  ${`${r.k}x${r.k}`.padStart(6)} ${fmt(r.latency, 11)} ${speedup.padStart(9)} ${fmt(r.busy, 8)} ${fmt(r.copy, 8)} ${fmt(r.upload, 10)} ${fmt(r.tasks, 13)} ${fmt(r.frame, 9)} ${fmt(r.core, 8)}`);
+      console.log(`${String(r.workers).padStart(7)}  ${`${r.k}x${r.k}`.padStart(6)} ${fmt(r.latency, 11)} ${speedup.padStart(9)} ${fmt(r.busy, 8)} ${fmt(r.copy, 8)} ${fmt(r.upload, 10)} ${fmt(r.tasks, 13)} ${Number.isFinite(r.landed) ? r.landed.toFixed(2).padStart(8) : '     n/a'} ${fmt(r.frame, 9)} ${fmt(r.core, 8)}`);
     }
     console.log('\nthe pool alone, page idle: kernel lesson jobs on 1024x1024 RGB, submit to result (median of 7)');
     console.log('workers  kernel  ms      speed-up over 1 worker');
