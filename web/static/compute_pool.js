@@ -5,13 +5,14 @@
 //
 // - The image goes to each worker once per image (setInput), and after painting only the painted rectangle
 //   (patchInput); a job carries only its parameters, as int32 words the wasm side encodes and decodes
-//   (web/image_job.h): this file never interprets them.
+//   (web/image_job.h, web/multi_job.h for a job of several outputs): this file never interprets them.
 // - A job is split into one band of output rows per worker. Phase 1: each worker computes its band and
 //   its range; phase 2: each colours its band from all the ranges (colours scale with the whole output's
-//   range). Bands come back as transferred buffers; C++ copies the values into its heap and uploads the
+//   range). A job of one band does both at once. Bands come back as transferred buffers; C++ copies the values into its heap and uploads the
 //   RGBA to its texture straight from them (web/conv_client.cpp).
 // - Coalescing: one job runs at a time; a newer submit from the same slot (a lesson's model) replaces the
 //   one queued behind it, so while a slider moves only the newest setting is computed next.
+
 // Taken results whose RGBA the page still shows: it uploads them to textures straight from their bands
 // (web/conv_client.cpp's PooledRgba) and releases them when no view needs them, which gives the buffers
 // back to the workers that made them. One table for the page, since a result outlives a replaced pool.
@@ -39,7 +40,7 @@ export class ComputePool {
     this.slots = new Map();  // slot -> { queued, done }
     this.running = null;
     this.jobsRun = 0;  // jobs started (tests check that coalescing skipped some)
-    this.imagesSent = 0;  // whole images and painted rectangles sent (tests check that painting sends rectangles)
+    this.imagesSent = 0;  // whole images sent, and painted rectangles (tests check that painting sends rectangles)
     this.patchesSent = 0;
     this.generation = -1;
     this.failed = null;
