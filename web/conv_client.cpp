@@ -114,6 +114,21 @@ int ConvClient::pool_epoch() { return g_epoch; }
 
 void ConvClient::hold_results(bool hold) { g_hold = hold; }
 
+int pool_link::finished(int slot) {
+#ifdef __EMSCRIPTEN__
+  return pool_ready(slot);
+#else
+  (void)slot;
+  return 0;
+#endif
+}
+void pool_link::discard(int slot) {
+#ifdef __EMSCRIPTEN__
+  pool_discard(slot);
+#else
+  (void)slot;
+#endif
+}
 int pool_link::new_slot() { return g_next_slot++; }
 bool pool_link::results_held() { return g_hold; }
 void pool_link::busy_changed(bool was_busy, bool busy) { g_busy_clients += int(busy) - int(was_busy); }
@@ -133,20 +148,17 @@ void pool_link::send_input(const cl::Tensor& input, int generation) {
 #endif
 }
 
-ConvClient::ConvClient() : slot_(pool_link::new_slot()) {}
-
 int ConvClient::workers() { return pool_workers(); }
 
 int ConvClient::submit(const cl::Tensor& input, int input_generation, const ImageJob& job) {
   const cl::Tensor shape = image_job_output_shape(input, job);  // throws for bad arguments
-  pool_link::busy_changed(busy(), true);
-  const int id = ++submitted_;
+  const int id = pool_.next_id();
 #ifdef __EMSCRIPTEN__
   if (workers() > 0) {
     pool_link::send_input(input, input_generation);
     const std::vector<std::int32_t> words = encode_image_job(job);
-    pool_submit(slot_, id, words.data(), int(words.size()), shape.c, shape.h, shape.w);
-    asked_[id] = Asked{job.display, job.channel, shape.c, shape.h, shape.w};
+    pool_submit(pool_.slot(), id, words.data(), int(words.size()), shape.c, shape.h, shape.w);
+    pool_.asked[id] = Asked{job.display, job.channel, shape.c, shape.h, shape.w};
     return id;
   }
 #endif
@@ -161,32 +173,17 @@ int ConvClient::submit(const cl::Tensor& input, int input_generation, const Imag
   } catch (const std::exception& e) {
     r.error = e.what();
   }
-  ready_ = std::move(r);
+  pool_.ready = std::move(r);
   return id;
-}
-
-void ConvClient::set_taken(int id) {
-  const bool was_busy = busy();
-  taken_ = id;
-  pool_link::busy_changed(was_busy, busy());
 }
 
 std::optional<ConvResult> ConvClient::take() {
   if (pool_link::results_held()) return std::nullopt;
-  if (ready_) {
-    std::optional<ConvResult> r = std::move(ready_);
-    ready_.reset();
-    set_taken(r->id);
-    return r;
-  }
+  if (pool_.ready) return pool_.take_ready();
 #ifdef __EMSCRIPTEN__
-  const int id = pool_ready(slot_);
-  if (id <= taken_) return std::nullopt;
-  const auto asked = asked_.find(id);
-  if (asked == asked_.end()) {  // not one of ours (cannot happen): dropped, so no frame waits for it
-    pool_discard(slot_);
-    return std::nullopt;
-  }
+  const auto asked = pool_.finished_job();
+  if (asked == pool_.asked.end()) return std::nullopt;
+  const int id = asked->first;
   ConvResult r;
   r.id = id;
   r.output.display = asked->second.display;
@@ -196,7 +193,7 @@ std::optional<ConvResult> ConvClient::take() {
     cl::Tensor out = cl::Tensor::uninitialized(asked->second.c, asked->second.h, asked->second.w);
     float info[kBandDisplayFloats + 2];
     char* error = nullptr;
-    const int handle = pool_take(slot_, out.data.data(), info, &error);
+    const int handle = pool_take(pool_.slot(), out.data.data(), info, &error);
     pool_link::add_copy_ms(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     if (handle) {
       BandDisplay d;
@@ -212,11 +209,10 @@ std::optional<ConvResult> ConvClient::take() {
       free(error);
     }
   } catch (const std::exception& e) {  // out of memory for the copy
-    pool_discard(slot_);
+    pool_link::discard(pool_.slot());
     r.error = e.what();
   }
-  asked_.erase(asked_.begin(), asked_.upper_bound(id));
-  set_taken(id);
+  pool_.taken(id);
   return r;
 #else
   return std::nullopt;

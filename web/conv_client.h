@@ -32,6 +32,67 @@ class PooledRgba {
   int handle_;
 };
 
+// What ConvClient and MultiClient (multi_client.h) share: the page's pool, the image its workers hold,
+// and the page's counts.
+namespace pool_link {
+int new_slot();
+bool results_held();  // ConvClient::hold_results
+void busy_changed(bool was_busy, bool busy);
+void add_copy_ms(double ms);
+// Gives the workers `input` as generation `generation` unless they hold it: the whole image, or only the
+// rectangle painting changed since the generation they hold (ConvClient::input_patched).
+void send_input(const convlab::Tensor& input, int generation);
+int finished(int slot);     // the id of slot's job the workers finished and nobody took yet; 0: none
+void discard(int slot);     // drops that job's result
+}  // namespace pool_link
+
+// The bookkeeping both clients keep for their slot in the pool: the ids submitted and taken, what each job
+// in the workers was asked with (Asked, until taken), and a result computed on the calling thread.
+template <class Result, class Asked>
+class PoolSlot {
+ public:
+  std::map<int, Asked> asked;
+  std::optional<Result> ready;
+
+  int slot() const { return slot_; }
+  bool busy() const { return submitted_ > taken_; }
+  // The id of a job being submitted (the client counts as busy from now on).
+  int next_id() {
+    pool_link::busy_changed(busy(), true);
+    return ++submitted_;
+  }
+  // The calling thread's result, taken.
+  std::optional<Result> take_ready() {
+    std::optional<Result> r = std::move(ready);
+    ready.reset();
+    set_taken(r->id);
+    return r;
+  }
+  // The entry in `asked` of the job the workers finished, or asked.end(): none newer than the last taken,
+  // or one not ours (cannot happen), dropped so that no frame waits for it.
+  typename std::map<int, Asked>::iterator finished_job() {
+    const int id = pool_link::finished(slot_);
+    if (id <= taken_) return asked.end();
+    const auto it = asked.find(id);
+    if (it == asked.end()) pool_link::discard(slot_);
+    return it;
+  }
+  // Job `id` was taken: it and every older one are done with.
+  void taken(int id) {
+    asked.erase(asked.begin(), asked.upper_bound(id));
+    set_taken(id);
+  }
+
+ private:
+  void set_taken(int id) {
+    const bool was_busy = busy();
+    taken_ = id;
+    pool_link::busy_changed(was_busy, busy());
+  }
+  int slot_ = pool_link::new_slot();
+  int submitted_ = 0, taken_ = 0;
+};
+
 struct ConvResult {
   int id = 0;
   ShownOutput output;     // with the colours of the job's display and channel
@@ -44,14 +105,13 @@ class ConvClient {
  public:
   using Job = ImageJob;
   using Result = ConvResult;
-  ConvClient();
   // Starts `job` on `input` (its generation tells the workers when to take a new copy), after checking
   // its arguments here: a bad one throws convlab::Error at once, as conv2d would. Returns the job's id.
   int submit(const convlab::Tensor& input, int input_generation, const ImageJob& job);
   // The newest finished job not yet taken (older finished ones are dropped).
   std::optional<ConvResult> take();
   // A job was submitted whose result has not been taken.
-  bool busy() const { return submitted_ > taken_; }
+  bool busy() const { return pool_.busy(); }
 
   // Milliseconds this thread has spent copying workers' results into its heap, since the start (the
   // page's frame statistics report it: what threads sharing memory would save).
@@ -76,29 +136,14 @@ class ConvClient {
   static void hold_results(bool hold);
 
  private:
-  void set_taken(int id);
   struct Asked {
     std::string display;
     int channel = -1;
     int c = 0, h = 0, w = 0;  // the output's shape
   };
-  int slot_;
-  int submitted_ = 0, taken_ = 0;
-  std::map<int, Asked> asked_;        // jobs submitted to workers, by id, until taken
-  std::optional<ConvResult> ready_;   // a result computed on the calling thread
+  PoolSlot<ConvResult, Asked> pool_;
 };
 
-// What ConvClient and MultiClient (multi_client.h) share: the page's pool, the image its workers hold,
-// and the page's counts.
-namespace pool_link {
-int new_slot();
-bool results_held();  // ConvClient::hold_results
-void busy_changed(bool was_busy, bool busy);
-void add_copy_ms(double ms);
-// Gives the workers `input` as generation `generation` unless they hold it: the whole image, or only the
-// rectangle painting changed since the generation they hold (ConvClient::input_patched).
-void send_input(const convlab::Tensor& input, int generation);
-}  // namespace pool_link
 
 // What a lesson model keeps between asking for a convolution and showing it: the key it last asked for,
 // what each job's result must be shown with (Meta: the weights, formulas, text worked out when asking),

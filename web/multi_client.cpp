@@ -23,9 +23,6 @@ constexpr int kMaxScalars = 4;
 }  // namespace
 
 #ifdef __EMSCRIPTEN__
-extern "C" int pool_ready(int slot);     // conv_client.cpp
-extern "C" void pool_discard(int slot);
-
 // The pool's side is compute_pool.js's submitMulti; the job's words are opaque to it. `shapes` holds each
 // output's C, H, W; `show_outputs` the output each show colours (its RGBA is held apart per show).
 EM_JS(void, pool_submit_multi, (int slot, int id, const int* words, int count, const int* shapes, int outputs,
@@ -62,12 +59,9 @@ EM_JS(int, pool_take_multi, (int slot, const int* outputs, double* scalars, int 
 });
 #endif
 
-MultiClient::MultiClient() : slot_(pool_link::new_slot()) {}
-
 int MultiClient::submit(const cl::Tensor& input, int input_generation, const MultiJob& job) {
   const std::vector<std::array<int, 3>> shapes = multi_job_shapes(input, job);  // throws for bad arguments
-  pool_link::busy_changed(busy(), true);
-  const int id = ++submitted_;
+  const int id = pool_.next_id();
 #ifdef __EMSCRIPTEN__
   if (ConvClient::workers() > 0) {
     pool_link::send_input(input, input_generation);
@@ -75,9 +69,9 @@ int MultiClient::submit(const cl::Tensor& input, int input_generation, const Mul
     std::vector<int> flat, show_outputs;
     for (const auto& s : shapes) flat.insert(flat.end(), s.begin(), s.end());
     for (const OutputShow& s : job.shows) show_outputs.push_back(s.output);
-    pool_submit_multi(slot_, id, words.data(), int(words.size()), flat.data(), int(shapes.size()), show_outputs.data(),
+    pool_submit_multi(pool_.slot(), id, words.data(), int(words.size()), flat.data(), int(shapes.size()), show_outputs.data(),
                       int(show_outputs.size()), job.banded());
-    asked_[id] = Asked{shapes, job.shows};
+    pool_.asked[id] = Asked{shapes, job.shows};
     return id;
   }
 #endif
@@ -96,32 +90,17 @@ int MultiClient::submit(const cl::Tensor& input, int input_generation, const Mul
     r.id = id;
     r.error = e.what();
   }
-  ready_ = std::move(r);
+  pool_.ready = std::move(r);
   return id;
-}
-
-void MultiClient::set_taken(int id) {
-  const bool was_busy = busy();
-  taken_ = id;
-  pool_link::busy_changed(was_busy, busy());
 }
 
 std::optional<MultiResult> MultiClient::take() {
   if (pool_link::results_held()) return std::nullopt;
-  if (ready_) {
-    std::optional<MultiResult> r = std::move(ready_);
-    ready_.reset();
-    set_taken(r->id);
-    return r;
-  }
+  if (pool_.ready) return pool_.take_ready();
 #ifdef __EMSCRIPTEN__
-  const int id = pool_ready(slot_);
-  if (id <= taken_) return std::nullopt;
-  const auto asked = asked_.find(id);
-  if (asked == asked_.end()) {  // not one of ours (cannot happen): dropped, so no frame waits for it
-    pool_discard(slot_);
-    return std::nullopt;
-  }
+  const auto asked = pool_.finished_job();
+  if (asked == pool_.asked.end()) return std::nullopt;
+  const int id = asked->first;
   const Asked& a = asked->second;
   MultiResult r;
   r.id = id;
@@ -137,7 +116,7 @@ std::optional<MultiResult> MultiClient::take() {
     std::vector<int> handles(a.shows.size() + 1);
     char* error = nullptr;
     const auto t0 = std::chrono::steady_clock::now();
-    const int ok = pool_take_multi(slot_, where.data(), scalars, kMaxScalars, info.data(), handles.data(), timing, &error);
+    const int ok = pool_take_multi(pool_.slot(), where.data(), scalars, kMaxScalars, info.data(), handles.data(), timing, &error);
     pool_link::add_copy_ms(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     if (ok) {
       for (cl::Tensor& t : outs) r.outputs.push_back(std::make_shared<const cl::Tensor>(std::move(t)));
@@ -161,13 +140,12 @@ std::optional<MultiResult> MultiClient::take() {
       free(error);
     }
   } catch (const std::exception& e) {  // out of memory for the copy
-    pool_discard(slot_);
+    pool_link::discard(pool_.slot());
     r = MultiResult{};
     r.id = id;
     r.error = e.what();
   }
-  asked_.erase(asked_.begin(), asked_.upper_bound(id));
-  set_taken(id);
+  pool_.taken(id);
   return r;
 #else
   return std::nullopt;

@@ -27,21 +27,16 @@ class MultiClient {
  public:
   using Job = MultiJob;
   using Result = MultiResult;
-  MultiClient();
   // Checks the job's arguments here (a bad one throws at once), then starts it; returns its id.
   int submit(const convlab::Tensor& input, int input_generation, const MultiJob& job);
   // The newest finished job not yet taken (older finished ones are dropped).
   std::optional<MultiResult> take();
-  bool busy() const { return submitted_ > taken_; }
+  bool busy() const { return pool_.busy(); }
 
  private:
-  void set_taken(int id);
   struct Asked {
     std::vector<std::array<int, 3>> shapes;
     std::vector<OutputShow> shows;
   };
-  int slot_;
-  int submitted_ = 0, taken_ = 0;
-  std::map<int, Asked> asked_;         // jobs submitted to workers, by id, until taken
-  std::optional<MultiResult> ready_;   // a result computed on the calling thread
+  PoolSlot<MultiResult, Asked> pool_;
 };
