@@ -16,6 +16,16 @@ async function settle(page, state) {
   return page.evaluate(() => window.playground.output());
 }
 
+// Two outputs of playground.output() hold the same number of values, equal as Float32 bits.
+function assertSameBits(x, y, what) {
+  const a = new Uint32Array(new Float32Array(Object.values(x.data)).buffer);
+  const b = new Uint32Array(new Float32Array(Object.values(y.data)).buffer);
+  assert.equal(a.length, b.length, what);
+  let differ = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
+  assert.equal(differ, 0, `${differ} of ${a.length} values differ: ${what}`);
+}
+
 // Resizes the pool and waits for the output the lesson asks for again from the new pool (a new version once it
 // lands): a settle() right after could otherwise take that version for its own setting's output. `whole`: the
 // lesson's jobs run whole in one worker (separable, depthwise-separable), so its output says 1 worker.
@@ -44,6 +54,21 @@ async function uploadNoise(page) {
   });
   await page.setInputFiles('#file', { name: 'noise.png', mimeType: 'image/png', buffer: Buffer.from(b64, 'base64') });
   await page.waitForFunction(() => window.playground.imageInfo().width === 333, null, { timeout: 30000 });
+}
+
+// A 1024x1024 image of squares, uploaded through the file input: big enough that a large kernel's job
+// takes a while on one worker.
+async function uploadBig(page) {
+  const b64 = await page.evaluate(async () => {
+    const c = new OffscreenCanvas(1024, 1024);
+    const g = c.getContext('2d');
+    g.fillStyle = '#468'; g.fillRect(0, 0, 1024, 1024);
+    g.fillStyle = '#fc4'; for (let i = 0; i < 64; i++) g.fillRect((i * 131) % 980, (i * 71) % 980, 40, 40);
+    const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
+    let t = ''; for (const b of bytes) t += String.fromCharCode(b); return btoa(t);
+  });
+  await page.setInputFiles('#file', { name: 'big.png', mimeType: 'image/png', buffer: Buffer.from(b64, 'base64') });
+  await page.waitForFunction(() => window.playground.imageInfo().width === 1024, null, { timeout: 30000 });
 }
 
 const SETTINGS = [
@@ -76,20 +101,13 @@ test('worker outputs equal the main thread core bit for bit', async () => {
       assert.equal(Number((await readout(page)).workers), 0, 'computed on the main thread');
       assert.deepEqual([byWorkers.c, byWorkers.h, byWorkers.w], [byMain.c, byMain.h, byMain.w], JSON.stringify(setting));
       assert.ok(byWorkers.h >= workers, 'at least one row per worker');
-      const a = new Uint32Array(new Float32Array(Object.values(byWorkers.data)).buffer);
-      const b = new Uint32Array(new Float32Array(Object.values(byMain.data)).buffer);
-      let differ = 0;
-      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
-      assert.equal(differ, 0, `${differ} of ${a.length} values differ for ${JSON.stringify(setting)}`);
+      assertSameBits(byWorkers, byMain, JSON.stringify(setting));
     }
     assert.deepEqual(page.problems, []);
   } finally {
     await env.close();
   }
 });
-
-// The bits of an output from playground.output().
-const bits = (out) => new Uint32Array(new Float32Array(Object.values(out.data)).buffer);
 
 // Each setting of `lesson` computed by three workers and then on the main thread: the same shape and bits.
 // `away` is in no setting, so every settle changes the state.
@@ -114,10 +132,7 @@ async function expectWorkersEqualMainThread(lesson, base, away, settings) {
       assert.equal(Number(fromMain.workers), 0, 'computed on the main thread');
       assert.deepEqual([byWorkers.c, byWorkers.h, byWorkers.w], [byMain.c, byMain.h, byMain.w], what);
       assert.ok(byWorkers.h >= 3, 'at least one row per worker');
-      const a = bits(byWorkers), b = bits(byMain);
-      let differ = 0;
-      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
-      assert.equal(differ, 0, `${differ} of ${a.length} values differ for ${what}`);
+      assertSameBits(byWorkers, byMain, what);
       for (const key of ['cell_value', 'step_output', 'step_final_0', 'display']) assert.equal(fromWorkers[key], fromMain[key], `${key} of ${what}`);
     }
     assert.deepEqual(page.problems, []);
@@ -223,16 +238,7 @@ test('while the workers compute, the last output stays on screen with a busy mar
     const page = await env.openAt('lesson=kernel&kp=mean&k=3');
     await page.waitForFunction(() => window.playground.workers() > 0, null, { timeout: 30000 });
     await page.evaluate(() => window.playground.setWorkers(1));
-    const b64 = await page.evaluate(async () => {  // 1024x1024: a 15x15 job takes a while on one worker
-      const c = new OffscreenCanvas(1024, 1024);
-      const g = c.getContext('2d');
-      g.fillStyle = '#468'; g.fillRect(0, 0, 1024, 1024);
-      g.fillStyle = '#fc4'; for (let i = 0; i < 64; i++) g.fillRect((i * 131) % 980, (i * 71) % 980, 40, 40);
-      const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
-      let t = ''; for (const b of bytes) t += String.fromCharCode(b); return btoa(t);
-    });
-    await page.setInputFiles('#file', { name: 'big.png', mimeType: 'image/png', buffer: Buffer.from(b64, 'base64') });
-    await page.waitForFunction(() => window.playground.imageInfo().width === 1024, null, { timeout: 30000 });
+    await uploadBig(page);  // a 15x15 job on it takes a while on one worker
     await until(page, (r) => Number(r.busy) === 0 && r.kernel === '3x3' && Number(r.workers) === 1, 'the first output', 60000);
     const before = await readout(page);
     const during = await page.evaluate(async () => {
@@ -290,12 +296,7 @@ test('painting sends the workers only the painted rectangle, and their output (v
     const byMain = await settle(page, { kp: 'mean', k: 3 });
     const shotByMain = await views();
     shotByWorkers.forEach((shot, i) => assert.ok(shot.equals(shotByMain[i]), `view ${i} looks the same whoever computed the output`));
-    const a = new Uint32Array(new Float32Array(Object.values(byWorkers.data)).buffer);
-    const b = new Uint32Array(new Float32Array(Object.values(byMain.data)).buffer);
-    assert.equal(a.length, b.length);
-    let differ = 0;
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
-    assert.equal(differ, 0, `${differ} of ${a.length} values differ after painting`);
+    assertSameBits(byWorkers, byMain, 'after painting');
     assert.deepEqual(page.problems, []);
   } finally {
     await env.close();
@@ -352,12 +353,7 @@ for (const { lesson, views, whole, away, keys, settings } of MULTI_LESSONS) {
           assert.equal(byWorkers.readout[key], byMain.readout[key], `${key}: ${what}`);
         }
         if (byMain.output) {
-          const a = new Uint32Array(new Float32Array(Object.values(byWorkers.output.data)).buffer);
-          const b = new Uint32Array(new Float32Array(Object.values(byMain.output.data)).buffer);
-          assert.equal(a.length, b.length, what);
-          let differ = 0;
-          for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
-          assert.equal(differ, 0, `${differ} of ${a.length} output values differ: ${what}`);
+          assertSameBits(byWorkers.output, byMain.output, `output of ${what}`);
         }
         assert.equal(byWorkers.readout.view_boxes, byMain.readout.view_boxes, `the same views: ${what}`);
         assert.ok(byMain.views.length >= views, `${byMain.views.length} views compared: ${what}`);
@@ -384,16 +380,7 @@ test('separable: while the workers compute, its four views keep the last result 
     const page = await env.openAt('lesson=separable&kp=laplacian_4&k=3');
     await page.waitForFunction(() => window.playground.workers() > 0, null, { timeout: 30000 });
     await useWorkers(page, 1, { whole: true });
-    const b64 = await page.evaluate(async () => {  // 1024x1024: an 11x11 job takes a while on one worker
-      const c = new OffscreenCanvas(1024, 1024);
-      const g = c.getContext('2d');
-      g.fillStyle = '#468'; g.fillRect(0, 0, 1024, 1024);
-      g.fillStyle = '#fc4'; for (let i = 0; i < 64; i++) g.fillRect((i * 131) % 980, (i * 71) % 980, 40, 40);
-      const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
-      let t = ''; for (const b of bytes) t += String.fromCharCode(b); return btoa(t);
-    });
-    await page.setInputFiles('#file', { name: 'big.png', mimeType: 'image/png', buffer: Buffer.from(b64, 'base64') });
-    await page.waitForFunction(() => window.playground.imageInfo().width === 1024, null, { timeout: 30000 });
+    await uploadBig(page);  // an 11x11 job on it takes a while on one worker
     const before = await until(page, (r) => Number(r.busy) === 0 && r.kernel_size === '3x3' && r.output_shape === '3x1024x1024' &&
       Number(r.workers) === 1, 'the first output', 60000);
     const during = await page.evaluate(async () => {
