@@ -100,9 +100,9 @@ ViewGrid view_grid(int n, ImVec2 box, float aspect, float caption_h) {
 }
 
 
-bool copy_button(const char* label, const std::string& text) {
+bool copy_button(const char* label, const std::function<std::string()>& text) {
   if (!ImGui::Button(label)) return false;
-  emscripten::val::global("window").call<void>("convlabCopyText", text);
+  emscripten::val::global("window").call<void>("convlabCopyText", text());
   return true;
 }
 

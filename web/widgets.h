@@ -1,6 +1,7 @@
 // Small shared UI pieces: fonts, one-sentence tooltips, the output-size formula line, and buttons that
 // reach the page (copy text, download PNG).
 #pragma once
+#include <functional>
 #include <string>
 
 #include "imgui.h"
@@ -41,8 +42,9 @@ struct ViewGrid {
 };
 ViewGrid view_grid(int n, ImVec2 box, float aspect, float caption_h);
 
-// Copies text to the clipboard through the page (navigator.clipboard); returns true when asked.
-bool copy_button(const char* label, const std::string& text);
+// Copies text() to the clipboard through the page (navigator.clipboard); returns true when asked. text is
+// called only then.
+bool copy_button(const char* label, const std::function<std::string()>& text);
 // Downloads what the view shows as PNG (through the page): the same colours, channel and range.
 class ImageView;
 void export_png_button(const char* filename, const ImageView& view);

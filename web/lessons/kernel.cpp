@@ -73,8 +73,8 @@ class KernelView : public LessonView {
     ctx.publish("compute_ms", model_.compute_ms);
     ctx.publish("workers", model_.workers);
     ctx.publish("version", model_.version);
+    if (!model_.busy()) ctx.publish("snippet_chars", double(model_.snippet().size()));  // not while a slider moves
     ctx.publish("display", cl::display_mode_name(output_view_.resolved_display()));  // what "auto" became
-    ctx.publish("snippet_chars", double(model_.snippet.size()));
   }
 
   // Input and output side by side (stacked in a tall box), the step's numbers under them when wide.
@@ -113,7 +113,7 @@ class KernelView : public LessonView {
     if (ctx.section("conv-options", "Padding, stride, dilation")) conv_options(s);
     if (ctx.section("display", "Output display")) display_choice(s);
     if (ctx.section("export", "Export")) {
-      copy_button("Copy as PyTorch", model_.snippet);
+      copy_button("Copy as PyTorch", [this] { return model_.snippet(); });
       tip("Copies Python that reproduces this output with torch.nn.functional.conv2d: the exact weights, stride, padding, "
           "dilation and groups.");
       ImGui::SameLine();

@@ -5,7 +5,6 @@
 #include "error.h"
 #include "kernels.h"
 #include "lesson_info.h"
-#include "pytorch_snippet.h"
 
 namespace cl = convlab;
 
@@ -107,7 +106,7 @@ bool KernelModel::update(const State& s, const cl::Tensor& input, int input_gene
         a.shapes = {{input.c, input.h, input.w}, {out.c, out.h, out.w}};
         a.formula_h = conv_size_formula(input.h, l.weights.kh, l.params.stride.h, p.top, p.bottom, l.params.dilation.h);
         a.formula_w = conv_size_formula(input.w, l.weights.kw, l.params.stride.w, p.left, p.right, l.params.dilation.w);
-        a.snippet = pytorch_conv2d_snippet(py);
+        a.snippet = py;
         a.input_generation = input_generation;
         conv_.submit(input, input_generation, conv_job(l.weights, l.params, s.display, kp.activation), std::move(a));
       } else {
@@ -116,7 +115,7 @@ bool KernelModel::update(const State& s, const cl::Tensor& input, int input_gene
         const auto t0 = std::chrono::steady_clock::now();
         KernelResult r = compute_kernel_output(input, l.weights, l.params, kp.activation, kp.repeats);
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-        a.snippet = pytorch_conv2d_snippet(py);
+        a.snippet = py;
         a.shapes = std::move(r.shapes);
         a.formula_h = std::move(r.formula_h);
         a.formula_w = std::move(r.formula_w);
@@ -156,7 +155,7 @@ void KernelModel::adopt(Asked&& a) {
   shapes = std::move(a.shapes);
   formula_h = std::move(a.formula_h);
   formula_w = std::move(a.formula_w);
-  snippet = std::move(a.snippet);
+  snippet_source_ = std::move(a.snippet);
   input_generation = a.input_generation;
   ++version;
 }
@@ -170,6 +169,14 @@ float KernelModel::conv_before_activation(const cl::Tensor& input, int channel, 
     conv_row_y_ = oy;
   }
   return conv_row_.at(channel, 0, ox);
+}
+
+const std::string& KernelModel::snippet() {
+  if (snippet_version_ != version) {
+    snippet_ = pytorch_conv2d_snippet(snippet_source_);
+    snippet_version_ = version;
+  }
+  return snippet_;
 }
 
 std::string KernelModel::kernel_text() const { return std::to_string(weights.kh) + "x" + std::to_string(weights.kw); }

@@ -13,6 +13,7 @@
 #include "conv_client.h"
 #include "formula.h"
 #include "kernel_settings.h"
+#include "pytorch_snippet.h"
 #include "recompute.h"
 #include "state.h"
 
@@ -76,7 +77,6 @@ class KernelModel {
   convlab::Activation activation = convlab::Activation::None;
   int repeats = 1;
   FormulaText formula_h, formula_w;               // the last application's output size per axis, spelled out
-  std::string snippet;                            // "Copy as PyTorch"
   double compute_ms = 0;                          // the convolutions and activations alone (the slowest worker's band)
   int workers = 0;                                // how many workers computed it (0: this thread)
   int version = 0;                                // counts new outputs (what the views key on)
@@ -88,6 +88,9 @@ class KernelModel {
   float conv_before_activation(const convlab::Tensor& input, int channel, int oy, int ox);
 
   bool depthwise() const { return params.groups > 1; }
+  // "Copy as PyTorch": made when first asked for (formatting every weight costs about 1 ms, too much for each
+  // frame of a dragged slider).
+  const std::string& snippet();
   std::string kernel_text() const;        // "5x5"
   std::string weight_shape_text() const;  // "3x1x5x5"
   std::string padding_text() const;       // "top,bottom,left,right"
@@ -102,10 +105,13 @@ class KernelModel {
     int repeats = 1;
     std::vector<std::array<int, 3>> shapes;
     FormulaText formula_h, formula_w;
-    std::string snippet;
+    PytorchConv snippet;
     int input_generation = -1;
   };
   void adopt(Asked&& a);
+  PytorchConv snippet_source_;
+  std::string snippet_;  // made from snippet_source_ for output version snippet_version_
+  int snippet_version_ = -1;
   PendingConv<Asked> conv_;  // also holds the error of a setting refused or computed here
   convlab::Tensor conv_row_;  // conv_before_activation's row: row conv_row_y_ of output version conv_row_version_
   int conv_row_version_ = -1, conv_row_y_ = -1;
