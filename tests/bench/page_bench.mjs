@@ -16,41 +16,14 @@
 //   node tests/bench/page_bench.mjs              (CONVLAB_SITE=build/site-x for another build folder)
 //   LESSONS=pointwise,separable node tests/bench/page_bench.mjs   only those lessons' rows, each measured
 //                                                with 0 workers (the main thread computes) and with the pool
-import { openBrowser, waitForReady } from '../browser/browser.mjs';
+import { openWithBigImage } from './bench_page.mjs';
 
 const FRAMES = 30;
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const fmt = (x, w = 7) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a').padStart(w);
 
-const env = await openBrowser();
+const { env, page, firstFrameMs } = await openWithBigImage('lesson=kernel', { keepInput: true });
 try {
-  const page = await env.newPage({ width: 1280, height: 800 });
-  const started = Date.now();
-  await page.goto(`${env.url}#lesson=kernel`);
-  await waitForReady(page);
-  const firstFrameMs = Date.now() - started;
-
-  // A 1024x1024 RGB test image made in the page, uploaded through the real file input.
-  const b64 = await page.evaluate(async () => {
-    const c = new OffscreenCanvas(1024, 1024);
-    const g = c.getContext('2d');
-    const grad = g.createLinearGradient(0, 0, 1024, 1024);
-    grad.addColorStop(0, '#d33'); grad.addColorStop(0.5, '#3d3'); grad.addColorStop(1, '#33d');
-    g.fillStyle = grad; g.fillRect(0, 0, 1024, 1024);
-    for (let i = 0; i < 400; i++) { g.fillStyle = `hsl(${i * 37 % 360} 70% 50%)`; g.fillRect((i * 97) % 1000, (i * 61) % 1000, 24, 24); }
-    const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
-    let s = ''; for (const b of bytes) s += String.fromCharCode(b); return btoa(s);
-  });
-  // The image as the page sends it to its workers, kept for the pool-alone rows at the end.
-  await page.waitForFunction(() => window.convlabPool, null, { timeout: 30000 });
-  await page.evaluate(() => {
-    const pool = window.convlabPool, setInput = pool.setInput.bind(pool);
-    pool.setInput = (generation, data, c, h, w) => { window.benchInput = { data, c, h, w }; setInput(generation, data, c, h, w); };
-  });
-  await page.setInputFiles('#file', { name: 'bench.png', mimeType: 'image/png', buffer: Buffer.from(b64, 'base64') });
-  await page.waitForFunction(() => { const i = window.playground.imageInfo?.(); return i && i.width === 1024 && i.height === 1024; }, null, { timeout: 30000 });
-  await page.waitForTimeout(1000);  // past the page's tail of frames after the last change
-
   // Runs n rAFs; before each, change(i) (if any). Returns the frame intervals, the compute_ms readouts and
   // the frame statistics' difference over the run (null where the build does not publish them).
   const run = (what, k, change) => page.evaluate(async ({ what, k, n, change }) => {

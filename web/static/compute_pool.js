@@ -8,8 +8,11 @@
 //   (web/image_job.h, web/multi_job.h for a job of several outputs): this file never interprets them.
 // - A job is split into one band of output rows per worker. Phase 1: each worker computes its band and
 //   its range; phase 2: each colours its band from all the ranges (colours scale with the whole output's
-//   range). A job of one band does both at once. Bands come back as transferred buffers; C++ copies the values into its heap and uploads the
-//   RGBA to its texture straight from them (web/conv_client.cpp).
+//   range). The workers send each other their ranges through ports of their own, so the page's main
+//   thread posts one message per worker and job and gets one back (posting to a sleeping worker costs the
+//   poster 0.1-20 ms on a busy machine). A job of one band does both phases at once. Bands come back as
+//   transferred buffers; C++ copies the values into its heap and uploads the RGBA to its texture straight
+//   from them (web/conv_client.cpp).
 // - Coalescing: one job runs at a time; a newer submit from the same slot (a lesson's model) replaces the
 //   one queued behind it, so while a slider moves only the newest setting is computed next.
 
@@ -58,6 +61,15 @@ export class ComputePool {
       }));
       this.workers.push(worker);
     }
+    // A port between every two workers, for the bands' ranges (compute_worker.js).
+    const ports = this.workers.map(() => ({}));
+    for (let i = 0; i < count; i++)
+      for (let j = i + 1; j < count; j++) {
+        const channel = new MessageChannel();
+        ports[i][j] = channel.port1;
+        ports[j][i] = channel.port2;
+      }
+    this.workers.forEach((worker, i) => worker.postMessage({ type: 'peers', ports: ports[i] }, Object.values(ports[i])));
     this.started = Promise.all(started).then((ok) => ok.every(Boolean));
   }
 
@@ -148,48 +160,27 @@ export class ComputePool {
     job.waiting = n;
     job.ms = 0;
     this.running = job;
-    this.jobsRun++;
-    const whole = n === 1;  // one band: it colours itself at once (compute_worker.js)
+    job.seq = ++this.jobsRun;
     const type = job.multi ? 'multi-run' : 'run';
-    job.bands.forEach((band, i) => this.#post(i, { type, id: job.id, words: job.words, rows: band.rows, whole }));
+    job.bands.forEach((band, i) => this.#post(i, { type, id: job.id, seq: job.seq, words: job.words, rows: band.rows, band: i, bands: n, whole: n === 1 }));
   }
 
   #reply(worker, msg) {
     const job = this.running;
-    if (!job || msg.id !== job.id || !job.bands[worker]) return;  // a reply of a job already given up
+    if (!job || msg.seq !== job.seq || !job.bands[worker]) return;  // a reply of a job already given up
     const band = job.bands[worker];
     if (msg.type === 'error') { this.#finish({ id: job.id, error: msg.message }); return; }
-    if (msg.type === 'multi-ranged') {
-      job.ms = Math.max(job.ms, msg.ms);  // the slowest band's computation
-      Object.assign(band, { range: msg.range, scalars: msg.scalars });
-      if (--job.waiting > 0) return;
-      const shows = job.multi.showOutputs.length;
-      const ranges = new Float32Array(job.bands.length * shows * 8);
-      job.bands.forEach((b, i) => ranges.set(b.range, i * shows * 8));
-      job.waiting = job.bands.length;
-      job.bands.forEach((b, i) => this.#post(i, { type: 'multi-show', id: job.id, ranges, bands: job.bands.length }));
-    } else if (msg.type === 'multi-band') {
-      if (msg.convMs !== undefined) job.ms = Math.max(job.ms, msg.convMs);  // a whole-output band: both phases in one
+    if (msg.type === 'multi-band') {
       if (msg.scalars) band.scalars = msg.scalars;
       Object.assign(band, { outputs: msg.outputs, rgbas: msg.rgbas });
-      job.info = msg.info;
-      if (--job.waiting > 0) return;
-      this.#finish({ id: job.id, ...job.multi, bands: job.bands, info: job.info, scalars: job.bands[0].scalars, ms: job.ms });
-    } else if (msg.type === 'ranged') {
-      job.ms = Math.max(job.ms, msg.ms);  // the slowest band's convolution
-      band.range = msg.range;
-      if (--job.waiting > 0) return;
-      const ranges = new Float32Array(job.bands.length * 8);
-      job.bands.forEach((b, i) => ranges.set(b.range, i * 8));
-      job.waiting = job.bands.length;
-      job.bands.forEach((b, i) => this.#post(i, { type: 'show', id: job.id, ranges }));
-    } else if (msg.type === 'band') {
-      if (msg.convMs !== undefined) job.ms = Math.max(job.ms, msg.convMs);  // a whole-output band: both phases in one
+    } else {
       Object.assign(band, { floats: msg.floats, rgba: msg.rgba });
-      job.info = msg.info;  // every band's is the same: the whole output's choice and range
-      if (--job.waiting > 0) return;
-      this.#finish({ id: job.id, shape: job.shape, bands: job.bands, info: job.info, ms: job.ms });
     }
+    job.ms = Math.max(job.ms, msg.convMs);  // every band's: the slowest band's computation
+    job.info = msg.info;  // every band's is the same: the whole output's choice and range
+    if (--job.waiting > 0) return;
+    if (job.multi) this.#finish({ id: job.id, ...job.multi, bands: job.bands, info: job.info, scalars: job.bands[0].scalars, ms: job.ms });
+    else this.#finish({ id: job.id, shape: job.shape, bands: job.bands, info: job.info, ms: job.ms });
   }
 
   #finish(result) {

@@ -2,17 +2,17 @@
 // own copy of the page's image. Messages from the pool (compute_pool.js), handled one at a time in order:
 //   {type: 'input', c, h, w, data}            keep this image (Float32Array, CHW)
 //   {type: 'patch', rect: [x0, y0, x1, y1], data}  replace that rectangle of the image (all its channels)
-//   {type: 'run', id, words, rows: [r0, r1], whole}  phase 1: compute output rows r0..r1 of the job; reply
-//                                             {type: 'ranged', id, range, ms} or {type: 'error', id, message};
-//                                             whole (the band is the whole output): phase 2 at once, no 'ranged'
-//                                             (a round trip through the page's busy main thread saved)
-//   {type: 'show', id, ranges}                phase 2: colour the band from every band's range; reply
-//                                             {type: 'band', id, floats, rgba, info, convMs}, buffers transferred
-//   {type: 'multi-run', id, words, rows, whole}  the same phases for a job of several outputs (web/multi_job.h):
-//                                             reply {type: 'multi-ranged', id, range (one per show), scalars, ms}
-//   {type: 'multi-show', id, ranges, bands}   reply {type: 'multi-band', id, outputs: [ArrayBuffer], rgbas:
-//                                             [ArrayBuffer] (one per show), info, convMs, scalars (when whole)},
-//                                             buffers transferred
+//   {type: 'peers', ports: {i: MessagePort}}    the other workers of the pool, by their index (once, at start)
+//   {type: 'run', id, seq, words, rows: [r0, r1], band, bands, whole}
+//                                             compute output rows r0..r1 of the job (band `band` of `bands`; seq
+//                                             numbers the pool's jobs), then colour them from every band's range:
+//                                             the bands' ranges go from worker to worker ({seq, band, range, ms},
+//                                             or {seq, band, failed}), never through the page's busy main thread.
+//                                             Reply {type: 'band', id, seq, floats, rgba, info, convMs}, buffers
+//                                             transferred, or {type: 'error', id, seq, message}. whole: the only band.
+//   {type: 'multi-run', ...the same}          the same for a job of several outputs (web/multi_job.h): reply
+//                                             {type: 'multi-band', id, seq, outputs: [ArrayBuffer], rgbas: [ArrayBuffer]
+//                                             (one per show), info, convMs, scalars}, buffers transferred
 // Job messages also carry spare: buffers of earlier replies, back to be filled again (a steady stream of fresh
 // 16 MB buffers made the page collect garbage for longer than a frame).
 import createComputeWorker from './convlab_worker.mjs';
@@ -33,7 +33,9 @@ function copyOut(Type, pointer, count) {
   return out;
 }
 
-const failure = (id) => ({ type: 'error', id, message: core.UTF8ToString(core._worker_error()) });
+// Replies name the job by its slot's id and the pool's seq.
+const failure = ({ id, seq }) => ({ type: 'error', id, seq, message: core.UTF8ToString(core._worker_error()) });
+const outOfMemory = ({ id, seq }) => ({ type: 'error', id, seq, message: 'out of memory' });
 
 // Copies a typed array into this module's heap for the length of fn(pointer).
 function withHeapCopy(array, fn) {
@@ -70,55 +72,92 @@ function handle(msg) {
         image.set(msg.data.subarray((ch * rh + y) * rw, (ch * rh + y + 1) * rw), ch * h * w + (y0 + y) * w + x0);
     return;
   }
-  if (msg.type === 'run') {
-    const t0 = performance.now();
-    const rc = withHeapCopy(msg.words, (p) => core._worker_run(p, msg.words.length, msg.rows[0], msg.rows[1]));
-    if (rc !== 0) { postMessage(rc === null ? { type: 'error', id: msg.id, message: 'out of memory' } : failure(msg.id)); return; }
-    const range = new Float32Array(core.HEAPU8.buffer, core._worker_range(), 8).slice();
-    if (msg.whole) { show(msg.id, range, performance.now() - t0); return; }  // the only band: its range is the whole output's
-    postMessage({ type: 'ranged', id: msg.id, range, ms: performance.now() - t0 });
+  if (msg.type === 'peers') {
+    for (const [i, port] of Object.entries(msg.ports)) {
+      peers.set(Number(i), port);
+      port.onmessage = (e) => { queue = queue.then(() => peerRange(e.data)); };
+    }
     return;
   }
-  if (msg.type === 'multi-run' || msg.type === 'multi-show') { handleMulti(msg); return; }
-  if (msg.type === 'show') show(msg.id, msg.ranges);
+  if (msg.type === 'run' || msg.type === 'multi-run') run(msg);
 }
 
-// Phase 2: colours the band from every band's range and sends values and colours back (with the
-// convolution's ms when phase 1 ran in the same message).
-function show(id, ranges, convMs = undefined) {
+const peers = new Map();  // the pool's other workers by index: ports straight to them
+let waiting = null;  // the banded job whose bands' ranges this worker still waits for
+let early = [];      // ranges from peers ahead of this worker (their job's run message is still queued here)
+
+// Phase 1: the band and its range; phase 2 once every band's range is in (at once for the only band).
+function run(msg) {
+  const multi = msg.type === 'multi-run';
+  const t0 = performance.now();
+  const rc = withHeapCopy(msg.words, (p) => (multi ? core._worker_multi_run : core._worker_run)(p, msg.words.length, msg.rows[0], msg.rows[1]));
+  if (rc !== 0) {
+    postMessage(rc === null ? outOfMemory(msg) : failure(msg));
+    tellPeers(msg, { seq: msg.seq, band: msg.band, failed: true });  // so that they stop waiting for this band
+    return;
+  }
+  const range = multi
+    ? new Float32Array(core.HEAPU8.buffer, core._worker_multi_ranges(), core._worker_multi_shows() * 8).slice()
+    : new Float32Array(core.HEAPU8.buffer, core._worker_range(), 8).slice();
+  const scalars = multi ? new Float64Array(core.HEAPU8.buffer, core._worker_multi_scalars(), core._worker_multi_scalar_count()).slice() : undefined;
+  const ms = performance.now() - t0;
+  if (msg.whole) { colour({ id: msg.id, seq: msg.seq, multi, bands: 1, scalars }, range, ms); return; }
+  waiting = { id: msg.id, seq: msg.seq, multi, bands: msg.bands, scalars, ranges: [], got: 0, ms: 0 };
+  tellPeers(msg, { seq: msg.seq, band: msg.band, range, ms });
+  const mine = early.filter((r) => r.seq === msg.seq);
+  early = early.filter((r) => r.seq > msg.seq);
+  for (const r of [{ seq: msg.seq, band: msg.band, range, ms }, ...mine]) if (waiting) takeRange(r);
+}
+
+function tellPeers(msg, what) {
+  if (msg.whole) return;
+  for (let i = 0; i < msg.bands; i++) if (i !== msg.band) peers.get(i).postMessage(what);
+}
+
+function peerRange(r) {
+  if (waiting && r.seq === waiting.seq) takeRange(r);
+  else if (!waiting || r.seq > waiting.seq) early.push(r);  // else a job given up on
+}
+
+function takeRange(r) {
+  if (r.failed) { waiting = null; return; }  // the pool has the error; nothing to colour
+  const job = waiting;
+  job.ranges[r.band] = r.range;
+  job.ms = Math.max(job.ms, r.ms);  // the slowest band's computation
+  if (++job.got < job.bands) return;
+  waiting = null;
+  const ranges = new Float32Array(job.ranges.reduce((n, x) => n + x.length, 0));
+  job.ranges.reduce((at, x) => { ranges.set(x, at); return at + x.length; }, 0);
+  colour(job, ranges, job.ms);
+}
+
+function colour(job, ranges, ms) {
+  if (job.multi) showMulti(job, ranges, ms);
+  else show(job, ranges, ms);
+}
+
+// Phase 2: colours the band from every band's range and sends values and colours back, with the slowest
+// band's convolution ms.
+function show(job, ranges, convMs) {
   const rc = withHeapCopy(ranges, (p) => core._worker_display(p, ranges.length / 8));
-  if (rc !== 0) { postMessage(rc === null ? { type: 'error', id, message: 'out of memory' } : failure(id)); return; }
+  if (rc !== 0) { postMessage(rc === null ? outOfMemory(job) : failure(job)); return; }
   const floats = copyOut(Float32Array, core._worker_band(), core._worker_band_floats());
   const rgba = copyOut(Uint8Array, core._worker_rgba(), core._worker_rgba_bytes());
   const info = new Float32Array(core.HEAPU8.buffer, core._worker_display_info(), 5).slice();
-  postMessage({ type: 'band', id, floats: floats.buffer, rgba: rgba.buffer, info, convMs },
+  postMessage({ type: 'band', id: job.id, seq: job.seq, floats: floats.buffer, rgba: rgba.buffer, info, convMs },
     [floats.buffer, rgba.buffer]);
 }
 
-function handleMulti(msg) {
-  if (msg.type === 'multi-run') {
-    const t0 = performance.now();
-    const rc = withHeapCopy(msg.words, (p) => core._worker_multi_run(p, msg.words.length, msg.rows[0], msg.rows[1]));
-    if (rc !== 0) { postMessage(rc === null ? { type: 'error', id: msg.id, message: 'out of memory' } : failure(msg.id)); return; }
-    const range = new Float32Array(core.HEAPU8.buffer, core._worker_multi_ranges(), core._worker_multi_shows() * 8).slice();
-    const scalars = new Float64Array(core.HEAPU8.buffer, core._worker_multi_scalars(), core._worker_multi_scalar_count()).slice();
-    if (msg.whole) { showMulti(msg.id, range, 1, performance.now() - t0, scalars); return; }  // the only band
-    postMessage({ type: 'multi-ranged', id: msg.id, range, scalars, ms: performance.now() - t0 });
-    return;
-  }
-  showMulti(msg.id, msg.ranges, msg.bands);
-}
-
-function showMulti(id, ranges, bands, convMs = undefined, scalars = undefined) {
-  const rc = withHeapCopy(ranges, (p) => core._worker_multi_display(p, bands));
-  if (rc !== 0) { postMessage(rc === null ? { type: 'error', id, message: 'out of memory' } : failure(id)); return; }
+function showMulti(job, ranges, convMs) {
+  const rc = withHeapCopy(ranges, (p) => core._worker_multi_display(p, job.bands));
+  if (rc !== 0) { postMessage(rc === null ? outOfMemory(job) : failure(job)); return; }
   const outputs = [], rgbas = [];
   for (let i = 0; i < core._worker_multi_outputs(); i++)
     outputs.push(copyOut(Float32Array, core._worker_multi_output(i), core._worker_multi_output_floats(i)).buffer);
   const shows = core._worker_multi_shows();
   for (let s = 0; s < shows; s++) rgbas.push(copyOut(Uint8Array, core._worker_multi_rgba(s), core._worker_multi_rgba_bytes(s)).buffer);
   const info = new Float32Array(core.HEAPU8.buffer, core._worker_multi_info(), shows * 5).slice();
-  postMessage({ type: 'multi-band', id, outputs, rgbas, info, convMs, scalars }, [...outputs, ...rgbas]);
+  postMessage({ type: 'multi-band', id: job.id, seq: job.seq, outputs, rgbas, info, convMs, scalars: job.scalars }, [...outputs, ...rgbas]);
 }
 
 onmessage = (e) => { queue = queue.then(() => handle(e.data)); };
