@@ -27,6 +27,9 @@ target_link_options(playground PRIVATE
   -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createPlayground -sENVIRONMENT=web
   -sEXPORTED_RUNTIME_METHODS=FS
   "--preload-file=${CMAKE_SOURCE_DIR}/assets/fonts@/fonts")
+if(CONVLAB_PROFILING)
+  target_link_options(playground PRIVATE --profiling-funcs)  # names in the wasm: no effect on speed, a bigger file
+endif()
 set_target_properties(playground PROPERTIES SUFFIX ".js" RUNTIME_OUTPUT_DIRECTORY "${CONVLAB_SITE_DIR}")
 
 # Static files of the site, copied on every build (cheap; copy_if_different keeps timestamps).
