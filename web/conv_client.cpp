@@ -36,13 +36,22 @@ EM_JS(void, pool_submit, (int slot, int id, const int* words, int count, int c, 
 });
 EM_JS(int, pool_ready, (int slot), { return window.convlabPool ? window.convlabPool.ready(slot) : 0; });
 EM_JS(void, pool_discard, (int slot), { window.convlabPool.recycle(window.convlabPool.take(slot)); });
-// Copies the finished job of `slot`'s values into `output` and its info (5 floats, then compute ms and
-// the worker count), and keeps its RGBA in the pool for PooledRgba: returns its handle, or 0 with the
-// job's error message in *error (a new C string).
-EM_JS(int, pool_take, (int slot, float* output, float* info, char** error), {
+// Takes the finished job of `slot`: writes its info (5 floats, then compute ms and the worker count) and
+// keeps its RGBA and its values in the pool (for PooledRgba and pool_copy_values): returns the RGBA's
+// handle and puts the values' in *values, or returns 0 with the job's error message in *error (a new C string).
+EM_JS(int, pool_take, (int slot, float* info, int* values, char** error), {
   const pool = window.convlabPool;
   const r = pool.take(slot);
   if (r.error) { HEAPU32[error >> 2] = stringToNewUTF8(r.error); return 0; }
+  HEAPF32.set(r.info, info >> 2);
+  HEAPF32[(info >> 2) + 5] = r.ms;
+  HEAPF32[(info >> 2) + 6] = r.bands.length;
+  HEAP32[values >> 2] = pool.hold(r, 'floats');
+  return pool.hold(r, 'rgba');
+});
+// Copies the values of held result `handle` into `output` (its C x H x W floats).
+EM_JS(void, pool_copy_values, (int handle, float* output), {
+  const r = window.convlabHeldResults.get(handle);
   const [c, h, w] = r.shape;
   for (const band of r.bands) {
     const rows = band.rows[1] - band.rows[0];
@@ -50,11 +59,6 @@ EM_JS(int, pool_take, (int slot, float* output, float* info, char** error), {
     for (let ch = 0; ch < c; ch++)
       HEAPF32.set(floats.subarray(ch * rows * w, (ch + 1) * rows * w), (output >> 2) + ch * h * w + band.rows[0] * w);
   }
-  HEAPF32.set(r.info, info >> 2);
-  HEAPF32[(info >> 2) + 5] = r.ms;
-  HEAPF32[(info >> 2) + 6] = r.bands.length;
-  pool.recycle(r, 'floats');
-  return pool.hold(r);
 });
 EM_JS(void, pool_upload_rgba, (int handle, unsigned texture), {
   const r = window.convlabHeldResults && window.convlabHeldResults.get(handle);
@@ -65,14 +69,15 @@ EM_JS(void, pool_upload_rgba, (int handle, unsigned texture), {
     GLctx.texSubImage2D(GLctx.TEXTURE_2D, 0, 0, band.rows[0], r.shape[2], band.rows[1] - band.rows[0], GLctx.RGBA,
                         GLctx.UNSIGNED_BYTE, new Uint8Array(band.rgba));
 });
-EM_JS(void, pool_release_rgba, (int handle), { if (window.convlabHeldResults) window.convlabHeldResults.release(handle); });
+// Gives a held result's RGBA or values back to the workers.
+EM_JS(void, pool_release, (int handle), { if (window.convlabHeldResults) window.convlabHeldResults.release(handle); });
 #else
 int pool_workers() { return 0; }
 void pool_upload_rgba(int, unsigned) {}
-void pool_release_rgba(int) {}
+void pool_release(int) {}
 #endif
 
-PooledRgba::~PooledRgba() { pool_release_rgba(handle_); }
+PooledRgba::~PooledRgba() { pool_release(handle_); }
 void PooledRgba::upload(unsigned texture) const { pool_upload_rgba(handle_, texture); }
 
 namespace {
@@ -81,6 +86,7 @@ bool g_hold = false;
 int g_epoch = 0;
 int g_busy_clients = 0;
 double g_copy_ms = 0;
+int g_values_copied = 0;
 struct InputPatch {
   int from;
   PixelRect rect;
@@ -106,6 +112,7 @@ std::optional<PixelRect> ConvClient::patch_between(int from, int to) {
 }
 
 double ConvClient::copy_ms() { return g_copy_ms; }
+int ConvClient::values_copied() { return g_values_copied; }
 
 bool ConvClient::any_busy() { return g_busy_clients > 0; }
 
@@ -189,12 +196,13 @@ std::optional<ConvResult> ConvClient::take() {
   r.output.display = asked->second.display;
   r.output.channel = asked->second.channel;
   try {
-    const auto t0 = std::chrono::steady_clock::now();  // the values' allocation and copy
+    const auto t0 = std::chrono::steady_clock::now();  // the values' allocation (their copy waits for a read)
     cl::Tensor out = cl::Tensor::uninitialized(asked->second.c, asked->second.h, asked->second.w);
-    float info[kBandDisplayFloats + 2];
-    char* error = nullptr;
-    const int handle = pool_take(pool_.slot(), out.data.data(), info, &error);
     pool_link::add_copy_ms(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    float info[kBandDisplayFloats + 2];
+    int values = 0;
+    char* error = nullptr;
+    const int handle = pool_take(pool_.slot(), info, &values, &error);
     if (handle) {
       BandDisplay d;
       band_display_from_floats(info, d);
@@ -203,7 +211,17 @@ std::optional<ConvResult> ConvClient::take() {
       r.output.pooled_rgba = std::make_shared<const PooledRgba>(handle);
       r.compute_ms = info[kBandDisplayFloats];
       r.workers = int(info[kBandDisplayFloats + 1]);
-      r.output.tensor = std::make_shared<const cl::Tensor>(std::move(out));
+      // The values stay in the workers' buffers until read; released, they go back to the workers.
+      const auto held = std::shared_ptr<const int>(new int(values), [](const int* h) {
+        pool_release(*h);
+        delete h;
+      });
+      r.output.tensor = LazyTensor(std::move(out), [held](cl::Tensor& t) {
+        const auto t0 = std::chrono::steady_clock::now();
+        pool_copy_values(*held, t.data.data());
+        ++g_values_copied;
+        pool_link::add_copy_ms(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      });
     } else {
       r.error = error ? error : "the compute workers failed";
       free(error);

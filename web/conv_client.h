@@ -113,9 +113,11 @@ class ConvClient {
   // A job was submitted whose result has not been taken.
   bool busy() const { return pool_.busy(); }
 
-  // Milliseconds this thread has spent copying workers' results into its heap, since the start (the
-  // page's frame statistics report it: what threads sharing memory would save).
+  // Milliseconds this thread has spent allocating and copying workers' values into its heap, since the
+  // start (the page's frame statistics report it: what threads sharing memory would save).
   static double copy_ms();
+  // How many workers' outputs had their values copied into this heap (each when first read), since the start.
+  static int values_copied();
 
   // Workers in the page's pool (0: computing on the calling thread).
   static int workers();

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "image.h"
+#include "lazy_tensor.h"
 #include "tensor.h"
 
 struct DisplayChoice {
@@ -20,7 +21,7 @@ class PooledRgba;  // conv_client.h
 // An output with its colours worked out, as a view shows it (ImageView::set_displayed): rgba is
 // displayed_rgba(*tensor, display, channel, &choice, &range), computed where the output was (a worker).
 struct ShownOutput {
-  std::shared_ptr<const convlab::Tensor> tensor;
+  LazyTensor tensor;  // a worker's values are copied here when first read
   std::vector<std::uint8_t> rgba;
   // Instead of rgba, for a worker's output: the bytes stay in the buffers the workers transferred, and the
   // view uploads them to its texture from there (4 MB less to copy per 1024x1024 result).

@@ -1,8 +1,10 @@
 #include "format.h"
 
-std::string shape_text(const convlab::Tensor& t) {
-  return std::to_string(t.c) + "x" + std::to_string(t.h) + "x" + std::to_string(t.w);
+std::string shape_text(const LazyTensor::Shape& s) {
+  return std::to_string(s.c) + "x" + std::to_string(s.h) + "x" + std::to_string(s.w);
 }
+
+std::string shape_text(const convlab::Tensor& t) { return shape_text(LazyTensor::Shape{t.c, t.h, t.w}); }
 
 std::string grouped(long long v) {
   const std::string digits = std::to_string(v < 0 ? -(v + 1) + 1ULL : static_cast<unsigned long long>(v));

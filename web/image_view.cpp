@@ -12,7 +12,7 @@ namespace cl = convlab;
 
 const cl::Tensor& ImageView::tensor() const {
   static const cl::Tensor none;
-  return tensor_ ? *tensor_ : none;
+  return tensor_ ? *tensor_ : none;  // (a LazyTensor's values are filled here)
 }
 
 void ImageView::set(cl::Tensor t, const std::string& display, int channel) {
@@ -48,10 +48,11 @@ void ImageView::set_displayed(const ShownOutput& shown) {
   mode_ = shown.choice.mode;
   resolved_ = shown.choice.resolved;
   channel_ = shown.choice.channel;
+  const LazyTensor::Shape sh = tensor_.shape();  // not tensor(): nothing here reads the values
   if (shown.pooled_rgba)
-    texture_.upload(*shown.pooled_rgba, tensor().w, tensor().h);
+    texture_.upload(*shown.pooled_rgba, sh.w, sh.h);
   else
-    texture_.upload(shown.rgba.data(), tensor().w, tensor().h);
+    texture_.upload(shown.rgba.data(), sh.w, sh.h);
 }
 
 void ImageView::set_for(const std::string& key, const ShownOutput& shown) {
@@ -62,8 +63,8 @@ void ImageView::set_for(const std::string& key, const ShownOutput& shown) {
 
 void ImageView::set_for(const std::string& key, const cl::Tensor& t, const std::string& display, int channel) {
   if (!key_.empty() && key == key_) return;
-  if (&t == tensor_.get()) {
-    set(tensor_, display, channel);  // shown again another way: no copy
+  if (&t == tensor_.if_filled()) {
+    set(tensor_.shared(), display, channel);  // shown again another way: no copy
   } else if (!patch_input(t, display, channel)) {
     set(t, display, channel);
     if (&t == paint_tool().input) {
@@ -190,7 +191,7 @@ void ImageView::draw_values(ImDrawList* dl, const ViewTransform& tf, ImVec2 lo, 
 }
 
 Hover ImageView::draw(const char* id, ImVec2 size, State& state, const Overlay& overlay, int pad) {
-  const cl::Tensor& shown = tensor();
+  const LazyTensor::Shape shown = tensor_.shape();  // the values are read only where shown (tooltip, zoomed numbers)
   Hover hover;
   const float legend_h = legend_height();
   const bool legend = legend_h > 0.0f;
@@ -296,7 +297,7 @@ Hover ImageView::draw(const char* id, ImVec2 size, State& state, const Overlay& 
         const char* names[3] = {"R", "G", "B"};
         for (int c = 0; c < shown.c && c < 8; ++c)
           ImGui::Text("%s %.4f", shown.c == 3 ? names[c] : ("ch " + std::to_string(c)).c_str(),
-                      double(shown.at(c, y, x)));
+                      double(tensor().at(c, y, x)));
         ImGui::EndTooltip();
       }
     }

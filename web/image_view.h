@@ -65,10 +65,12 @@ class ImageView {
   // t may be the view's own tensor() (to show it another way).
   void set_for(const std::string& key, const convlab::Tensor& t, const std::string& display = "auto", int channel = -1);
   void set_for(const std::string& key, convlab::Tensor&& t, const std::string& display = "auto", int channel = -1);
-  bool empty() const { return tensor().empty(); }
+  bool empty() const { return tensor_.empty(); }
+  LazyTensor::Shape shape() const { return tensor_.shape(); }
+  // The shown values (a worker's output is copied into the heap at this first read).
   const convlab::Tensor& tensor() const;
   // The shown tensor, to share with other views (null before the first set).
-  const std::shared_ptr<const convlab::Tensor>& shared_tensor() const { return tensor_; }
+  const std::shared_ptr<const convlab::Tensor>& shared_tensor() const { return tensor_.shared(); }
   // What `display` resolved to for the tensor (auto -> clamp, min-max or diverging), before a signed
   // colour image is switched to |value|: the mode a readout names.
   convlab::DisplayMode resolved_display() const { return resolved_; }
@@ -91,7 +93,7 @@ class ImageView {
 
  private:
   void draw_values(ImDrawList* dl, const ViewTransform& tf, ImVec2 lo, ImVec2 hi) const;
-  std::shared_ptr<const convlab::Tensor> tensor_;
+  LazyTensor tensor_;
   Texture texture_;
   convlab::DisplayMode mode_ = convlab::DisplayMode::Clamp, resolved_ = convlab::DisplayMode::Clamp;
   convlab::DisplayRange range_{0, 1};

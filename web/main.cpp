@@ -93,10 +93,10 @@ void frame() {
 }
 
 std::string frame_stats_json() {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, R"({"drawn":%.0f,"skipped":%.0f,"busyMs":%.3f,"appMs":%.3f,"glMs":%.3f,"copyMs":%.3f,"uploadMs":%.3f})",
+  char buf[384];
+  std::snprintf(buf, sizeof buf, R"({"drawn":%.0f,"skipped":%.0f,"busyMs":%.3f,"appMs":%.3f,"glMs":%.3f,"copyMs":%.3f,"uploadMs":%.3f,"valuesCopied":%d})",
                 g_stats.drawn, g_stats.skipped, g_stats.busy_ms, g_stats.app_ms, g_stats.gl_ms, ConvClient::copy_ms(),
-                Texture::upload_ms());
+                Texture::upload_ms(), ConvClient::values_copied());
   return buf;
 }
 
@@ -140,7 +140,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   // Frame counts and times, cumulative: {drawn, skipped, busyMs, appMs, glMs} (see FrameStats), copyMs
-  // (ConvClient::copy_ms) and uploadMs (Texture::upload_ms), both part of appMs.
+  // (ConvClient::copy_ms) and uploadMs (Texture::upload_ms), both part of appMs, and valuesCopied
+  // (ConvClient::values_copied).
   EM_ASM(window.convlabFrameStats = () => JSON.parse(Module.frameStats()););
   // A touch screen from the start (a phone or tablet): big targets before the first touch.
   touch::set_in_use(EM_ASM_INT(return window.matchMedia && matchMedia('(pointer: coarse)').matches ? 1 : 0) != 0);

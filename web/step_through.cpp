@@ -59,7 +59,7 @@ ImU32 signed_fill(float v, float scale) {
 }  // namespace
 
 bool StepConv::valid() const {
-  return input && weight && output && !input->empty() && !output->empty() && weight->kh > 0 && output->c == weight->a;
+  return input && weight && !input->empty() && !output.empty() && weight->kh > 0 && output.shape().c == weight->a;
 }
 
 StepCell step_cell(const StepConv& conv, int index, int out_channel) {
@@ -67,7 +67,7 @@ StepCell step_cell(const StepConv& conv, int index, int out_channel) {
   if (!conv.valid() || index < 0 || index >= conv.cells()) return cell;
   const cl::Tensor& in = *conv.input;
   const cl::Weights& w = *conv.weight;
-  const cl::Tensor& out = *conv.output;
+  const LazyTensor::Shape out = conv.output.shape();
   const cl::Conv2dParams& p = conv.params;
   cell.index = index;
   cell.oy = index / out.w;
@@ -84,7 +84,7 @@ StepCell step_cell(const StepConv& conv, int index, int out_channel) {
     StepOutput o;
     o.channel = oc;
     o.bias = oc < int(conv.bias.size()) ? conv.bias[std::size_t(oc)] : 0.0f;
-    o.output = conv.value_at ? conv.value_at(oc, cell.oy, cell.ox) : out.at(oc, cell.oy, cell.ox);
+    o.output = conv.value_at ? conv.value_at(oc, cell.oy, cell.ox) : conv.output->at(oc, cell.oy, cell.ox);
     double total = 0;
     const int g = oc / cout_g;
     for (int j = 0; j < cin_g && j < w.b; ++j) {
@@ -273,7 +273,7 @@ Overlay ConvStepThrough::output_overlay() const {
 void ConvStepThrough::pick(State& s, const Hover& h) const {
   if (!h.active || !conv_.valid() || !ImGui::IsMouseClicked(ImGuiMouseButton_Left)) return;
   if (ImGui::GetIO().KeyShift || ImGui::GetIO().KeyCtrl) return;
-  s.step = h.y * conv_.output->w + h.x;
+  s.step = h.y * conv_.output.shape().w + h.x;
 }
 
 void ConvStepThrough::section(LessonContext& ctx) {

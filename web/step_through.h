@@ -18,6 +18,7 @@
 #include "formula.h"
 #include "image_view.h"
 #include "kernel_settings.h"
+#include "lazy_tensor.h"
 #include "lesson.h"
 #include "state.h"
 #include "tensor.h"
@@ -54,7 +55,7 @@ struct StepConv {
   const convlab::Weights* weight = nullptr; // [Cout, Cin/groups, kh, kw]
   convlab::Conv2dParams params;
   std::vector<float> bias;                  // empty = none
-  const convlab::Tensor* output = nullptr;  // [Cout, OH, OW] from the core with these params
+  LazyTensor output;                        // [Cout, OH, OW] from the core with these params (read: one cell)
   // When set, the core's value at (channel, oy, ox) in place of output's: an output that an activation
   // changed elementwise after the convolution gives the shape, this the convolution's own values.
   std::function<float(int, int, int)> value_at = nullptr;
@@ -62,7 +63,7 @@ struct StepConv {
   // step may be meant for that output, so it is not clamped to this one's size.
   bool current = true;
   bool valid() const;
-  int cells() const { return valid() ? output->h * output->w : 0; }
+  int cells() const { return valid() ? output.shape().h * output.shape().w : 0; }
 };
 
 // The numbers of output cell `index`. Output channels: all when Cout <= 3, else only `out_channel`.
@@ -103,7 +104,7 @@ class ConvStepThrough {
   // Per frame, after the lesson's (cached) conv: runs the player, computes the current cell, publishes
   // step_cell, step_window, step_sum, step_output (and _<channel> variants for several outputs).
   void update(LessonContext& ctx, const StepConv& conv);
-  void controls(LessonContext& ctx) { player_.controls(ctx, conv_.cells(), conv_.valid() ? conv_.output->w : 1); }
+  void controls(LessonContext& ctx) { player_.controls(ctx, conv_.cells(), conv_.valid() ? conv_.output.shape().w : 1); }
   // The lesson's "step" section: the player, and where draw_views() has no room for the numbers (not
   // wide) the numbers too.
   void section(LessonContext& ctx);

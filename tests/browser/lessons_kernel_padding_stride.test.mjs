@@ -98,7 +98,8 @@ test('kernel: step_sum equals lab.conv2d at the cell, for depthwise and one filt
   await setState(page, { kp: 'mean', k: 15, p: 'valid' });
   r = await until(page, (x) => x.output_shape === '3x286x437', 'mean 15 valid');
   await setState(page, { img: 'chelsea', k: 3, p: 'same', d: 1, kp: 'gaussian', step: 45100 });
-  r = await until(page, (x) => x.output_shape === '3x300x451' && x.step_cell === '100,0', 'gaussian 3, step on');
+  // (the snippet is published once the output is current: not while a slider moves)
+  r = await until(page, (x) => x.output_shape === '3x300x451' && x.step_cell === '100,0' && x.snippet_chars, 'gaussian 3, step on');
   assert.ok(Number(r.snippet_chars) > 300, 'a PyTorch snippet is built');
   await page.waitForTimeout(400);
   const png = await page.screenshot({ path: join(shotDir, 'lesson-kernel.png') });

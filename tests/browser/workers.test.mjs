@@ -259,6 +259,37 @@ test('while the workers compute, the last output stays on screen with a busy mar
   }
 });
 
+test('a worker\'s output is copied into the page\'s heap only when something reads its values (a hover, playground.output())', async () => {
+  const env = await openBrowser();
+  try {
+    const page = await env.openAt('lesson=kernel&kp=mean&k=3');
+    await page.waitForFunction(() => window.playground.workers() > 0, null, { timeout: 30000 });
+    await page.mouse.move(1, 1);  // no hover on a view
+    await settle(page, { kp: 'gaussian', k: 5 });
+    const copied = () => page.evaluate(() => window.convlabFrameStats().valuesCopied);
+    const start = await copied();
+    for (const k of [3, 7, 5]) await settle(page, { kp: 'mean', k });
+    // (settle() itself reads playground.output() once per setting)
+    assert.equal(await copied(), start + 3, 'one copy per output read through playground.output(), none for showing them');
+    for (const k of [3, 7]) {
+      const before = (await readout(page)).version;
+      await setState(page, { kp: 'gaussian', k });
+      await until(page, (r) => r.version !== before && Number(r.busy) === 0, `gaussian ${k}`, 60000);
+    }
+    assert.equal(await copied(), start + 3, 'outputs shown and replaced without a read: no copy');
+    const boxes = (await readout(page)).view_boxes.split(';').map((b) => b.split(',').map(Number));
+    const [x, y, w, h] = boxes[1];  // the output view
+    await page.mouse.move(x + w / 2, y + h / 2);
+    await page.waitForFunction((n) => window.convlabFrameStats().valuesCopied === n, start + 4, { timeout: 10000 });  // the tooltip read it
+    await page.mouse.move(x + w / 3, y + h / 3);
+    await page.waitForTimeout(300);
+    assert.equal(await copied(), start + 4, 'copied once, read many times');
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await env.close();
+  }
+});
+
 test('painting sends the workers only the painted rectangle, and their output (values and colours on screen) equals the main thread\'s', async () => {
   const env = await openBrowser();
   try {

@@ -357,7 +357,7 @@ TEST(KernelModelAgain, OneActivatedApplicationGivesTheConvValuesBeforeItsActivat
       const std::string what = std::string(cl::activation_name(a)) + (one ? " one filter" : " depthwise");
       EXPECT_TRUE(same_bits(*m.output, applied(in, l.weights, l.params, a, 1))) << what;
       EXPECT_EQ(m.shown.rgba, displayed_rgba(*m.output, "auto")) << what;
-      EXPECT_EQ(m.last_conv, nullptr) << what << ": no full conv2d kept on this thread";
+      EXPECT_FALSE(m.last_conv) << what << ": no full conv2d kept on this thread";
       EXPECT_EQ(m.input_generation, 7);
       int changed = 0;
       for (int c = 0; c < before.c; ++c)

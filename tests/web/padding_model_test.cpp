@@ -137,7 +137,8 @@ TEST(PaddingModel, AFailureKeepsThePreviousResultsAndSaysWhy) {
   const cl::Weights w(3, 1, 3, 3, 1.0f / 9);
   PaddingModel m;
   ASSERT_TRUE(m.update(dot, 1, w, params({3, 3, 3, 3}, cl::PadMode::Reflect)));
-  const auto padded = m.padded, output = m.output;
+  const auto padded = m.padded;
+  const LazyTensor output = m.output;
   EXPECT_FALSE(m.update(dot, 1, w, params({40, 40, 40, 40}, cl::PadMode::Reflect)));
   EXPECT_TRUE(has(m.error(), "reflect padding, got 40")) << m.error();
   EXPECT_EQ(m.padded, padded);

@@ -79,7 +79,7 @@ bool DepthwiseModel::update(const cl::Tensor& input, int input_generation, const
   if (!landed) return false;
   DepthwiseResult& r = landed->meta;
   ShownOutput& shown = landed->result.output;
-  r.output = shown.tensor;
+  r.output = shown.tensor.shared();
   r.compute_ms = landed->result.compute_ms;
   r.workers = landed->result.workers;
   const std::string merged = merged_display(shown, r.display);

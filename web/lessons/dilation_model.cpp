@@ -36,7 +36,7 @@ bool DilationModel::update(const cl::Tensor& input, int generation, const cl::We
   if (!landed) return false;
   shown_ = std::move(landed->result.output);
   result_ = std::move(landed->meta);
-  result_.out = shown_.tensor;
+  result_.out = shown_.tensor.shared();
   ++version_;
   return true;
 }

@@ -41,27 +41,27 @@ class KernelView : public LessonView {
     }
     if (!model_.output) return;
     output_view_.set_for(std::to_string(model_.version), model_.shown);  // shared with the model: no copy, no recolouring
-    const cl::Tensor& out = *model_.output;
+    const LazyTensor& out = model_.output;  // its values are read only where shown (the step, a hover)
     // With several applications the step-through explains the last one: it reads the one before's output.
     StepConv step{model_.last_input ? model_.last_input.get() : &ctx.input, &model_.weights, model_.params, {},
-                  model_.last_conv.get()};
+                  model_.last_conv};
     if (!model_.last_conv && model_.input_generation == ctx.input_generation) {
       // The workers activated the output: the sums are compared with conv2d's own values (one row of
       // it, recomputed here), while the output gives the cells.
-      step.output = &out;
+      step.output = out;
       step.value_at = [this, input = &ctx.input](int c, int oy, int ox) { return model_.conv_before_activation(*input, c, oy, ox); };
     }  // (else, while a new image's output is computed, there is nothing to step through)
     step.current = !model_.busy();
     step_.update(ctx, step);
     if (step_.active())  // the shown output: the conv2d's value after the activation
       for (const StepOutput& o : step_.cell().outputs)
-        ctx.publish("step_final_" + std::to_string(o.channel), out.at(o.channel, step_.cell().oy, step_.cell().ox));
+        ctx.publish("step_final_" + std::to_string(o.channel), out->at(o.channel, step_.cell().oy, step_.cell().ox));
     ctx.publish("activation", cl::activation_name(model_.activation));
     ctx.publish("applications", model_.repeats);
     ctx.publish("shapes", model_.shapes_text());
-    ctx.publish("output_shape", shape_text(out));
-    ctx.publish("out_h", out.h);
-    ctx.publish("out_w", out.w);
+    ctx.publish("output_shape", shape_text(out.shape()));
+    ctx.publish("out_h", out.shape().h);
+    ctx.publish("out_w", out.shape().w);
     ctx.publish("groups", model_.params.groups);
     ctx.publish("kernel", model_.kernel_text());
     ctx.publish("weight_shape", model_.weight_shape_text());
@@ -86,7 +86,7 @@ class KernelView : public LessonView {
                      std::max({p.top, p.left, p.bottom, p.right}), output_caption(), output_view_);
   }
 
-  const cl::Tensor* output() const override { return model_.output.get(); }
+  const cl::Tensor* output() const override { return model_.output.shared().get(); }
   bool computing() const override { return model_.busy(); }
 
   void controls(LessonContext& ctx) override {
@@ -97,7 +97,7 @@ class KernelView : public LessonView {
       const std::string conv = std::string("conv2d") + (model_.depthwise() ? " (depthwise)" : "") + act;
       ImGui::TextWrapped("%s -> %s -> %s", shape_text(ctx.input).c_str(),
                          model_.repeats > 1 ? (std::to_string(model_.repeats) + " x [" + conv + "]").c_str() : conv.c_str(),
-                         shape_text(*model_.output).c_str());
+                         shape_text(model_.output.shape()).c_str());
       ImGui::PopFont();
       tip("Shapes are channels x height x width.");
       if (model_.repeats > 1) application_sizes();
@@ -140,7 +140,7 @@ class KernelView : public LessonView {
 
   // "output 3x300x451", or with N applications what each fed back: "5 x conv+ReLU, fed back 3x300x451".
   std::string output_caption() const {
-    const std::string shape = shape_text(*model_.output);
+    const std::string shape = shape_text(model_.output.shape());
     if (model_.repeats == 1) return "output " + shape;
     const std::string act = model_.activation == cl::Activation::None ? "" : std::string("+") + activation_label(model_.activation);
     return std::to_string(model_.repeats) + " x conv" + act + ", fed back " + shape;

@@ -140,7 +140,7 @@ bool KernelModel::update(const State& s, const cl::Tensor& input, int input_gene
   output = shown.tensor;
   last_input = nullptr;  // one application: it read the image
   // The activation, if any, ran in the workers too: conv_before_activation() recomputes the row it needs.
-  last_conv = landed->meta.activation == cl::Activation::None ? output : nullptr;
+  last_conv = landed->meta.activation == cl::Activation::None ? output : LazyTensor();
   compute_ms = landed->result.compute_ms;
   workers = landed->result.workers;
   adopt(std::move(landed->meta));

@@ -66,11 +66,12 @@ class KernelModel {
 
   // The last good results, all of one setting.
   ShownOutput shown;                                  // output with its colours
-  std::shared_ptr<const convlab::Tensor> output;      // [1 or C, OH, OW] after every application
+  LazyTensor output;                                  // [1 or C, OH, OW] after every application (a worker's
+                                                      // values are copied here when first read)
   std::shared_ptr<const convlab::Tensor> last_input;  // the last application's input; null: the image
   // The last application's conv2d, before its activation; null when the activation ran in the workers
   // (one application): conv_before_activation() then gives its values.
-  std::shared_ptr<const convlab::Tensor> last_conv;
+  LazyTensor last_conv;
   std::vector<std::array<int, 3>> shapes;             // the input's and each application's output's
   convlab::Weights weights;                       // as convolved: [1, C, kh, kw] or [C, 1, kh, kw]
   convlab::Conv2dParams params;                   // with its groups

@@ -48,10 +48,10 @@ class PaddingView : public LessonView {
       padded_version_ = model_.version;
     }
     padded_view_.show_input_at(model_.params.padding.left, model_.params.padding.top);  // paint mode paints through it
-    StepConv step{&ctx.input, &model_.weights, model_.params, {}, model_.output.get()};
+    StepConv step{&ctx.input, &model_.weights, model_.params, {}, model_.output};
     step.current = !model_.busy();
     step_.update(ctx, step);
-    ctx.publish("output_shape", shape_text(*model_.output));
+    ctx.publish("output_shape", shape_text(model_.output.shape()));
     ctx.publish("padded_shape", shape_text(*model_.padded));
     ctx.publish("padding", model_.padding_text());
     ctx.publish("pad_mode", cl::pad_mode_name(model_.params.padding_mode));
@@ -71,7 +71,8 @@ class PaddingView : public LessonView {
   // them when wide.
   void visual(LessonContext& ctx, ImVec2 size) override {
     if (!model_.output) return;
-    const cl::Tensor &padded = *model_.padded, &out = *model_.output;
+    const cl::Tensor& padded = *model_.padded;
+    const LazyTensor::Shape out = model_.output.shape();
     const cl::Pad4& p = model_.params.padding;
     const Overlay window = step_.input_overlay(float(p.left), float(p.top));
     char caption[96];
@@ -84,7 +85,7 @@ class PaddingView : public LessonView {
                      0, "output " + std::to_string(out.h) + " x " + std::to_string(out.w), output_view_);
   }
 
-  const cl::Tensor* output() const override { return model_.output.get(); }
+  const cl::Tensor* output() const override { return model_.output.shared().get(); }
   bool computing() const override { return model_.busy(); }
 
   void controls(LessonContext& ctx) override {
@@ -92,7 +93,7 @@ class PaddingView : public LessonView {
     if (model_.output) {
       ImGui::PushFont(mono_font());
       ImGui::TextWrapped("%s -> pad %s, conv2d %dx%d -> %s", shape_text(ctx.input).c_str(), s.pad_mode.c_str(),
-                         model_.weights.kh, model_.weights.kw, shape_text(*model_.output).c_str());
+                         model_.weights.kh, model_.weights.kw, shape_text(model_.output.shape()).c_str());
       ImGui::PopFont();
       formula_lines(model_.formula_h, model_.formula_w);
       const std::string note = model_.amount_note(s.pad);

@@ -42,7 +42,7 @@ class PaddingModel {
 
   // The last good results.
   std::shared_ptr<const convlab::Tensor> padded;  // [C, H + top + bottom, W + left + right]
-  std::shared_ptr<const convlab::Tensor> output;  // [C, OH, OW]
+  LazyTensor output;                              // [C, OH, OW] (values copied from the workers when read)
   ShownOutput shown;                              // output with its colours
   convlab::Weights weights;
   convlab::Conv2dParams params;

@@ -69,7 +69,7 @@ class StrideView : public LessonView {
     if (model_.empty()) return;
     const StrideResult& r = model_.result();
     output_view_.set_for(std::to_string(model_.version()), model_.shown());
-    StepConv step{&r.crop.grey, &r.crop_weight, r.params, {}, &r.crop_out};
+    StepConv step{&r.crop.grey, &r.crop_weight, r.params, {}, LazyTensor::borrow(r.crop_out)};
     step.current = !model_.busy();
     step_.update(ctx, step);
     ctx.publish("crop_out_h", r.crop_h.value);

@@ -16,14 +16,15 @@
 // - Coalescing: one job runs at a time; a newer submit from the same slot (a lesson's model) replaces the
 //   one queued behind it, so while a slider moves only the newest setting is computed next.
 
-// Taken results whose RGBA the page still shows: it uploads them to textures straight from their bands
-// (web/conv_client.cpp's PooledRgba) and releases them when no view needs them, which gives the buffers
+// Taken results whose RGBA the page still shows or whose values it has not read yet: it uploads the RGBA
+// to textures straight from the bands (web/conv_client.cpp's PooledRgba), copies the values into its heap
+// when something reads them (LazyTensor), and releases each when done with it, which gives those buffers
 // back to the workers that made them. One table for the page, since a result outlives a replaced pool.
 export const heldResults = {
-  entries: new Map(),  // handle -> { result, pool }
+  entries: new Map(),  // handle -> { result, pool, which: 'rgba' or 'floats' }
   last: 0,
-  hold(result, pool) {
-    this.entries.set(++this.last, { result, pool });
+  hold(result, pool, which) {
+    this.entries.set(++this.last, { result, pool, which });
     return this.last;
   },
   get(handle) { const e = this.entries.get(handle); return e && e.result; },
@@ -31,7 +32,7 @@ export const heldResults = {
     const e = this.entries.get(handle);
     if (!e) return;
     this.entries.delete(handle);
-    e.pool.recycle(e.result, 'rgba');  // nothing is sent once that pool is terminated
+    e.pool.recycle(e.result, e.which);  // nothing is sent once that pool is terminated
   },
 };
 
@@ -134,12 +135,12 @@ export class ComputePool {
     this.workers[i].postMessage({ ...msg, spare }, spare);
   }
 
-  // Keeps a taken result for its RGBA (see heldResults); returns its handle.
-  hold(result) { return heldResults.hold(result, this); }
+  // Keeps a taken result for its RGBA or its values ('rgba' or 'floats': see heldResults); returns its handle.
+  hold(result, which) { return heldResults.hold(result, this, which); }
   // The same for show s of a taken multi result: held apart, since each view lets go of its own.
   holdShow(result, s) {
     const shape = result.shapes[result.showOutputs[s]];
-    return heldResults.hold({ shape, bands: result.bands.map((b) => ({ rows: b.rows, rgba: b.rgbas[s] })) }, this);
+    return heldResults.hold({ shape, bands: result.bands.map((b) => ({ rows: b.rows, rgba: b.rgbas[s] })) }, this, 'rgba');
   }
 
   #slot(slot) {
