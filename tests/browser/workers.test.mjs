@@ -259,7 +259,7 @@ test('while the workers compute, the last output stays on screen with a busy mar
   }
 });
 
-test('a worker\'s output is copied into the page\'s heap only when something reads its values (a hover, playground.output())', async () => {
+test('a worker\'s output is copied into the page\'s heap only when something reads its values (a hover, playground.output()): kernel, padding, stride, pooling, dilation', async () => {
   const env = await openBrowser();
   try {
     const page = await env.openAt('lesson=kernel&kp=mean&k=3');
@@ -285,6 +285,27 @@ test('a worker\'s output is copied into the page\'s heap only when something rea
     await page.waitForTimeout(300);
     assert.equal(await copied(), start + 4, 'copied once, read many times');
     assert.deepEqual(page.problems, []);
+    await page.close();
+
+    // The other lessons whose outputs are only shown until something reads them.
+    for (const [lesson, one, other] of [['padding', { pad: 'replicate' }, { pad: 'reflect' }], ['stride', { s: 2 }, { s: 3 }],
+      ['pooling', { pk: 3 }, { pk: 4 }], ['dilation', { d: 2 }, { d: 3 }]]) {
+      const p = await env.openAt(`lesson=${lesson}`);
+      await p.waitForFunction(() => window.playground.workers() > 0, null, { timeout: 30000 });
+      await p.mouse.move(1, 1);
+      const c0 = await p.evaluate(() => window.convlabFrameStats().valuesCopied);
+      const jobs0 = await p.evaluate(() => window.convlabPool.jobsRun);
+      for (const st of [one, other, one]) {
+        const jobs = await p.evaluate(() => window.convlabPool.jobsRun);
+        await setState(p, st);
+        await p.waitForFunction((n) => window.convlabPool.jobsRun > n, jobs, { timeout: 30000 });
+        await until(p, (r) => Number(r.busy) === 0, `${lesson} ${JSON.stringify(st)}`, 60000);
+      }
+      assert.ok((await p.evaluate(() => window.convlabPool.jobsRun)) >= jobs0 + 3, `${lesson}: three outputs computed by the workers`);
+      assert.equal(await p.evaluate(() => window.convlabFrameStats().valuesCopied), c0, `${lesson}: outputs shown without a copy`);
+      assert.deepEqual(p.problems, []);
+      await p.close();
+    }
   } finally {
     await env.close();
   }

@@ -41,13 +41,13 @@ class DilationView : public LessonView {
     stack_ = dilated_stack(r.kernel.h);
     // The output pixel whose footprint is drawn: last frame's hover (output or input view), else the
     // one a click kept, else the centre.
-    picked_ = cl::Pair{r.out->h / 2, r.out->w / 2};
-    if (s.step >= 0 && s.step < r.out->h * r.out->w) picked_ = cl::Pair{s.step / r.out->w, s.step % r.out->w};
-    if (hover_out_.active) picked_ = cl::Pair{std::min(hover_out_.y, r.out->h - 1), std::min(hover_out_.x, r.out->w - 1)};
+    picked_ = cl::Pair{r.out.shape().h / 2, r.out.shape().w / 2};
+    if (s.step >= 0 && s.step < r.out.shape().h * r.out.shape().w) picked_ = cl::Pair{s.step / r.out.shape().w, s.step % r.out.shape().w};
+    if (hover_out_.active) picked_ = cl::Pair{std::min(hover_out_.y, r.out.shape().h - 1), std::min(hover_out_.x, r.out.shape().w - 1)};
     else if (hover_in_.active) picked_ = output_centred_on(r, hover_in_.y, hover_in_.x);
     ctx.publish("effective_size", std::to_string(r.span_h) + "x" + std::to_string(r.span_w));
     ctx.publish("effective_h", r.span_h);
-    ctx.publish("output_shape", shape_text(*r.out));
+    ctx.publish("output_shape", shape_text(r.out.shape()));
     ctx.publish("rf_stack", stack_.fields_text());
   }
 
@@ -83,17 +83,17 @@ class DilationView : public LessonView {
     ImGui::BeginGroup();
     ImGui::TextDisabled("input %d x %d", ctx.input.h, ctx.input.w);
     hover_in_ = input_view_.draw("dil-in", grid.cell, s, taps);
-    if (hover_in_.active && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) s.step = picked_.h * r.out->w + picked_.w;
+    if (hover_in_.active && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) s.step = picked_.h * r.out.shape().w + picked_.w;
     ImGui::EndGroup();
     if (grid.cols > 1) ImGui::SameLine();
     ImGui::BeginGroup();
-    ImGui::TextDisabled("output %d x %d, dilation %d", r.out->h, r.out->w, d);
+    ImGui::TextDisabled("output %d x %d, dilation %d", r.out.shape().h, r.out.shape().w, d);
     hover_out_ = output_view_.draw("dil-out", grid.cell, s, mark);
-    if (hover_out_.active && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) s.step = hover_out_.y * r.out->w + hover_out_.x;
+    if (hover_out_.active && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) s.step = hover_out_.y * r.out.shape().w + hover_out_.x;
     ImGui::EndGroup();
   }
 
-  const cl::Tensor* output() const override { return model_.result().out.get(); }
+  const cl::Tensor* output() const override { return model_.result().out.shared().get(); }
   bool computing() const override { return model_.busy(); }
 
   void controls(LessonContext& ctx) override {
@@ -141,7 +141,7 @@ class DilationView : public LessonView {
                         r.span_w, kh * kw, f.taps_inside(ctx.input.h, ctx.input.w) < kh * kw ? " (some in the padding here)" : "");
     ImGui::PopTextWrapPos();
     ImGui::PushFont(mono_font());
-    ImGui::Text("input %d x %d -> output %d x %d", ctx.input.h, ctx.input.w, r.out->h, r.out->w);
+    ImGui::Text("input %d x %d -> output %d x %d", ctx.input.h, ctx.input.w, r.out.shape().h, r.out.shape().w);
     ImGui::PopFont();
   }
 

@@ -36,7 +36,7 @@ bool DilationModel::update(const cl::Tensor& input, int generation, const cl::We
   if (!landed) return false;
   shown_ = std::move(landed->result.output);
   result_ = std::move(landed->meta);
-  result_.out = shown_.tensor.shared();
+  result_.out = shown_.tensor;
   ++version_;
   return true;
 }
@@ -63,8 +63,8 @@ Footprint footprint_of(const DilationResult& r, int oy, int ox) {
 }
 
 cl::Pair output_centred_on(const DilationResult& r, int iy, int ix) {
-  return cl::Pair{std::clamp(iy + r.params.padding.top - (r.span_h - 1) / 2, 0, std::max(0, r.out->h - 1)),
-                  std::clamp(ix + r.params.padding.left - (r.span_w - 1) / 2, 0, std::max(0, r.out->w - 1))};
+  return cl::Pair{std::clamp(iy + r.params.padding.top - (r.span_h - 1) / 2, 0, std::max(0, r.out.shape().h - 1)),
+                  std::clamp(ix + r.params.padding.left - (r.span_w - 1) / 2, 0, std::max(0, r.out.shape().w - 1))};
 }
 
 DilatedStack dilated_stack(int k) {

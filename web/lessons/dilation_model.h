@@ -14,7 +14,7 @@
 #include "tensor.h"
 
 struct DilationResult {
-  std::shared_ptr<const convlab::Tensor> out;  // the whole image, each channel filtered on its own (groups = C)
+  LazyTensor out;  // the whole image, each channel filtered on its own (groups = C); values copied when read
   convlab::Kernel2D kernel;       // the first channel's kernel: the weights the footprint labels
   convlab::Conv2dParams params;   // stride 1, the lesson's dilation, padding and mode
   int span_h = 0, span_w = 0;     // the footprint: d*(k-1)+1 per axis

@@ -48,7 +48,7 @@ class PoolingView : public LessonView {
     if (!r.output) return;
     input_view_.set_for(std::to_string(ctx.input_generation), ctx.input);
     output_view_.set_for(std::to_string(r.generation), r.shown);  // coloured by the workers with the display
-    ctx.publish("output_shape", shape_text(*r.output));
+    ctx.publish("output_shape", shape_text(r.output.shape()));
     ctx.publish("compute_ms", r.compute_ms);
     ctx.publish("workers", r.workers);
     ctx.publish("version", r.generation);
@@ -97,7 +97,7 @@ class PoolingView : public LessonView {
           dl->AddRect(a, b, IM_COL32(255, 200, 0, 255), 0, 0, 2.0f);
         });
       } else if (i == 1) {
-        ImGui::Text("%s pool %d x %d", p.mode.c_str(), r.output->h, r.output->w);
+        ImGui::Text("%s pool %d x %d", p.mode.c_str(), r.output.shape().h, r.output.shape().w);
         output_view_.draw("pool-out", cell, ctx.state);
       } else if (i == 2) {
         ImGui::Text("crop %d x %d, padding %d", r.crop.grey.h, r.crop.grey.w, p.p);
@@ -113,7 +113,7 @@ class PoolingView : public LessonView {
     }
   }
 
-  const cl::Tensor* output() const override { return model_.result().output.get(); }
+  const cl::Tensor* output() const override { return model_.result().output.shared().get(); }
   bool computing() const override { return model_.busy(); }
 
   void controls(LessonContext& ctx) override {
@@ -153,7 +153,7 @@ class PoolingView : public LessonView {
     if (!r.crop_out.empty() && ctx.section("step", "The selected window")) window_numbers(s, r.params, r);
     if (ctx.section("formula", "Output size of the image")) {
       ImGui::TextWrapped("input %s -> pool2d %s -> output %s (C x H x W)", shape_text(ctx.input).c_str(),
-                         r.params.mode.c_str(), r.output ? shape_text(*r.output).c_str() : "?");
+                         r.params.mode.c_str(), r.output ? shape_text(r.output.shape()).c_str() : "?");
       help("PyTorch: floor (or ceil) of (in + 2p - k) / s, plus 1. With ceil_mode it rounds up, but drops a last window "
            "that would start inside the right padding: if (out - 1) * s >= in + p, out shrinks by one.");
       ImGui::PushFont(mono_font());

@@ -70,7 +70,7 @@ bool PoolingModel::update(const PoolingParams& p, const cl::Tensor& input, int i
   if (!landed) return false;
   PoolingResult& r = landed->meta;
   r.shown = std::move(landed->result.output);
-  r.output = r.shown.tensor.shared();
+  r.output = r.shown.tensor;
   r.compute_ms = landed->result.compute_ms;
   r.workers = landed->result.workers;
   r.generation = result_.generation + 1;

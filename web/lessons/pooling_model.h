@@ -28,7 +28,7 @@ int field_after_conv3(int k, int s, int p);
 // What the lesson shows for one setting and image.
 struct PoolingResult {
   PoolingParams params;                  // the settings it was computed with (the state's may be newer)
-  std::shared_ptr<const convlab::Tensor> output;  // the pooled image; null before the first result
+  LazyTensor output;  // the pooled image (values copied when read); null before the first result
   ShownOutput shown;                     // output with its colours (shown.tensor == output)
   FormulaText formula_h, formula_w;      // its size, per axis
   NumericCrop crop;                      // 8 x 8 grey pixels where the image varies most

@@ -77,9 +77,9 @@ class StrideView : public LessonView {
     ctx.publish("crop_formula", r.crop_h.text);
     ctx.publish("crop_shape", shape_text(r.crop_out));
     ctx.publish("crop_at", std::to_string(r.crop.y) + "," + std::to_string(r.crop.x));
-    ctx.publish("output_shape", shape_text(*r.out));
-    ctx.publish("out_h", r.out->h);
-    ctx.publish("out_w", r.out->w);
+    ctx.publish("output_shape", shape_text(r.out.shape()));
+    ctx.publish("out_h", r.out.shape().h);
+    ctx.publish("out_w", r.out.shape().w);
     ctx.publish("formula_h", r.out_h.value);
     ctx.publish("formula_w", r.out_w.value);
     ctx.publish("formula_h_text", r.out_h.text);
@@ -127,12 +127,12 @@ class StrideView : public LessonView {
     ImGui::EndGroup();
     if (grid.cols > 1) ImGui::SameLine();
     ImGui::BeginGroup();
-    ImGui::TextDisabled("output %d x %d, stride %d", r.out->h, r.out->w, r.params.stride.h);
+    ImGui::TextDisabled("output %d x %d, stride %d", r.out.shape().h, r.out.shape().w, r.params.stride.h);
     output_view_.draw("out", grid.cell, ctx.state);
     ImGui::EndGroup();
   }
 
-  const cl::Tensor* output() const override { return model_.result().out.get(); }
+  const cl::Tensor* output() const override { return model_.result().out.shared().get(); }
   bool computing() const override { return model_.busy(); }
 
   void controls(LessonContext& ctx) override {
@@ -149,7 +149,7 @@ class StrideView : public LessonView {
       else if (r.params.stride.h > 1) ImGui::TextDisabled("The division is whole: the last window ends exactly at the padded edge.");
       ImGui::PopTextWrapPos();
       ImGui::Spacing();
-      ImGui::Text("The whole image: %d x %d -> %d x %d", ctx.input.h, ctx.input.w, r.out->h, r.out->w);
+      ImGui::Text("The whole image: %d x %d -> %d x %d", ctx.input.h, ctx.input.w, r.out.shape().h, r.out.shape().w);
       formula_lines(r.out_h, r.out_w);
     }
     if (ctx.section("step", "Step through")) {

@@ -47,7 +47,7 @@ bool StrideModel::update(const cl::Tensor& input, int generation, const cl::Weig
   if (!landed) return false;
   shown_ = std::move(landed->result.output);
   result_ = std::move(landed->meta);
-  result_.out = shown_.tensor.shared();
+  result_.out = shown_.tensor;
   crop_generation_ = generation;
   ++version_;
   return true;

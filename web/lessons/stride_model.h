@@ -24,7 +24,7 @@ struct StrideResult {
   convlab::Tensor padded;        // the crop with its padding (params' mode): what the windows read
   convlab::Tensor crop_out;      // conv2d(crop, crop_weight, params)
   FormulaText crop_h, crop_w;    // the crop's output size per axis, with the floor's note
-  std::shared_ptr<const convlab::Tensor> out;  // the whole image, each channel filtered on its own (groups = C)
+  LazyTensor out;  // the whole image, each channel filtered on its own (groups = C); values copied when read
   FormulaText out_h, out_w;
 };
 
