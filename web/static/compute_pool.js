@@ -8,9 +8,10 @@
 //   (web/image_job.h, web/multi_job.h for a job of several outputs): this file never interprets them.
 // - A job is split into one band of output rows per worker. Phase 1: each worker computes its band and
 //   its range; phase 2: each colours its band from all the ranges (colours scale with the whole output's
-//   range). The workers send each other their ranges through ports of their own, so the page's main
-//   thread posts one message per worker and job and gets one back (posting to a sleeping worker costs the
-//   poster 0.1-20 ms on a busy machine). A job of one band does both phases at once. Bands come back as
+//   range). The page posts each job to one worker, which passes the others their bands through ports
+//   between the workers, and the workers send each other their ranges the same way: the page's main thread
+//   posts one message per job (posting to a sleeping worker costs the poster 0.1-20 ms on a busy machine)
+//   and gets one back per band. A job of one band does both phases at once. Bands come back as
 //   transferred buffers; C++ copies the values into its heap and uploads the RGBA to its texture straight
 //   from them (web/conv_client.cpp).
 // - Coalescing: one job runs at a time; a newer submit from the same slot (a lesson's model) replaces the
@@ -47,6 +48,9 @@ export class ComputePool {
     this.imagesSent = 0;  // whole images sent, and painted rectangles (tests check that painting sends rectangles)
     this.patchesSent = 0;
     this.generation = -1;
+    // Milliseconds the page's thread spent in the pool's submits and in its workers' replies: what a build with
+    // threads sharing its memory could save at most (page_bench.mjs reports it per frame).
+    this.mainMs = 0;
     this.failed = null;
     this.onresult = null;  // called when a job finishes (the page draws a frame to show it)
     const started = [];
@@ -56,7 +60,7 @@ export class ComputePool {
         worker.onmessage = (e) => {
           if (e.data.type === 'ready') resolve(true);
           else if (e.data.type === 'failed') { this.failed = e.data.message; resolve(false); }
-          else this.#reply(i, e.data);
+          else this.#timed(() => this.#reply(i, e.data));
         };
         worker.onerror = (e) => { this.failed = e.message || 'a compute worker could not start'; resolve(false); this.#abort(); };
       }));
@@ -80,20 +84,20 @@ export class ComputePool {
   setInput(generation, data, c, h, w) {
     this.generation = generation;
     this.imagesSent++;
-    for (const worker of this.workers) worker.postMessage({ type: 'input', c, h, w, data });  // a copy each
+    this.#toLeader({ type: 'input', c, h, w, data }, 'all');  // the leader copies it on to the others
   }
 
   // The image painted: `data` holds the channels of rect [x0, y0, x1, y1] of the image the workers hold.
   patchInput(generation, data, rect) {
     this.generation = generation;
     this.patchesSent++;
-    for (const worker of this.workers) worker.postMessage({ type: 'patch', rect, data });
+    this.#toLeader({ type: 'patch', rect, data }, 'all');
   }
 
   submit(slot, id, words, shape) {
     const s = this.#slot(slot);
     s.queued = { slot, id, words, shape };
-    this.#pump();
+    this.#timed(() => this.#pump());
   }
 
   // A job of several outputs (web/multi_job.h): shapes holds each output's C, H, W; showOutputs the
@@ -103,7 +107,12 @@ export class ComputePool {
     const outputs = [];
     for (let i = 0; i + 2 < shapes.length; i += 3) outputs.push([shapes[i], shapes[i + 1], shapes[i + 2]]);
     s.queued = { slot, id, words, shape: outputs[0] || [0, 1, 1], multi: { shapes: outputs, showOutputs: [...showOutputs], banded } };
-    this.#pump();
+    this.#timed(() => this.#pump());
+  }
+
+  #timed(fn) {
+    const t0 = performance.now();
+    try { fn(); } finally { this.mainMs += performance.now() - t0; }
   }
 
   // The id of slot's finished job waiting to be taken, or 0.
@@ -128,11 +137,19 @@ export class ComputePool {
     });
   }
 
-  // Posts msg to worker i with the buffers waiting for it.
-  #post(i, msg) {
-    const spare = this.spare[i] || [];
-    this.spare[i] = [];
-    this.workers[i].postMessage({ ...msg, spare }, spare);
+  // Every message goes to worker 0, the leader, which passes it on to the others through their ports
+  // (compute_worker.js): the page's busy main thread wakes one worker per job, not one per band, and each
+  // worker gets its messages in the order they were sent, through one port. forward: 'all' (the same
+  // message for every worker), or per other band {band, rows}. Each worker's spare buffers go along.
+  #toLeader(msg, forward = []) {
+    const spareOf = (i) => { const s = this.spare[i] || []; this.spare[i] = []; return s; };
+    const spare = spareOf(0), transfer = [...spare];
+    const others = forward === 'all' ? this.workers.slice(1).map((_, i) => ({ band: i + 1 })) : forward;
+    for (const f of others) {
+      f.spare = spareOf(f.band);
+      transfer.push(...f.spare);
+    }
+    this.workers[0].postMessage({ ...msg, spare, forward: others }, transfer);
   }
 
   // Keeps a taken result for its RGBA or its values ('rgba' or 'floats': see heldResults); returns its handle.
@@ -163,7 +180,8 @@ export class ComputePool {
     this.running = job;
     job.seq = ++this.jobsRun;
     const type = job.multi ? 'multi-run' : 'run';
-    job.bands.forEach((band, i) => this.#post(i, { type, id: job.id, seq: job.seq, words: job.words, rows: band.rows, band: i, bands: n, whole: n === 1 }));
+    const forward = job.bands.slice(1).map((band, i) => ({ band: i + 1, rows: band.rows }));
+    this.#toLeader({ type, id: job.id, seq: job.seq, words: job.words, rows: job.bands[0].rows, band: 0, bands: n, whole: n === 1 }, forward);
   }
 
   #reply(worker, msg) {

@@ -1,5 +1,7 @@
 // One compute worker: its own instance of convlab_worker.wasm (web/worker/compute_worker.cpp) with its
-// own copy of the page's image. Messages from the pool (compute_pool.js), handled one at a time in order:
+// own copy of the page's image. Messages from the pool (compute_pool.js), handled one at a time in order.
+// The pool sends them all to worker 0, the leader, which passes them on to the others through the ports
+// between the workers (forward: [{band, rows, spare}], each worker's part), so each worker gets them in order:
 //   {type: 'input', c, h, w, data}            keep this image (Float32Array, CHW)
 //   {type: 'patch', rect: [x0, y0, x1, y1], data}  replace that rectangle of the image (all its channels)
 //   {type: 'peers', ports: {i: MessagePort}}    the other workers of the pool, by their index (once, at start)
@@ -51,6 +53,7 @@ function withHeapCopy(array, fn) {
 
 function handle(msg) {
   if (!core) return;  // the module failed to start: the pool has been told
+  if (msg.forward && msg.forward.length) passOn(msg);  // first, so that the others start at once
   if (msg.spare && msg.spare.length) {  // buffers of earlier replies, back with a job message
     spare.push(...msg.spare);
     spare.splice(0, Math.max(0, spare.length - 12));  // a multi job returns up to 9 per band
@@ -75,7 +78,7 @@ function handle(msg) {
   if (msg.type === 'peers') {
     for (const [i, port] of Object.entries(msg.ports)) {
       peers.set(Number(i), port);
-      port.onmessage = (e) => { queue = queue.then(() => peerRange(e.data)); };
+      port.onmessage = (e) => { queue = queue.then(() => (e.data.type ? handle(e.data) : peerRange(e.data))); };
     }
     return;
   }
@@ -83,6 +86,17 @@ function handle(msg) {
 }
 
 const peers = new Map();  // the pool's other workers by index: ports straight to them
+
+// The leader (worker 0) passes a message from the pool on to the other workers: each its own band and
+// spare buffers, or the same image (copied for each).
+function passOn(msg) {
+  const { forward, spare, ...rest } = msg;
+  for (const f of forward) {
+    const port = peers.get(f.band);
+    if (!port) continue;
+    port.postMessage({ ...rest, ...(f.rows ? { rows: f.rows, band: f.band } : {}), spare: f.spare || [] }, f.spare || []);
+  }
+}
 let waiting = null;  // the banded job whose bands' ranges this worker still waits for
 let early = [];      // ranges from peers ahead of this worker (their job's run message is still queued here)
 
