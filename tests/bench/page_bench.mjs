@@ -18,7 +18,7 @@
 //                                                with 0 workers (the main thread computes) and with the pool
 import { openWithBigImage } from './bench_page.mjs';
 
-const FRAMES = 30;
+const FRAMES = Number(process.env.FRAMES || 30);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const fmt = (x, w = 7) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a').padStart(w);
 
@@ -31,6 +31,8 @@ try {
     const rAF = () => new Promise((r) => requestAnimationFrame(r));
     await rAF();
     const before = stats();
+    const poolMs = () => (window.convlabPool ? window.convlabPool.mainMs : 0);
+    const pool0 = poolMs();
     const version = () => Number(window.playground.readout().version);  // counts results shown
     const v0 = version();
     const frame = [], core = [];
@@ -48,7 +50,7 @@ try {
     }
     const after = stats();
     const delta = before && after ? Object.fromEntries(Object.keys(after).map((key) => [key, after[key] - before[key]])) : null;
-    return { frame, core, delta, landed: version() - v0 };
+    return { frame, core, delta, landed: version() - v0, poolMs: poolMs() - pool0 };
   }, { what, k, n: FRAMES, change });
 
   const rows = [];
@@ -120,6 +122,7 @@ try {
     for (const workers of [...new Set([0, 1, 2, Math.min(cores, 8)])]) {
       const running = await page.evaluate((n) => window.playground.setWorkers(n), workers);
       await page.waitForTimeout(500);
+      await run('recompute', 5);  // warm-up after the pool's change (not measured)
       for (const k of [3, 5, 7]) {
         const tasksBefore = await taskSeconds();
         const r = await run('recompute', k);
@@ -144,7 +147,7 @@ try {
         }, { k, n: 12 });
         poolRows.push({ workers: running, k, latency: median(latency), frame: median(r.frame),
           busy: d && d.drawn > 0 ? d.busyMs / d.drawn : NaN, tasks: d && d.drawn > 0 ? (tasks * 1000) / d.drawn : NaN, copy: d && d.drawn > 0 ? d.copyMs / d.drawn : NaN,
-          upload: d && d.drawn > 0 ? d.uploadMs / d.drawn : NaN, landed: d && d.drawn > 0 ? r.landed / d.drawn : NaN,
+          upload: d && d.drawn > 0 ? d.uploadMs / d.drawn : NaN, pool: d && d.drawn > 0 ? r.poolMs / d.drawn : NaN, landed: d && d.drawn > 0 ? r.landed / d.drawn : NaN,
           core: median(r.core.filter(Number.isFinite)) });
       }
     }
@@ -180,14 +183,14 @@ try {
         await pool.started;
         pool.setInput(1, data, c, h, w);
         for (const job of jobs) {
-          const times = [];
+          const times = [], mains = [];
           for (let i = 0; i < 8; i++) {
-            const t0 = performance.now();
+            const t0 = performance.now(), main0 = pool.mainMs;
             await new Promise((resolve) => { pool.onresult = resolve; pool.submit(1, i + 1, new Int32Array(job.words), job.shape); });
-            if (i > 0) times.push(performance.now() - t0);
+            if (i > 0) times.push(performance.now() - t0), mains.push(pool.mainMs - main0);
             pool.recycle(pool.take(1));
           }
-          rows.push({ workers: n, k: job.k, ms: median(times) });
+          rows.push({ workers: n, k: job.k, ms: median(times), main: median(mains) });
         }
         pool.terminate();
       }
@@ -203,21 +206,23 @@ try {
     }
     console.log('\ncompute pool, kernel lesson, 1024x1024 RGB (latency: setState to the frame showing its output, median of 12;');
     console.log('busy: the page\'s frame callback, ms per drawn frame while the kernel changes every frame, of which copy: the');
-    console.log('results\' values copied into the module\'s heap, and upload: textures uploaded (texSubImage2D); all tasks:');
-    console.log('everything the main thread ran, per drawn frame; results: new outputs shown per drawn frame');
+    console.log('results\' values copied into the module\'s heap (only when read: none here), upload: textures uploaded');
+    console.log('(texSubImage2D), pool: the pool\'s own submits and reply handling (most of it posting to the workers);');
+    console.log('all tasks: everything the main thread ran, per drawn frame; results: new outputs shown per drawn frame');
     console.log('(Chromium\'s TaskDuration: also the workers\' messages, garbage collection and the benchmark\'s setState);');
     console.log('speed-up: 1 worker\'s latency / this)');
-    console.log('workers  kernel  latency ms  speed-up  busy ms  copy ms  upload ms  all tasks ms  results  frame ms  conv ms');
+    console.log('workers  kernel  latency ms  speed-up  busy ms  copy ms  upload ms  pool ms  all tasks ms  results  frame ms  conv ms');
     for (const r of poolRows) {
       const one = poolRows.find((o) => o.workers === 1 && o.k === r.k);
       const speedup = r.workers > 0 && one ? (one.latency / r.latency).toFixed(2) : '-';
-      console.log(`${String(r.workers).padStart(7)}  ${`${r.k}x${r.k}`.padStart(6)} ${fmt(r.latency, 11)} ${speedup.padStart(9)} ${fmt(r.busy, 8)} ${fmt(r.copy, 8)} ${fmt(r.upload, 10)} ${fmt(r.tasks, 13)} ${Number.isFinite(r.landed) ? r.landed.toFixed(2).padStart(8) : '     n/a'} ${fmt(r.frame, 9)} ${fmt(r.core, 8)}`);
+      console.log(`${String(r.workers).padStart(7)}  ${`${r.k}x${r.k}`.padStart(6)} ${fmt(r.latency, 11)} ${speedup.padStart(9)} ${fmt(r.busy, 8)} ${fmt(r.copy, 8)} ${fmt(r.upload, 10)} ${fmt(r.pool, 8)} ${fmt(r.tasks, 13)} ${Number.isFinite(r.landed) ? r.landed.toFixed(2).padStart(8) : '     n/a'} ${fmt(r.frame, 9)} ${fmt(r.core, 8)}`);
     }
     console.log('\nthe pool alone, page idle: kernel lesson jobs on 1024x1024 RGB, submit to result (median of 7)');
-    console.log('workers  kernel  ms      speed-up over 1 worker');
+    console.log('(page thread: its ms in the pool\'s submit and reply handling per job: posting the job, taking the bands)');
+    console.log('workers  kernel  ms      speed-up over 1 worker  page thread ms');
     for (const r of aloneRows) {
       const one = aloneRows.find((o) => o.workers === 1 && o.k === r.k);
-      console.log(`${String(r.workers).padStart(7)}  ${`${r.k}x${r.k}`.padStart(6)} ${fmt(r.ms, 6)}  ${(one.ms / r.ms).toFixed(2).padStart(8)}`);
+      console.log(`${String(r.workers).padStart(7)}  ${`${r.k}x${r.k}`.padStart(6)} ${fmt(r.ms, 6)}  ${(one.ms / r.ms).toFixed(2).padStart(8)}  ${fmt(r.main, 22)}`);
     }
   }
   if (page.problems.length) console.log('page problems:', page.problems);
