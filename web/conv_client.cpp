@@ -141,6 +141,20 @@ bool pool_link::results_held() { return g_hold; }
 void pool_link::busy_changed(bool was_busy, bool busy) { g_busy_clients += int(busy) - int(was_busy); }
 void pool_link::add_copy_ms(double ms) { g_copy_ms += ms; }
 
+std::shared_ptr<const int> pool_link::hold_values(int handle) {
+  return std::shared_ptr<const int>(new int(handle), [](const int* h) {
+    pool_release(*h);
+    delete h;
+  });
+}
+
+void pool_link::copy_values(const std::function<void()>& copy) {
+  const auto t0 = std::chrono::steady_clock::now();
+  copy();
+  ++g_values_copied;
+  add_copy_ms(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+}
+
 void pool_link::send_input(const cl::Tensor& input, int generation) {
 #ifdef __EMSCRIPTEN__
   const int held = pool_generation();
@@ -211,16 +225,9 @@ std::optional<ConvResult> ConvClient::take() {
       r.output.pooled_rgba = std::make_shared<const PooledRgba>(handle);
       r.compute_ms = info[kBandDisplayFloats];
       r.workers = int(info[kBandDisplayFloats + 1]);
-      // The values stay in the workers' buffers until read; released, they go back to the workers.
-      const auto held = std::shared_ptr<const int>(new int(values), [](const int* h) {
-        pool_release(*h);
-        delete h;
-      });
+      const std::shared_ptr<const int> held = pool_link::hold_values(values);
       r.output.tensor = LazyTensor(std::move(out), [held](cl::Tensor& t) {
-        const auto t0 = std::chrono::steady_clock::now();
-        pool_copy_values(*held, t.data.data());
-        ++g_values_copied;
-        pool_link::add_copy_ms(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        pool_link::copy_values([&] { pool_copy_values(*held, t.data.data()); });
       });
     } else {
       r.error = error ? error : "the compute workers failed";

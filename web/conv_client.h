@@ -7,6 +7,7 @@
 // Requests coalesce: while a job runs, a newer submit replaces any queued one, so only the newest
 // setting is computed next; take() never returns an older job than one it already returned.
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -39,6 +40,10 @@ int new_slot();
 bool results_held();  // ConvClient::hold_results
 void busy_changed(bool was_busy, bool busy);
 void add_copy_ms(double ms);
+// Owns handle `handle` of values held in the pool: the last owner gives them back to the workers.
+std::shared_ptr<const int> hold_values(int handle);
+// Runs copy() (a LazyTensor's fill from the pool), counted and timed (ConvClient::values_copied, copy_ms).
+void copy_values(const std::function<void()>& copy);
 // Gives the workers `input` as generation `generation` unless they hold it: the whole image, or only the
 // rectangle painting changed since the generation they hold (ConvClient::input_patched).
 void send_input(const convlab::Tensor& input, int generation);

@@ -31,31 +31,34 @@ EM_JS(void, pool_submit_multi, (int slot, int id, const int* words, int count, c
                                  HEAP32.slice(shapes >> 2, (shapes >> 2) + 3 * outputs),
                                  HEAP32.slice(show_outputs >> 2, (show_outputs >> 2) + shows), banded !== 0);
 });
-// Copies the finished job of `slot`: output i's values to the address outputs[i], up to `room` scalars,
-// the shows' info (5 floats each), then compute ms and the worker count into timing; keeps each show's
-// RGBA in the pool and writes its PooledRgba handle. Returns 1, or 0 with the error in *error.
-EM_JS(int, pool_take_multi, (int slot, const int* outputs, double* scalars, int room, float* info, int* handles,
+// Takes the finished job of `slot`: up to `room` scalars, the shows' info (5 floats each), then compute ms
+// and the worker count into timing; keeps each show's RGBA in the pool and writes its PooledRgba handle,
+// and keeps the outputs' values (pool_copy_multi_output) under the handle put in *values. Returns 1, or 0
+// with the error in *error.
+EM_JS(int, pool_take_multi, (int slot, double* scalars, int room, float* info, int* handles, int* values,
                              double* timing, char** error), {
   const pool = window.convlabPool;
   const r = pool.take(slot);
   if (r.error) { HEAPU32[error >> 2] = stringToNewUTF8(r.error); return 0; }
-  r.shapes.forEach(([c, h, w], i) => {
-    const out = HEAPU32[(outputs >> 2) + i] >> 2;
-    for (const band of r.bands) {
-      const rows = band.rows[1] - band.rows[0];
-      const floats = new Float32Array(band.outputs[i]);
-      for (let ch = 0; ch < c; ch++)
-        HEAPF32.set(floats.subarray(ch * rows * w, (ch + 1) * rows * w), out + ch * h * w + band.rows[0] * w);
-    }
-  });
   HEAPF64.set(r.scalars.subarray(0, room), scalars >> 3);
   HEAPF32.set(r.info, info >> 2);
   HEAPF64[timing >> 3] = r.ms;
   HEAPF64[(timing >> 3) + 1] = r.bands.length;
   HEAPF64[(timing >> 3) + 2] = r.scalars.length;
-  pool.recycle(r, 'floats');
+  HEAP32[values >> 2] = pool.hold(r, 'floats');
   for (let s = 0; s < r.showOutputs.length; s++) HEAP32[(handles >> 2) + s] = pool.holdShow(r, s);
   return 1;
+});
+// Copies output i of held result `handle` into `output` (its C x H x W floats).
+EM_JS(void, pool_copy_multi_output, (int handle, int i, float* output), {
+  const r = window.convlabHeldResults.get(handle);
+  const [c, h, w] = r.shapes[i];
+  for (const band of r.bands) {
+    const rows = band.rows[1] - band.rows[0];
+    const floats = new Float32Array(band.outputs[i]);
+    for (let ch = 0; ch < c; ch++)
+      HEAPF32.set(floats.subarray(ch * rows * w, (ch + 1) * rows * w), (output >> 2) + ch * h * w + band.rows[0] * w);
+  }
 });
 #endif
 
@@ -82,8 +85,8 @@ int MultiClient::submit(const cl::Tensor& input, int input_generation, const Mul
     const auto t0 = std::chrono::steady_clock::now();
     MultiBand all = run_multi_job_band(input, job, 0, shapes.empty() ? 0 : shapes[0][1], now_ms);
     r.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    for (cl::Tensor& t : all.outputs) r.outputs.push_back(std::make_shared<const cl::Tensor>(std::move(t)));
-    for (const OutputShow& s : job.shows) r.shown.push_back(shown_output(r.outputs[std::size_t(s.output)], s.display, s.channel));
+    for (cl::Tensor& t : all.outputs) r.outputs.emplace_back(std::make_shared<const cl::Tensor>(std::move(t)));
+    for (const OutputShow& s : job.shows) r.shown.push_back(shown_output(r.outputs[std::size_t(s.output)].shared(), s.display, s.channel));
     r.scalars = std::move(all.scalars);
   } catch (const std::exception& e) {
     r = MultiResult{};
@@ -105,21 +108,22 @@ std::optional<MultiResult> MultiClient::take() {
   MultiResult r;
   r.id = id;
   try {
+    const auto t0 = std::chrono::steady_clock::now();  // the values' allocation (their copy waits for a read)
     std::vector<cl::Tensor> outs;
-    std::vector<int> where;  // wasm32: an address fits an int
-    for (const auto& s : a.shapes) {
-      outs.push_back(cl::Tensor::uninitialized(s[0], s[1], s[2]));
-      where.push_back(int(reinterpret_cast<std::uintptr_t>(outs.back().data.data())));
-    }
+    for (const auto& s : a.shapes) outs.push_back(cl::Tensor::uninitialized(s[0], s[1], s[2]));
+    pool_link::add_copy_ms(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     double scalars[kMaxScalars] = {}, timing[3] = {};
     std::vector<float> info(a.shows.size() * kBandDisplayFloats + 1);
     std::vector<int> handles(a.shows.size() + 1);
+    int values = 0;
     char* error = nullptr;
-    const auto t0 = std::chrono::steady_clock::now();
-    const int ok = pool_take_multi(pool_.slot(), where.data(), scalars, kMaxScalars, info.data(), handles.data(), timing, &error);
-    pool_link::add_copy_ms(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    const int ok = pool_take_multi(pool_.slot(), scalars, kMaxScalars, info.data(), handles.data(), &values, timing, &error);
     if (ok) {
-      for (cl::Tensor& t : outs) r.outputs.push_back(std::make_shared<const cl::Tensor>(std::move(t)));
+      const std::shared_ptr<const int> held = pool_link::hold_values(values);
+      for (std::size_t i = 0; i < outs.size(); ++i)
+        r.outputs.emplace_back(std::move(outs[i]), [held, i](cl::Tensor& t) {
+          pool_link::copy_values([&] { pool_copy_multi_output(*held, int(i), t.data.data()); });
+        });
       for (std::size_t s = 0; s < a.shows.size(); ++s) {
         BandDisplay d;
         band_display_from_floats(&info[s * kBandDisplayFloats], d);

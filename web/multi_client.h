@@ -15,7 +15,7 @@
 
 struct MultiResult {
   int id = 0;
-  std::vector<std::shared_ptr<const convlab::Tensor>> outputs;  // in the job's order
+  std::vector<LazyTensor> outputs;  // in the job's order (a worker's values are copied here when first read)
   std::vector<ShownOutput> shown;  // one per show of the job, in its order, with that show's colours
   std::vector<double> scalars;     // as run_multi_job_band gives them
   double compute_ms = 0;           // the slowest worker's part, or the calling thread's

@@ -119,7 +119,8 @@ TEST(DepthwiseModel, MergedDisplayKeepsColoursOutsideZeroOne) {
 }
 
 // The merged view's display decided from the output as the workers coloured it equals the one decided by
-// scanning the output, and the merged colours are exactly what that display shows of the whole output.
+// scanning the output, and the merged colours are exactly what that display shows of the whole output; each
+// channel's colours are what the display shows of that channel alone.
 TEST(DepthwiseModel, MergedColoursAreTheMergedDisplaysWithoutAScanHere) {
   const cl::Tensor input = cl::reference::random_tensor(3, 9, 12, 21);
   cl::Weights blur(3, 1, 3, 3, 1.0f / 9.0f), bright(3, 1, 3, 3, 0.5f), edge(3, 1, 3, 3, 0.0f);
@@ -137,6 +138,11 @@ TEST(DepthwiseModel, MergedColoursAreTheMergedDisplaysWithoutAScanHere) {
       EXPECT_EQ(r.merged.tensor, r.output);
       EXPECT_EQ(r.merged.rgba, displayed_rgba(want, merged)) << display << " on kernel " << checked / 5;
       EXPECT_EQ(r.display, display);
+      ASSERT_EQ(r.channel_shown.size(), 3u);  // each channel alone, coloured with the job too
+      for (int c = 0; c < 3; ++c) {
+        EXPECT_EQ(r.channel_shown[std::size_t(c)].channel, c);
+        EXPECT_EQ(r.channel_shown[std::size_t(c)].rgba, displayed_rgba(want, display, c)) << display << " channel " << c;
+      }
       ++checked;
     }
   EXPECT_EQ(checked, 15);

@@ -35,20 +35,16 @@ class DepthwiseView : public LessonView {
     if (!model_.error().empty()) ctx.error = model_.error();
     const DepthwiseResult& r = model_.result();
     if (!r.output) return;
-    // The merged view keeps the colours (coloured with the output, by the workers); each channel alone
-    // gets the view's own auto (diverging when it has negative values), coloured here once per result.
+    // The merged view keeps the colours; each channel alone gets the display's own auto (diverging when it
+    // has negative values). All are coloured with the output, by the workers.
     const std::string version = std::to_string(r.version);
     merged_view_.set_for(version, r.merged);
-    for (int i = 0; i < 3 && i < r.output->c; ++i)
-      if (channel_shown_[i] != r.version) {
-        channel_views_[i].set(r.output, r.display, i);
-        channel_shown_[i] = r.version;
-      }
+    for (std::size_t i = 0; i < r.channel_shown.size() && i < 3; ++i) channel_views_[i].set_for(version, r.channel_shown[i]);
     ctx.publish("version", r.version);
     ctx.publish("workers", r.workers);
     ctx.publish("compute_ms", r.compute_ms);
     ctx.publish("input_shape", shape_text(ctx.input));
-    ctx.publish("output_shape", shape_text(*r.output));
+    ctx.publish("output_shape", shape_text(r.output.shape()));
     ctx.publish("weight_shape", depthwise_weight_shape(r));
     ctx.publish("macs_depthwise", std::to_string(r.depthwise.macs));
     ctx.publish("macs_standard", std::to_string(r.standard.macs));
@@ -61,7 +57,7 @@ class DepthwiseView : public LessonView {
     State& s = ctx.state;
     const DepthwiseResult& r = model_.result();
     if (!r.output) return;
-    const cl::Tensor& out = *r.output;
+    const LazyTensor::Shape out = r.output.shape();
     const float aspect = float(out.h) / float(out.w);
     const bool colour = out.c > 1;
     // The top pair may take 60% of the height (side by side, or stacked in a tall box); the channels
@@ -77,7 +73,7 @@ class DepthwiseView : public LessonView {
     draw_view_cells("dw-channels", channels, ImVec2(size.x, size.y - (ImGui::GetCursorPosY() - top)), aspect, s);
   }
 
-  const cl::Tensor* output() const override { return model_.result().output.get(); }
+  const cl::Tensor* output() const override { return model_.result().output.shared().get(); }
   bool computing() const override { return model_.busy(); }
 
   void controls(LessonContext& ctx) override {
@@ -93,7 +89,7 @@ class DepthwiseView : public LessonView {
     ImGui::PushFont(mono_font());
     ImGui::Text("input   %d x %d x %d", ctx.input.c, ctx.input.h, ctx.input.w);
     ImGui::Text("weight  %d x 1 x %d x %d  (groups = %d)", c, r.kh, r.kw, c);
-    ImGui::Text("output  %d x %d x %d", r.output->c, r.output->h, r.output->w);
+    ImGui::Text("output  %d x %d x %d", r.output.shape().c, r.output.shape().h, r.output.shape().w);
     ImGui::PopFont();
     help("PyTorch: nn.Conv2d(C, C, k, groups=C, padding='same'). The weight has one k x k plane per channel.");
     ImGui::TextDisabled("Depth in = depth out = %d.", c);
@@ -138,7 +134,6 @@ class DepthwiseView : public LessonView {
 
   DepthwiseModel model_;
   ImageView input_view_, merged_view_, channel_views_[3];
-  int channel_shown_[3] = {-1, -1, -1};  // the result version each channel view shows
 };
 
 }  // namespace

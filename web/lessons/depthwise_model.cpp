@@ -61,7 +61,7 @@ std::string merged_display(const cl::Tensor& output, const std::string& display)
 }
 
 std::string merged_display(const ShownOutput& shown, const std::string& display) {
-  if (display != "auto" || shown.tensor->c == 1) return display;
+  if (display != "auto" || shown.tensor.shape().c == 1) return display;
   // "auto" resolves to clamp exactly when the finite range lies within [0, 1] (resolve_display).
   return shown.choice.resolved == cl::DisplayMode::Clamp ? display : cl::display_mode_name(cl::DisplayMode::MinMax);
 }
@@ -73,24 +73,30 @@ bool DepthwiseModel::update(const cl::Tensor& input, int input_generation, const
   conv_.ask(key, input, input_generation, [&] {
     DepthwiseResult r = depthwise_costs(input, weights);
     r.display = display;
-    return std::pair{conv_job(weights, depthwise_params(input.c, weights), display), std::move(r)};
+    MultiJob job;
+    job.kind = MultiKind::Conv;
+    job.convs = {conv_job(weights, depthwise_params(input.c, weights), display)};
+    job.shows = {{0, display, -1}};
+    if (input.c > 1) {
+      if (display == "auto") job.shows.push_back({0, "minmax", -1});  // merged_display's other choice
+      for (int c = 0; c < 3 && c < input.c; ++c) job.shows.push_back({0, display, c});
+    }
+    return std::pair{std::move(job), std::move(r)};
   });
   auto landed = conv_.take();
   if (!landed) return false;
   DepthwiseResult& r = landed->meta;
-  ShownOutput& shown = landed->result.output;
-  r.output = shown.tensor.shared();
+  std::vector<ShownOutput>& shown = landed->result.shown;
+  r.output = landed->result.outputs.at(0);
   r.compute_ms = landed->result.compute_ms;
   r.workers = landed->result.workers;
-  const std::string merged = merged_display(shown, r.display);
-  // "auto" turned "minmax" gives the workers' bytes when auto chose min-max itself; a signed output
-  // (auto: |value|) is coloured again here.
-  if (merged == r.display || shown.choice.mode == cl::DisplayMode::MinMax) {
-    r.merged = std::move(shown);
-    r.merged.display = merged;
-  } else {
-    r.merged = shown_output(r.output, merged);
-  }
+  const std::string merged = merged_display(shown.at(0), r.display);
+  // "auto" turned "minmax": the min-max show (the same bytes as the first when auto chose min-max itself).
+  const std::size_t merged_show = merged == r.display ? 0 : 1;
+  r.merged = std::move(shown.at(merged_show));
+  r.merged.display = merged;
+  const std::size_t first_channel = r.display == "auto" && shown.size() > 1 ? 2 : 1;
+  for (std::size_t i = first_channel; i < shown.size(); ++i) r.channel_shown.push_back(std::move(shown[i]));
   r.version = result_.version + 1;
   result_ = std::move(r);
   return true;

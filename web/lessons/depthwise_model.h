@@ -5,16 +5,19 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "conv2d.h"
 #include "conv_client.h"
+#include "multi_client.h"
 #include "cost.h"
 #include "recompute.h"
 #include "tensor.h"
 
 struct DepthwiseResult {
-  std::shared_ptr<const convlab::Tensor> output;  // [C, H, W]; null before the first success
+  LazyTensor output;                              // [C, H, W]; null before the first success
   ShownOutput merged;                             // output as the merged view shows it (merged_display)
+  std::vector<ShownOutput> channel_shown;         // each channel of a colour output alone, with the display
   std::string display = "auto";                   // the state's display it was computed for
   int channels = 0, kh = 0, kw = 0;
   convlab::LayerCost depthwise, standard;  // both C -> C on this image, the padding included
@@ -48,9 +51,10 @@ std::string merged_display(const ShownOutput& shown, const std::string& display)
 class DepthwiseModel {
  public:
   // Asks for the output when the image, the kernel or the display changed, and takes a finished one:
-  // true when the result is new. The convolution runs in the page's workers (conv_client.h), coloured
-  // there for the merged view (once more here only when the merged view's colours are not the display's
-  // own: a signed output under "auto"); until the newest lands the last result stays and busy() is true.
+  // true when the result is new. The convolution runs in the page's workers (multi_client.h), coloured
+  // there for every view: the merged view (with the display, and for a colour output under "auto" also
+  // min-max, since merged_display picks one of the two from the whole output's range) and each channel
+  // alone. Until the newest lands the last result stays and busy() is true.
   // A failure keeps the previous result and error() says why.
   bool update(const convlab::Tensor& input, int input_generation, const convlab::Weights& weights,
               const std::string& display = "auto");
@@ -59,6 +63,6 @@ class DepthwiseModel {
   bool busy() const { return conv_.busy(); }
 
  private:
-  PendingConv<DepthwiseResult> conv_;  // the meta: the result without its output, worked out when asked
+  PendingConv<DepthwiseResult, MultiClient> conv_;  // the meta: the result without its output, worked out when asked
   DepthwiseResult result_;
 };

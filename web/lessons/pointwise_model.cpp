@@ -112,7 +112,7 @@ bool PointwiseModel::update(const cl::Tensor& input, int input_generation, const
   auto landed = job_.take();
   if (!landed) return false;
   result_ = std::move(landed->meta);
-  result_.output = landed->result.outputs.at(0);
+  result_.output = landed->result.outputs.at(0).shared();
   result_.shown = std::move(landed->result.shown);
   ++version_, workers_ = landed->result.workers;
   return true;
