@@ -69,6 +69,14 @@ EM_JS(void, pool_upload_rgba, (int handle, unsigned texture), {
     GLctx.texSubImage2D(GLctx.TEXTURE_2D, 0, 0, band.rows[0], r.shape[2], band.rows[1] - band.rows[0], GLctx.RGBA,
                         GLctx.UNSIGNED_BYTE, new Uint8Array(band.rgba));
 });
+// One value of held result `handle` (output `i` of a multi result, else its only one), read in its band.
+EM_JS(float, pool_peek_value, (int handle, int i, int c, int y, int x), {
+  const r = window.convlabHeldResults.get(handle);
+  const w = (r.shapes ? r.shapes[i] : r.shape)[2];
+  const band = r.bands.find((b) => y >= b.rows[0] && y < b.rows[1]);
+  const rows = band.rows[1] - band.rows[0];
+  return new Float32Array(r.shapes ? band.outputs[i] : band.floats)[(c * rows + y - band.rows[0]) * w + x];
+});
 // Gives a held result's RGBA or values back to the workers.
 EM_JS(void, pool_release, (int handle), { if (window.convlabHeldResults) window.convlabHeldResults.release(handle); });
 #else
@@ -146,6 +154,15 @@ std::shared_ptr<const int> pool_link::hold_values(int handle) {
     pool_release(*h);
     delete h;
   });
+}
+
+float pool_link::peek_value(int handle, int output, int c, int y, int x) {
+#ifdef __EMSCRIPTEN__
+  return pool_peek_value(handle, output, c, y, x);
+#else
+  (void)handle, (void)output, (void)c, (void)y, (void)x;
+  return 0.0f;
+#endif
 }
 
 void pool_link::copy_values(const std::function<void()>& copy) {
@@ -226,9 +243,9 @@ std::optional<ConvResult> ConvClient::take() {
       r.compute_ms = info[kBandDisplayFloats];
       r.workers = int(info[kBandDisplayFloats + 1]);
       const std::shared_ptr<const int> held = pool_link::hold_values(values);
-      r.output.tensor = LazyTensor(std::move(out), [held](cl::Tensor& t) {
-        pool_link::copy_values([&] { pool_copy_values(*held, t.data.data()); });
-      });
+      r.output.tensor = LazyTensor(
+          std::move(out), [held](cl::Tensor& t) { pool_link::copy_values([&] { pool_copy_values(*held, t.data.data()); }); },
+          [held](int c, int y, int x) { return pool_link::peek_value(*held, 0, c, y, x); });
     } else {
       r.error = error ? error : "the compute workers failed";
       free(error);

@@ -44,6 +44,8 @@ void add_copy_ms(double ms);
 std::shared_ptr<const int> hold_values(int handle);
 // Runs copy() (a LazyTensor's fill from the pool), counted and timed (ConvClient::values_copied, copy_ms).
 void copy_values(const std::function<void()>& copy);
+// Value (c, y, x) of output `output` of held result `handle`, read where it is (LazyTensor::value).
+float peek_value(int handle, int output, int c, int y, int x);
 // Gives the workers `input` as generation `generation` unless they hold it: the whole image, or only the
 // rectangle painting changed since the generation they hold (ConvClient::input_patched).
 void send_input(const convlab::Tensor& input, int generation);

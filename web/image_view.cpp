@@ -297,7 +297,7 @@ Hover ImageView::draw(const char* id, ImVec2 size, State& state, const Overlay& 
         const char* names[3] = {"R", "G", "B"};
         for (int c = 0; c < shown.c && c < 8; ++c)
           ImGui::Text("%s %.4f", shown.c == 3 ? names[c] : ("ch " + std::to_string(c)).c_str(),
-                      double(tensor().at(c, y, x)));
+                      double(tensor_.value(c, y, x)));  // one value: nothing copied
         ImGui::EndTooltip();
       }
     }

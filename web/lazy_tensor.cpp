@@ -8,9 +8,15 @@ LazyTensor::LazyTensor(std::shared_ptr<const cl::Tensor> values) {
   state_->values = std::move(values);
 }
 
-LazyTensor::LazyTensor(cl::Tensor allocated, Fill fill) : state_(std::make_shared<Lazy>()) {
+LazyTensor::LazyTensor(cl::Tensor allocated, Fill fill, Peek peek) : state_(std::make_shared<Lazy>()) {
   state_->tensor = std::make_shared<cl::Tensor>(std::move(allocated));
   state_->fill = std::move(fill);
+  state_->peek = std::move(peek);
+}
+
+float LazyTensor::value(int c, int y, int x) const {
+  if (state_ && !state_->values && state_->peek) return state_->peek(c, y, x);
+  return shared()->at(c, y, x);
 }
 
 LazyTensor LazyTensor::borrow(const cl::Tensor& t) {
@@ -29,6 +35,7 @@ const std::shared_ptr<const cl::Tensor>& LazyTensor::shared() const {
   if (!state_->values) {
     state_->fill(*state_->tensor);
     state_->fill = nullptr;  // lets go of what it filled from
+    state_->peek = nullptr;
     state_->values = std::move(state_->tensor);
   }
   return state_->values;

@@ -16,12 +16,14 @@ class LazyTensor {
     int c = 0, h = 0, w = 0;
     bool empty() const { return c == 0 || h == 0 || w == 0; }
   };
-  // Fills the allocated tensor with the values; called once, at the first read.
+  // Fills the allocated tensor with the values; called once, at the first read of them all.
   using Fill = std::function<void(convlab::Tensor&)>;
+  // Reads one value (channel, y, x) where the values are, without filling.
+  using Peek = std::function<float(int, int, int)>;
 
   LazyTensor() = default;
   LazyTensor(std::shared_ptr<const convlab::Tensor> values);  // NOLINT(google-explicit-constructor): here already
-  LazyTensor(convlab::Tensor allocated, Fill fill);
+  LazyTensor(convlab::Tensor allocated, Fill fill, Peek peek = nullptr);
   // A tensor someone else keeps alive for as long as this is used (one frame's step-through).
   static LazyTensor borrow(const convlab::Tensor& t);
 
@@ -32,6 +34,8 @@ class LazyTensor {
   const std::shared_ptr<const convlab::Tensor>& shared() const;
   const convlab::Tensor& operator*() const { return *shared(); }
   const convlab::Tensor* operator->() const { return shared().get(); }
+  // One value, read where it is (a hover's tooltip, a readout of one pixel): fills nothing.
+  float value(int c, int y, int x) const;
   // The tensor if its values are here, without filling it; null otherwise.
   const convlab::Tensor* if_filled() const;
   // The same tensor (not equal values): one LazyTensor copied, or the same values (without filling).
@@ -44,6 +48,7 @@ class LazyTensor {
     std::shared_ptr<convlab::Tensor> tensor;
     std::shared_ptr<const convlab::Tensor> values;  // set once filled
     Fill fill;
+    Peek peek;
   };
   std::shared_ptr<Lazy> state_;
 };

@@ -121,9 +121,10 @@ std::optional<MultiResult> MultiClient::take() {
     if (ok) {
       const std::shared_ptr<const int> held = pool_link::hold_values(values);
       for (std::size_t i = 0; i < outs.size(); ++i)
-        r.outputs.emplace_back(std::move(outs[i]), [held, i](cl::Tensor& t) {
-          pool_link::copy_values([&] { pool_copy_multi_output(*held, int(i), t.data.data()); });
-        });
+        r.outputs.emplace_back(
+            std::move(outs[i]),
+            [held, i](cl::Tensor& t) { pool_link::copy_values([&] { pool_copy_multi_output(*held, int(i), t.data.data()); }); },
+            [held, i](int c, int y, int x) { return pool_link::peek_value(*held, int(i), c, y, x); });
       for (std::size_t s = 0; s < a.shows.size(); ++s) {
         BandDisplay d;
         band_display_from_floats(&info[s * kBandDisplayFloats], d);

@@ -84,7 +84,7 @@ StepCell step_cell(const StepConv& conv, int index, int out_channel) {
     StepOutput o;
     o.channel = oc;
     o.bias = oc < int(conv.bias.size()) ? conv.bias[std::size_t(oc)] : 0.0f;
-    o.output = conv.value_at ? conv.value_at(oc, cell.oy, cell.ox) : conv.output->at(oc, cell.oy, cell.ox);
+    o.output = conv.value_at ? conv.value_at(oc, cell.oy, cell.ox) : conv.output.value(oc, cell.oy, cell.ox);
     double total = 0;
     const int g = oc / cout_g;
     for (int j = 0; j < cin_g && j < w.b; ++j) {

@@ -259,7 +259,7 @@ test('while the workers compute, the last output stays on screen with a busy mar
   }
 });
 
-test('a worker\'s output is copied into the page\'s heap only when something reads its values (a hover, playground.output()): kernel, padding, stride, pooling, dilation, depthwise', async () => {
+test('a worker\'s output is copied into the page\'s heap only when something reads its values (playground.output(), not a hover or the step-through, which read one value): kernel, padding, stride, pooling, dilation, depthwise, pointwise', async () => {
   const env = await openBrowser();
   try {
     const page = await env.openAt('lesson=kernel&kp=mean&k=3');
@@ -279,17 +279,25 @@ test('a worker\'s output is copied into the page\'s heap only when something rea
     assert.equal(await copied(), start + 3, 'outputs shown and replaced without a read: no copy');
     const boxes = (await readout(page)).view_boxes.split(';').map((b) => b.split(',').map(Number));
     const [x, y, w, h] = boxes[1];  // the output view
-    await page.mouse.move(x + w / 2, y + h / 2);
-    await page.waitForFunction((n) => window.convlabFrameStats().valuesCopied === n, start + 4, { timeout: 10000 });  // the tooltip read it
-    await page.mouse.move(x + w / 3, y + h / 3);
-    await page.waitForTimeout(300);
+    await page.mouse.move(x + w / 2, y + h / 2);  // a tooltip with the pixel's values
+    await page.waitForTimeout(500);
+    await setState(page, { step: 1234 });
+    const r = await until(page, (o) => o.step_cell && o.step_output !== undefined, 'the step-through');
+    assert.equal(await copied(), start + 3, 'a hover\'s tooltip and the step-through read single values where they are: no copy');
+    const out = await page.evaluate(() => window.playground.output());
+    assert.equal(await copied(), start + 4, 'playground.output() copies the whole output');
+    const [oy, ox] = r.step_cell.split(',').map(Number);
+    const value = out.data[oy * out.w + ox];  // channel 0
+    assert.ok(Math.abs(Number(r.step_output) - value) <= 1e-6 * Math.max(1, Math.abs(value)), `the step reads the output's value: ${r.step_output} vs ${value}`);
+    await page.evaluate(() => window.playground.output());
     assert.equal(await copied(), start + 4, 'copied once, read many times');
     assert.deepEqual(page.problems, []);
     await page.close();
 
     // The other lessons whose outputs are only shown until something reads them.
     for (const [lesson, one, other] of [['padding', { pad: 'replicate' }, { pad: 'reflect' }], ['stride', { s: 2 }, { s: 3 }],
-      ['pooling', { pk: 3 }, { pk: 4 }], ['dilation', { d: 2 }, { d: 3 }], ['depthwise', { kp: 'gaussian' }, { kp: 'sobel_x' }]]) {
+      ['pooling', { pk: 3 }, { pk: 4 }], ['dilation', { d: 2 }, { d: 3 }], ['depthwise', { kp: 'gaussian' }, { kp: 'sobel_x' }],
+      ['pointwise', { mix: 'features' }, { mix: 'gray', mixv: [0, 0, 1] }]]) {
       const p = await env.openAt(`lesson=${lesson}`);
       await p.waitForFunction(() => window.playground.workers() > 0, null, { timeout: 30000 });
       await p.mouse.move(1, 1);

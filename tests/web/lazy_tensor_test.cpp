@@ -32,6 +32,21 @@ TEST(LazyTensor, ShapeWithoutFillingAndOneFillAtTheFirstRead) {
   EXPECT_EQ(t, copy);
 }
 
+TEST(LazyTensor, OneValueIsPeekedWithoutFillingThenReadFromTheFilledValues) {
+  int peeks = 0, fills = 0;
+  LazyTensor t(
+      cl::Tensor::uninitialized(1, 2, 3), [&fills](cl::Tensor& out) { ++fills, out.data.assign(out.data.size(), 2.0f); },
+      [&peeks](int c, int y, int x) { return ++peeks, float(c * 100 + y * 10 + x); });
+  EXPECT_EQ(t.value(0, 1, 2), 12.0f);
+  EXPECT_EQ(peeks, 1);
+  EXPECT_EQ(fills, 0);
+  EXPECT_EQ(t->at(0, 1, 2), 2.0f);  // filled now
+  EXPECT_EQ(t.value(0, 1, 2), 2.0f) << "filled: read from the values, not peeked";
+  EXPECT_EQ(peeks, 1);
+  const LazyTensor plain = std::make_shared<const cl::Tensor>(1, 1, 1, 5.0f);
+  EXPECT_EQ(plain.value(0, 0, 0), 5.0f);
+}
+
 TEST(LazyTensor, ReleasedUnreadNeverFills) {
   int fills = 0;
   auto source = std::make_shared<int>(1);

@@ -112,7 +112,15 @@ TEST(PointwiseModel, ReadoutTexts) {
   EXPECT_EQ(matrix_text({0, -0.5f, 1}), "0,-0.5,1");
   cl::Tensor t(2, 1, 2, 0.0f);
   t.at(0, 0, 1) = 0.25f, t.at(1, 0, 1) = -0.1f;
-  EXPECT_EQ(pixel_text(t, 0, 1), "0.250000,-0.100000");
+  EXPECT_EQ(pixel_text(LazyTensor::borrow(t), 0, 1), "0.250000,-0.100000");
+  // A worker's output: the pixel's values are read where they are, one by one, and nothing is copied.
+  int peeks = 0;
+  bool filled = false;
+  const LazyTensor lazy(cl::Tensor::uninitialized(2, 1, 2), [&](cl::Tensor&) { filled = true; },
+                        [&](int c, int y, int x) { return ++peeks, t.at(c, y, x); });
+  EXPECT_EQ(pixel_text(lazy, 0, 1), "0.250000,-0.100000");
+  EXPECT_EQ(peeks, 2);
+  EXPECT_FALSE(filled);
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ class KernelView : public LessonView {
     step_.update(ctx, step);
     if (step_.active())  // the shown output: the conv2d's value after the activation
       for (const StepOutput& o : step_.cell().outputs)
-        ctx.publish("step_final_" + std::to_string(o.channel), out->at(o.channel, step_.cell().oy, step_.cell().ox));
+        ctx.publish("step_final_" + std::to_string(o.channel), out.value(o.channel, step_.cell().oy, step_.cell().ox));
     ctx.publish("activation", cl::activation_name(model_.activation));
     ctx.publish("applications", model_.repeats);
     ctx.publish("shapes", model_.shapes_text());

@@ -161,7 +161,7 @@ void KernelModel::adopt(Asked&& a) {
 }
 
 float KernelModel::conv_before_activation(const cl::Tensor& input, int channel, int oy, int ox) {
-  if (last_conv) return last_conv->at(channel, oy, ox);
+  if (last_conv) return last_conv.value(channel, oy, ox);
   if (conv_row_version_ != version || conv_row_y_ != oy) {
     // conv2d_band's rows are conv2d's bit for bit: the value the workers activated.
     conv_row_ = cl::conv2d_band(last_input ? *last_input : input, weights, params, oy, oy + 1);

@@ -29,7 +29,7 @@ class PointwiseView : public LessonView {
     if (!model_.error().empty()) ctx.error = model_.error();
     const PointwiseResult& r = model_.result();
     if (!r.output) return;
-    const cl::Tensor& out = *r.output;
+    const LazyTensor::Shape out = r.output.shape();  // values read one pixel at a time (value())
     if (fresh)  // one view per map, all sharing the output, each coloured by the workers on its own
       for (std::size_t i = 0; i < r.shown.size() && i < kMaxOutputs; ++i) views_[i].set_displayed(r.shown[i]);
     // The pixel the matrix table shows: the one under the pointer, else the centre.
@@ -43,11 +43,11 @@ class PointwiseView : public LessonView {
     ctx.publish("macs", std::to_string(r.cost.macs));
     ctx.publish("params", std::to_string(r.cost.params));
     ctx.publish("matrix", matrix_text(r.matrix));
-    ctx.publish("centre_rgb", pixel_text(ctx.input, ctx.input.h / 2, ctx.input.w / 2));
-    ctx.publish("centre_out", pixel_text(out, out.h / 2, out.w / 2));
+    ctx.publish("centre_rgb", pixel_text(LazyTensor::borrow(ctx.input), ctx.input.h / 2, ctx.input.w / 2));
+    ctx.publish("centre_out", pixel_text(r.output, out.h / 2, out.w / 2));
   }
 
-  const cl::Tensor* output() const override { return model_.result().output.get(); }
+  const cl::Tensor* output() const override { return model_.result().output.shared().get(); }
   bool computing() const override { return model_.busy(); }
 
   // The input, then every output channel: two views side by side for grey, a grid for the features.
@@ -55,11 +55,11 @@ class PointwiseView : public LessonView {
     const PointwiseResult& r = model_.result();
     std::vector<ViewCell> cells = {{&input_view_, "input " + shape_text(ctx.input), ""}};
     if (ctx.input.c != 3) cells[0].caption += ": grey, nothing to mix";
-    else if (r.output && r.output->c == 1) cells.push_back({&views_[0], "output " + shape_text(*r.output) + ": grey", ""});
+    else if (r.output && r.output.shape().c == 1) cells.push_back({&views_[0], "output " + shape_text(r.output.shape()) + ": grey", ""});
     else if (r.output) {
       const std::vector<MixRow>& rows = mix_rows(lesson_params<PointwiseParams>(ctx.state).mix);
-      for (int o = 0; o < r.output->c && o < kMaxOutputs; ++o) {
-        const bool named = int(rows.size()) == r.output->c;
+      for (int o = 0; o < r.output.shape().c && o < kMaxOutputs; ++o) {
+        const bool named = int(rows.size()) == r.output.shape().c;
         cells.push_back({&views_[o], std::to_string(o) + "  " + (named ? rows[o].name : "output"), named ? rows[o].meaning : ""});
       }
     }
@@ -85,16 +85,16 @@ class PointwiseView : public LessonView {
     }
     const PointwiseResult& r = model_.result();
     if (!r.output || ctx.input.c != 3 || !ctx.section("cost", "Shapes and cost")) return;
-    const int rows = r.output->c;
+    const int rows = r.output.shape().c;
     ImGui::PushFont(mono_font());
     ImGui::Text("input   3 x %d x %d", ctx.input.h, ctx.input.w);
     ImGui::Text("weight  %d x 3 x 1 x 1", rows);
-    ImGui::Text("output  %d x %d x %d", rows, r.output->h, r.output->w);
+    ImGui::Text("output  %d x %d x %d", rows, r.output.shape().h, r.output.shape().w);
     ImGui::PopFont();
     help("PyTorch: nn.Conv2d(3, outputs, kernel_size=1). The weight is the matrix with two extra axes of size 1.");
     ImGui::Spacing();
     ImGui::PushFont(mono_font());
-    ImGui::Text("MACs    %d*3*%d*%d = %s", rows, r.output->h, r.output->w, grouped(r.cost.macs).c_str());
+    ImGui::Text("MACs    %d*3*%d*%d = %s", rows, r.output.shape().h, r.output.shape().w, grouped(r.cost.macs).c_str());
     ImGui::Text("weights %d*3 = %s", rows, grouped(r.cost.params).c_str());
     ImGui::PopFont();
     help("cost() of the core for a pointwise layer: outputs x inputs multiply-adds at every pixel.");
@@ -134,7 +134,7 @@ class PointwiseView : public LessonView {
         if (at_pixel) {
           ImGui::TableNextColumn();
           ImGui::PushFont(mono_font());
-          ImGui::Text("%+.3f", double(r.output->at(int(o), pixel_y_, pixel_x_)));
+          ImGui::Text("%+.3f", double(r.output.value(int(o), pixel_y_, pixel_x_)));
           ImGui::PopFont();
           tip("This output channel at the pixel below: the row of weights times the pixel's (R, G, B).");
         }

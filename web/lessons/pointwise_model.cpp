@@ -73,9 +73,9 @@ std::string matrix_text(const std::vector<float>& matrix) {
   return text;
 }
 
-std::string pixel_text(const cl::Tensor& t, int y, int x) {
+std::string pixel_text(const LazyTensor& t, int y, int x) {
   std::string text;
-  for (int c = 0; c < t.c; ++c) text += (c ? "," : "") + std::to_string(t.at(c, y, x));
+  for (int c = 0; c < t.shape().c; ++c) text += (c ? "," : "") + std::to_string(t.value(c, y, x));
   return text;
 }
 
@@ -112,7 +112,7 @@ bool PointwiseModel::update(const cl::Tensor& input, int input_generation, const
   auto landed = job_.take();
   if (!landed) return false;
   result_ = std::move(landed->meta);
-  result_.output = landed->result.outputs.at(0).shared();
+  result_.output = landed->result.outputs.at(0);
   result_.shown = std::move(landed->result.shown);
   ++version_, workers_ = landed->result.workers;
   return true;

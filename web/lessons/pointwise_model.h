@@ -31,7 +31,7 @@ const std::vector<MixRow>& mix_rows(const std::string& mix);  // the mode's rows
 std::vector<float> mix_matrix(const PointwiseParams& p);
 
 struct PointwiseResult {
-  std::shared_ptr<const convlab::Tensor> output;  // [rows, H, W]; null when nothing was mixed
+  LazyTensor output;                              // [rows, H, W]; null when nothing was mixed (values copied when read)
   std::vector<float> matrix;                      // rows x 3, as used for the output
   convlab::LayerCost cost;
   std::vector<ShownOutput> shown;  // PointwiseModel: each map as its view shows it (all channels for one map)
@@ -51,7 +51,7 @@ MultiJob pointwise_job(const std::vector<float>& matrix, const std::string& disp
 std::string weight_shape_text(const PointwiseResult& r);   // "8x3x1x1"
 std::string matrix_text(const std::vector<float>& matrix);  // "0.299,0.587,0.114" (%g)
 // Every channel of t at pixel (y, x), comma-separated with six decimals: "0.250000,-0.100000".
-std::string pixel_text(const convlab::Tensor& t, int y, int x);
+std::string pixel_text(const LazyTensor& t, int y, int x);  // reads the pixel's values alone
 
 class PointwiseModel {
  public:
