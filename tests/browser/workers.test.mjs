@@ -259,7 +259,7 @@ test('while the workers compute, the last output stays on screen with a busy mar
   }
 });
 
-test('a worker\'s output is copied into the page\'s heap only when something reads its values (playground.output(), not a hover or the step-through, which read one value): kernel, padding, stride, pooling, dilation, depthwise, pointwise', async () => {
+test('a worker\'s output is copied into the page\'s heap only when something reads its values (playground.output(), not a hover or the step-through, which read one value): kernel, padding, stride, pooling, dilation, depthwise, pointwise, separable', async () => {
   const env = await openBrowser();
   try {
     const page = await env.openAt('lesson=kernel&kp=mean&k=3');
@@ -297,7 +297,7 @@ test('a worker\'s output is copied into the page\'s heap only when something rea
     // The other lessons whose outputs are only shown until something reads them.
     for (const [lesson, one, other] of [['padding', { pad: 'replicate' }, { pad: 'reflect' }], ['stride', { s: 2 }, { s: 3 }],
       ['pooling', { pk: 3 }, { pk: 4 }], ['dilation', { d: 2 }, { d: 3 }], ['depthwise', { kp: 'gaussian' }, { kp: 'sobel_x' }],
-      ['pointwise', { mix: 'features' }, { mix: 'gray', mixv: [0, 0, 1] }]]) {
+      ['pointwise', { mix: 'features' }, { mix: 'gray', mixv: [0, 0, 1] }], ['separable', { kp: 'gaussian', k: 5 }, { kp: 'mean', k: 5 }]]) {
       const p = await env.openAt(`lesson=${lesson}`);
       await p.waitForFunction(() => window.playground.workers() > 0, null, { timeout: 30000 });
       await p.mouse.move(1, 1);

@@ -56,7 +56,7 @@ class SeparableView : public LessonView {
     publish(ctx);
   }
 
-  const cl::Tensor* output() const override { return result().full.get(); }
+  const cl::Tensor* output() const override { return result().full.shared().get(); }
   bool computing() const override { return model_.busy(); }
 
   void visual(LessonContext& ctx, ImVec2 size) override {
@@ -204,7 +204,7 @@ class SeparableView : public LessonView {
     }
     ctx.publish("max_error", double(r.max_error));
     ctx.publish("rms_error", double(r.rms_error));
-    ctx.publish("output_shape", shape_text(*r.full));
+    ctx.publish("output_shape", shape_text(r.full.shape()));
   }
 
   const SeparableResult& result() const { return model_.result(); }

@@ -90,9 +90,9 @@ bool SeparableModel::update(const cl::Tensor& input, int input_generation, const
   MultiResult& out = landed->result;
   if (out.outputs.size() != 3 || out.scalars.size() != 2) return false;  // cannot happen: the job's kind gives them
   result_ = std::move(landed->meta);
-  result_.full = out.outputs[0].shared();
-  result_.two_pass = out.outputs[1].shared();
-  result_.diff = out.outputs[2].shared();
+  result_.full = out.outputs[0];
+  result_.two_pass = out.outputs[1];
+  result_.diff = out.outputs[2];
   result_.shown = std::move(out.shown);
   result_.max_error = float(out.scalars[0]);
   result_.rms_error = float(out.scalars[1]);

@@ -22,8 +22,8 @@ struct SeparableResult {
   convlab::Weights weights;       // the full path: the kernel on every channel (groups = channels)
   convlab::Conv2dParams params;   // both paths: 'same' reflect padding, groups = channels
   // conv2d with the kernel; separable_conv2d with the split; two_pass - full (separable_paths). Null
-  // until computed.
-  std::shared_ptr<const convlab::Tensor> full, two_pass, diff;
+  // until computed; a worker's values are copied here when read.
+  LazyTensor full, two_pass, diff;
   std::vector<ShownOutput> shown;  // SeparableModel: full, two passes and diff as their views show them
   float max_error = 0, rms_error = 0;  // of diff, over every channel
   double kernel_sum = 0, approx_sum = 0;
