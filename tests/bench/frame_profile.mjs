@@ -5,10 +5,13 @@
 //   cmake --preset wasm -B build/wasm-prof -DCONVLAB_PROFILING=ON -DCONVLAB_SITE_DIR=$PWD/build/site-prof
 //   cmake --build build/wasm-prof -j2
 //   CONVLAB_SITE=build/site-prof node tests/bench/frame_profile.mjs      WORKERS=0|1|2 K=3|5|7 FRAMES=60 TOP=30
+// Another lesson: LESSON=depthwise CHANGES='[{"kp":"mean"},{"kp":"gaussian"}]' (two states alternated).
 import { openWithBigImage } from './bench_page.mjs';
 
 const frames = Number(process.env.FRAMES || 60), k = Number(process.env.K || 5), top = Number(process.env.TOP || 30);
-const { env, page } = await openWithBigImage('lesson=kernel');
+const lesson = process.env.LESSON || 'kernel';
+const changes = process.env.CHANGES ? JSON.parse(process.env.CHANGES) : [{ kp: 'mean', k }, { kp: 'gaussian', k }];
+const { env, page } = await openWithBigImage(`lesson=${lesson}`);
 try {
   if (process.env.WORKERS !== undefined) await page.evaluate((n) => window.playground.setWorkers(n), Number(process.env.WORKERS));
   const workers = await page.evaluate(() => window.playground.workers());
@@ -17,16 +20,16 @@ try {
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: Number(process.env.INTERVAL_US || 100) });  // microseconds
   await cdp.send('Profiler.start');
-  const drawn = await page.evaluate(async ({ k, n }) => {
+  const drawn = await page.evaluate(async ({ changes, n }) => {
     const rAF = () => new Promise((r) => requestAnimationFrame(r));
     await rAF();
     const before = window.convlabFrameStats().drawn;
     for (let i = 0; i < n; i++) {
-      window.playground.setState({ kp: i % 2 ? 'gaussian' : 'mean', k });
+      window.playground.setState(changes[i % 2]);
       await rAF();
     }
     return window.convlabFrameStats().drawn - before;
-  }, { k, n: frames });
+  }, { changes, n: frames });
   const { profile } = await cdp.send('Profiler.stop');
 
   // Samples -> ms per node; then per function name, self and total (each function once per sample's stack).
@@ -55,7 +58,7 @@ try {
   });
   const per = (ms) => (ms / drawn).toFixed(2).padStart(7);
   const list = (m) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
-  console.log(`kernel lesson ${k}x${k}, 1024x1024 RGB, ${workers} workers: ${drawn} frames drawn in ${frames} rAFs; main thread busy`);
+  console.log(`${lesson} lesson, ${JSON.stringify(changes)} alternated, 1024x1024 RGB, ${workers} workers: ${drawn} frames drawn in ${frames} rAFs; main thread busy`);
   console.log(`(samples outside idle and (program)) ${per(busy)} ms per drawn frame`);
   console.log('\nself ms/frame  function');
   for (const [nm, ms] of list(self)) console.log(`${per(ms)}  ${nm}`);
