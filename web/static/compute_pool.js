@@ -12,8 +12,8 @@
 //   between the workers, and the workers send each other their ranges the same way: the page's main thread
 //   posts one message per job (posting to a sleeping worker costs the poster 0.1-20 ms on a busy machine)
 //   and gets one back per band. A job of one band does both phases at once. Bands come back as
-//   transferred buffers; C++ copies the values into its heap and uploads the RGBA to its texture straight
-//   from them (web/conv_client.cpp).
+//   transferred buffers, and stay there (heldResults): C++ uploads the RGBA to its texture straight from
+//   them and copies the values into its heap only when something reads them (web/conv_client.cpp).
 // - Coalescing: one job runs at a time; a newer submit from the same slot (a lesson's model) replaces the
 //   one queued behind it, so while a slider moves only the newest setting is computed next.
 
@@ -66,7 +66,7 @@ export class ComputePool {
       }));
       this.workers.push(worker);
     }
-    // A port between every two workers, for the bands' ranges (compute_worker.js).
+    // A port between every two workers: the leader's messages to the others, the bands' ranges (compute_worker.js).
     const ports = this.workers.map(() => ({}));
     for (let i = 0; i < count; i++)
       for (let j = i + 1; j < count; j++) {
